@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as account from './actions/account';
+import { router } from './actions/router';
+
+export class Kie implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'KIE',
+		name: 'kie',
+		icon: { light: 'file:kie.svg', dark: 'file:kie.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Generate and transform videos with KIE.ai: Runway Gen4, Runway Aleph and Luma Modify',
+		defaults: { name: 'KIE' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kieApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Account', value: 'account' }],
+				default: 'account',
+			},
+			...account.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

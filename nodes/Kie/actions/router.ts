@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as account from './account';
+import type { KieNodeType } from './node.type';
+
+type Operation = { execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> };
+
+const resources: Record<string, Record<string, unknown>> = { account };
+
+/**
+ * Hands the whole item list to the chosen operation: create operations submit every item's task
+ * before waiting for any, so they need all items at once.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as KieNodeType['resource'];
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = resources[resource]?.[operation] as Operation | undefined;
+	if (!handler || typeof handler.execute !== 'function') {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return [await handler.execute.call(this, items)];
+}

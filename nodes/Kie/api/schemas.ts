@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+// Schemas for every response and callback shape in kie-api.md. They are lenient on purpose:
+// KIE's own pages disagree (kie-api.md marks each conflict), so fields are optional, numbers may be
+// strings, and unknown keys pass through. Only the uses of z here exist in both zod v3 and v4.
+
+const looseString = z.string().nullable().optional();
+const numberish = z.union([z.number(), z.string()]).nullable().optional();
+
+export const envelopeSchema = z
+	.object({
+		code: z.union([z.number(), z.string()]),
+		msg: z.string().nullable().optional(),
+		data: z.unknown().optional(),
+		success: z.boolean().optional(),
+	})
+	.passthrough();
+
+export const createdTaskSchema = z.object({ taskId: z.string().min(1) }).passthrough();
+
+export const runwayRecordSchema = z
+	.object({
+		taskId: z.string(),
+		parentTaskId: looseString,
+		generateParam: z.record(z.string(), z.unknown()).nullable().optional(),
+		state: z.string(),
+		generateTime: looseString,
+		videoInfo: z
+			.object({ videoId: looseString, taskId: looseString, videoUrl: looseString, imageUrl: looseString })
+			.passthrough()
+			.nullable()
+			.optional(),
+		failCode: numberish,
+		failMsg: looseString,
+		expireFlag: numberish,
+	})
+	.passthrough();
+
+export const alephRecordSchema = z
+	.object({
+		taskId: z.string(),
+		paramJson: looseString,
+		response: z
+			.object({ taskId: looseString, resultVideoUrl: looseString, resultImageUrl: looseString })
+			.passthrough()
+			.nullable()
+			.optional(),
+		completeTime: looseString,
+		createTime: looseString,
+		successFlag: numberish,
+		errorCode: numberish,
+		errorMessage: looseString,
+	})
+	.passthrough();
+
+export const lumaRecordSchema = z
+	.object({
+		taskId: z.string(),
+		paramJson: looseString,
+		response: z
+			.object({
+				taskId: looseString,
+				originUrls: z.array(z.string()).nullable().optional(),
+				resultUrls: z.array(z.string()).nullable().optional(),
+			})
+			.passthrough()
+			.nullable()
+			.optional(),
+		completeTime: numberish,
+		createTime: numberish,
+		successFlag: numberish,
+		errorCode: numberish,
+		errorMessage: looseString,
+	})
+	.passthrough();
+
+export const uploadResultSchema = z
+	.object({
+		downloadUrl: looseString,
+		fileUrl: looseString,
+		url: looseString,
+		fileName: looseString,
+		filePath: looseString,
+		fileSize: numberish,
+		mimeType: looseString,
+		uploadedAt: looseString,
+		expiresAt: looseString,
+	})
+	.passthrough();
+
+/**
+ * Every callback shape KIE documents (kie-api.md §6): Runway and extend put a snake_case `task_id` in
+ * data; Aleph puts `taskId` at the top level with `data.result_video_url` (or the Runway shape, per its
+ * OpenAPI block); Luma puts camelCase `data.taskId` with `resultUrls`. Failure data may be full but
+ * empty, only a task id, null, or `{ taskId, promptJson }`.
+ */
+export const callbackSchema = z
+	.object({
+		code: z.union([z.number(), z.string()]),
+		msg: looseString,
+		taskId: looseString,
+		task_id: looseString,
+		data: z
+			.object({
+				task_id: looseString,
+				taskId: looseString,
+				video_id: looseString,
+				video_url: looseString,
+				image_url: looseString,
+				result_video_url: looseString,
+				result_image_url: looseString,
+				resultUrls: z.array(z.string()).nullable().optional(),
+				promptJson: looseString,
+			})
+			.passthrough()
+			.nullable()
+			.optional(),
+	})
+	.passthrough();
+
+export type RunwayRecord = z.infer<typeof runwayRecordSchema>;
+export type AlephRecord = z.infer<typeof alephRecordSchema>;
+export type LumaRecord = z.infer<typeof lumaRecordSchema>;
+export type KieCallback = z.infer<typeof callbackSchema>;

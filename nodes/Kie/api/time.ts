@@ -1,0 +1,34 @@
+// KIE uses three timestamp formats (kie-api.md §10.3); they are turned into ISO 8601 here and
+// nowhere else.
+
+const RETENTION_MS = 14 * 24 * 60 * 60 * 1000; // generated media are kept 14 days (kie-api.md §0)
+
+const NAIVE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/;
+
+/**
+ * ISO 8601 from any KIE time: epoch milliseconds (Luma), ISO strings (Aleph) or Runway's
+ * "YYYY-MM-DD HH:mm:ss". Runway gives no time zone, so its value stays zone-less
+ * ("2023-08-15T14:30:45") rather than claiming one KIE never stated.
+ */
+export function toIsoTime(value: unknown): string | null {
+	if (value === null || value === undefined || value === '' || value === 0) return null;
+	if (typeof value === 'number' || (typeof value === 'string' && /^\d{10,}$/.test(value))) {
+		const ms = Number(value);
+		return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+	}
+	if (typeof value !== 'string') return null;
+	const naive = NAIVE_DATE_TIME.exec(value.trim());
+	if (naive) return `${naive[1]}T${naive[2]}`;
+	const parsed = Date.parse(value);
+	return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+}
+
+/** When KIE deletes a result: 14 days after completion, in the same zone convention as the input. */
+export function expiryOf(completedAtIso: string | null): string | null {
+	if (!completedAtIso) return null;
+	const zoneless = !/(Z|[+-]\d{2}:?\d{2})$/.test(completedAtIso);
+	const ms = Date.parse(zoneless ? `${completedAtIso}Z` : completedAtIso);
+	if (Number.isNaN(ms)) return null;
+	const iso = new Date(ms + RETENTION_MS).toISOString();
+	return zoneless ? iso.slice(0, 19) : iso;
+}
