@@ -2,7 +2,7 @@
 //   unit   - the KIE client, adapters and simulator
 //   engine - nodes run through n8n-core's real execution engine
 //   e2e    - real n8n with this package installed (slow: installs n8n on first run)
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const common = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },
