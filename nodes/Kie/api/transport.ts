@@ -39,11 +39,14 @@ export interface KieRequest {
 	/** KIE's upload API lives on its own host (kie-api.md §8). */
 	host?: 'api' | 'upload';
 	kind: RequestKind;
-	body?: IHttpRequestOptions['body'];
+	/** A function when the body is a stream: each attempt needs a fresh one. */
+	body?: IHttpRequestOptions['body'] | (() => Promise<IHttpRequestOptions['body']>);
 	qs?: IDataObject;
 	headers?: IDataObject;
 	timeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
+	/** Body codes handed back to the caller instead of thrown (e.g. 422 "recordInfo is null"). */
+	acceptCodes?: number[];
 }
 
 export interface KieResponse<T> {
@@ -127,7 +130,7 @@ export async function kieRequest<T = unknown>(this: KieFunctions, request: KieRe
 				method: request.method,
 				url: `${baseUrl}${request.path}`,
 				qs: request.qs,
-				body: request.body,
+				body: typeof request.body === 'function' ? await request.body() : request.body,
 				headers: request.headers,
 				json: true,
 				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS[request.kind],
@@ -139,8 +142,8 @@ export async function kieRequest<T = unknown>(this: KieFunctions, request: KieRe
 			const envelope = envelopeSchema.safeParse(response.body);
 			const bodyCode = envelope.success ? Number(envelope.data.code) : NaN;
 			kieMessage = envelope.success ? (envelope.data.msg ?? undefined) : undefined;
-			if (bodyCode === 200 && response.statusCode < 300) {
-				return { code: 200, msg: kieMessage ?? '', data: envelope.data!.data as T };
+			if (response.statusCode < 300 && (bodyCode === 200 || request.acceptCodes?.includes(bodyCode))) {
+				return { code: bodyCode, msg: kieMessage ?? '', data: envelope.data!.data as T };
 			}
 			// KIE's outcome is the body code; the HTTP status speaks only when the body has none.
 			failure = { type: 'code', code: Number.isFinite(bodyCode) && bodyCode !== 200 ? bodyCode : response.statusCode };

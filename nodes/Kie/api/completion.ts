@@ -1,0 +1,127 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { pause } from './retry';
+import { createTask, fetchTask } from './tasks';
+import type { KieFunctions } from './transport';
+import { isTerminal, type KieModel, type KieTask } from './types';
+
+/** A task this execution created, with what is needed to find it again. */
+export interface SubmittedTask {
+	itemIndex: number;
+	taskId: string;
+	model: KieModel;
+	submittedAt: number;
+}
+
+export interface SubmitJob {
+	itemIndex: number;
+	model: KieModel;
+	body: IDataObject;
+}
+
+export type SubmitOutcome = { ok: true; task: SubmittedTask } | { ok: false; itemIndex: number; error: Error };
+
+/** How many create calls are in flight at once; the rate limiter paces them further. */
+const SUBMIT_CONCURRENCY = 5;
+/** How many status calls are in flight at once. */
+const POLL_CONCURRENCY = 5;
+/** How long a just-created task may be unknown to KIE ("recordInfo is null") before it counts as lost. */
+export const RECORD_GRACE_MS = 120_000;
+
+/** Runs `work` over `inputs` with at most `limit` running at once, keeping the input order. */
+export async function mapBounded<I, O>(inputs: I[], limit: number, work: (input: I) => Promise<O>): Promise<O[]> {
+	const results: O[] = new Array(inputs.length);
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(limit, inputs.length) }, async () => {
+		while (next < inputs.length) {
+			const index = next++;
+			results[index] = await work(inputs[index]);
+		}
+	});
+	await Promise.all(lanes);
+	return results;
+}
+
+/**
+ * Creates every item's task. One item's failure does not stop the others: tasks already created
+ * are paid for, so they are always reported back.
+ */
+export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<SubmitOutcome[]> {
+	return await mapBounded(jobs, SUBMIT_CONCURRENCY, async (job): Promise<SubmitOutcome> => {
+		try {
+			const taskId = await createTask.call(this, job.model, job.body);
+			return { ok: true, task: { itemIndex: job.itemIndex, taskId, model: job.model, submittedAt: Date.now() } };
+		} catch (error) {
+			return { ok: false, itemIndex: job.itemIndex, error: error as Error };
+		}
+	});
+}
+
+export interface PollOptions {
+	/** KIE recommends 30 s; at 30 s a 10-minute task costs 20 status calls and is noticed within 30 s. */
+	intervalMs: number;
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+export interface PollResult {
+	done: Map<string, KieTask>;
+	/** Still running at the time limit (or when cancelled), with the last state seen. */
+	open: Map<string, { task: SubmittedTask; last: KieTask | null; lastError?: Error }>;
+	/** Failed for good: KIE never recorded the task, or rejected the credential. */
+	errors: Map<string, Error>;
+}
+
+/**
+ * Polls every task until it is terminal or the time limit passes. Each task is read on its own
+ * cadence (every interval from its creation), so a batch costs one status call per task per interval.
+ * A status call that fails after the transport's retries does not lose the task: it is read again
+ * at the next interval.
+ */
+export async function pollUntilDone(this: KieFunctions, tasks: SubmittedTask[], options: PollOptions): Promise<PollResult> {
+	const started = Date.now();
+	const deadline = started + options.timeoutMs;
+	const result: PollResult = { done: new Map(), open: new Map(), errors: new Map() };
+	const nextPollAt = new Map<string, number>();
+	for (const task of tasks) {
+		result.open.set(task.taskId, { task, last: null });
+		nextPollAt.set(task.taskId, task.submittedAt + options.intervalMs);
+	}
+
+	while (result.open.size > 0 && !options.signal?.aborted) {
+		const soonest = Math.min(...[...result.open.keys()].map((id) => nextPollAt.get(id)!));
+		if (soonest > deadline) break;
+		await pause(soonest - Date.now(), options.signal);
+		if (options.signal?.aborted) break;
+
+		const due = [...result.open.values()].filter((entry) => nextPollAt.get(entry.task.taskId)! <= Date.now());
+		await mapBounded(due, POLL_CONCURRENCY, async (entry) => {
+			const { taskId, model, submittedAt } = entry.task;
+			nextPollAt.set(taskId, nextPollAt.get(taskId)! + options.intervalMs);
+			try {
+				const task = await fetchTask.call(this, model, taskId);
+				if (task === null) {
+					if (Date.now() - submittedAt > RECORD_GRACE_MS) {
+						result.errors.set(taskId, new Error(`KIE has no record of task ${taskId} ${Math.round((Date.now() - submittedAt) / 1000)} s after it was created`));
+						result.open.delete(taskId);
+					}
+					return;
+				}
+				entry.last = task;
+				if (isTerminal(task)) {
+					result.done.set(taskId, task);
+					result.open.delete(taskId);
+				}
+			} catch (error) {
+				entry.lastError = error as Error;
+				// A rejected key or an empty account will not heal by waiting.
+				const code = Number((error as { httpCode?: string }).httpCode);
+				if (code === 401 || code === 402) {
+					result.errors.set(taskId, error as Error);
+					result.open.delete(taskId);
+				}
+			}
+		});
+	}
+	return result;
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'crypto';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions, IDataObject, JsonObject } from 'n8n-workflow';
+import { BINARY_ENCODING, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { uploadResultSchema } from './schemas';
+import { kieRequest } from './transport';
+
+/** n8n's binary streams (a Node Readable; node code may not import 'stream' itself). */
+type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+/** Where this package puts its uploads on KIE's file host (no leading or trailing slash). */
+export const DEFAULT_UPLOAD_PATH = 'n8n/kie-video';
+
+export interface UploadedFile extends IDataObject {
+	url: string;
+	fileName: string | null;
+	fileSize: number | null;
+	mimeType: string | null;
+	uploadedAt: string | null;
+	expiresAt: string | null;
+	raw: IDataObject;
+}
+
+/**
+ * KIE serves a cached copy when a name is reused, so every upload gets a unique name
+ * (kie-api.md §8) that still ends in the original file name.
+ */
+export function uniqueFileName(original: string | undefined, fallbackExtension = 'bin'): string {
+	const safe = (original ?? `file.${fallbackExtension}`).replace(/[^\w.-]+/g, '_').slice(-80);
+	return `${randomUUID().slice(0, 8)}-${safe}`;
+}
+
+/** The byte size of an input binary, when n8n knows it without reading the file. */
+export function binaryByteSize(binary: IBinaryData): number | undefined {
+	if (typeof binary.bytes === 'number') return binary.bytes;
+	if (!binary.id && typeof binary.data === 'string') return Buffer.byteLength(binary.data, BINARY_ENCODING);
+	return undefined;
+}
+
+function toUploadedFile(this: IExecuteFunctions, data: unknown): UploadedFile {
+	const parsed = uploadResultSchema.safeParse(data);
+	// Read downloadUrl first; older KIE answers only had fileUrl or url (kie-api.md §8).
+	const url = parsed.success ? (parsed.data.downloadUrl ?? parsed.data.fileUrl ?? parsed.data.url) : null;
+	if (!parsed.success || !url) {
+		throw new NodeApiError(this.getNode(), { message: 'no url' } as JsonObject, {
+			message: 'KIE\'s upload answer has no file URL',
+		});
+	}
+	const size = Number(parsed.data.fileSize);
+	return {
+		url,
+		fileName: parsed.data.fileName ?? null,
+		fileSize: Number.isFinite(size) ? size : null,
+		mimeType: parsed.data.mimeType ?? null,
+		uploadedAt: parsed.data.uploadedAt ?? null,
+		expiresAt: parsed.data.expiresAt ?? null,
+		raw: parsed.data as IDataObject,
+	};
+}
+
+/**
+ * Uploads an input binary through KIE's stream upload (multipart). A binary held on disk by n8n is
+ * streamed, never read into memory whole.
+ */
+export async function uploadBinary(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	binaryPropertyName: string,
+	uploadPath = DEFAULT_UPLOAD_PATH,
+): Promise<UploadedFile> {
+	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
+	const fileName = uniqueFileName(binary.fileName, binary.fileExtension);
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	const boundary = `----n8nKieVideo${randomUUID().replace(/-/g, '')}`;
+	const head = Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="uploadPath"\r\n\r\n${uploadPath}\r\n` +
+			`--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\n${fileName}\r\n` +
+			`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+			`Content-Type: ${mimeType}\r\n\r\n`,
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+	const size = binaryByteSize(binary);
+	const headers: IDataObject = { 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+	if (size !== undefined) headers['Content-Length'] = head.length + size + tail.length;
+
+	const body = async () => {
+		if (!binary.id) return Buffer.concat([head, Buffer.from(binary.data, BINARY_ENCODING), tail]);
+		const file = await this.helpers.getBinaryStream(binary.id);
+		// compose() wraps the file stream with the multipart framing without buffering it.
+		return file.compose(async function* (source: AsyncIterable<Buffer>) {
+			yield head;
+			yield* source;
+			yield tail;
+		}) as unknown as BinaryStream;
+	};
+
+	const response = await kieRequest.call(this, {
+		method: 'POST',
+		host: 'upload',
+		path: '/api/file-stream-upload',
+		kind: 'read',
+		body,
+		headers,
+		timeoutMs: 10 * 60_000,
+	});
+	return toUploadedFile.call(this, response.data);
+}
+
+/** Has KIE fetch a public URL onto its file host (KIE gives it 30 s; about 100 MB at most). */
+export async function uploadFromUrl(
+	this: IExecuteFunctions,
+	fileUrl: string,
+	uploadPath = DEFAULT_UPLOAD_PATH,
+	fileName?: string,
+): Promise<UploadedFile> {
+	const fromUrl = decodeURIComponent(new URL(fileUrl).pathname.split('/').pop() || '') || undefined;
+	const response = await kieRequest.call(this, {
+		method: 'POST',
+		host: 'upload',
+		path: '/api/file-url-upload',
+		kind: 'read',
+		body: { fileUrl, uploadPath, fileName: fileName || uniqueFileName(fromUrl) },
+		timeoutMs: 120_000,
+	});
+	return toUploadedFile.call(this, response.data);
+}
+
+/**
+ * Streams a result file into n8n's binary store. Result URLs are public CDN links, so no KIE
+ * credential is sent with them (the key must never reach another host).
+ */
+export async function downloadToBinary(
+	this: IExecuteFunctions | IWebhookFunctions,
+	url: string,
+	fileName: string,
+): Promise<IBinaryData> {
+	let response: { statusCode: number; headers: IDataObject; body: BinaryStream };
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30 * 60_000,
+		})) as typeof response;
+	} catch (error) {
+		throw new NodeApiError(this.getNode(), error as JsonObject, {
+			message: `Could not download the result video: ${(error as Error).message}`,
+		});
+	}
+	if (response.statusCode >= 400) {
+		response.body.resume();
+		throw new NodeOperationError(this.getNode(), `Could not download the result video (HTTP ${response.statusCode})`, {
+			description:
+				response.statusCode === 404 || response.statusCode === 403
+					? 'KIE keeps results for 14 days; this link may have expired. Run the Get operation for a fresh link, or generate again.'
+					: `URL: ${url}`,
+		});
+	}
+	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+	const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
+	return await this.helpers.prepareBinaryData(response.body, fileName, mimeType);
+}
