@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import * as aleph from './actions/aleph';
+import * as file from './actions/file';
+import * as luma from './actions/luma';
 import { router } from './actions/router';
+import * as runway from './actions/runway';
 
 export class Kie implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,9 +28,19 @@ export class Kie implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Account', value: 'account' }],
-				default: 'account',
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'File', value: 'file' },
+					{ name: 'Luma Modify', value: 'luma' },
+					{ name: 'Runway Aleph (Video to Video)', value: 'aleph' },
+					{ name: 'Runway Gen4 Video', value: 'runway' },
+				],
+				default: 'runway',
 			},
+			...runway.description,
+			...aleph.description,
+			...luma.description,
+			...file.description,
 			...account.description,
 		],
 	};

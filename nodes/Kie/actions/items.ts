@@ -21,11 +21,16 @@ export async function forEachItem(
 				output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			const known = error instanceof NodeApiError || error instanceof NodeOperationError;
-			const failure = known ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-			if (failure.context.itemIndex === undefined) failure.context.itemIndex = itemIndex;
-			throw failure;
+			throw toNodeError(context, error, itemIndex);
 		}
 	}
 	return output;
+}
+
+/** n8n's own error types, with the item index set, whatever was thrown. */
+export function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
+	const failure = known ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	if (failure.context.itemIndex === undefined) failure.context.itemIndex = itemIndex;
+	return failure;
 }

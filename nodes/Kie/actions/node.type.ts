@@ -2,6 +2,10 @@ import type { AllEntities } from 'n8n-workflow';
 
 /** Every resource and its operations; the router and the descriptions are typed against it. */
 type NodeMap = {
+	runway: 'generate' | 'extend' | 'get';
+	aleph: 'generate' | 'get';
+	luma: 'modify' | 'get';
+	file: 'upload' | 'getDownloadUrl';
 	account: 'getCredits';
 };
 

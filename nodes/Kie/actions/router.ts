@@ -2,11 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as account from './account';
+import * as aleph from './aleph';
+import * as file from './file';
+import * as luma from './luma';
 import type { KieNodeType } from './node.type';
+import * as runway from './runway';
 
 type Operation = { execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> };
 
-const resources: Record<string, Record<string, unknown>> = { account };
+const resources: Record<string, Record<string, unknown>> = { runway, aleph, luma, file, account };
 
 /**
  * Hands the whole item list to the chosen operation: create operations submit every item's task

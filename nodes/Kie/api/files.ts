@@ -162,3 +162,21 @@ export async function downloadToBinary(
 	const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
 	return await this.helpers.prepareBinaryData(response.body, fileName, mimeType);
 }
+
+/** The size a server announces for a URL (HEAD), or undefined when it does not say or fails. */
+export async function announcedSize(this: IExecuteFunctions, url: string): Promise<number | undefined> {
+	try {
+		const response = (await this.helpers.httpRequest({
+			method: 'HEAD',
+			url,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 10_000,
+		})) as { statusCode: number; headers: IDataObject };
+		const length = Number(response.headers['content-length']);
+		return response.statusCode < 400 && Number.isFinite(length) && length > 0 ? length : undefined;
+	} catch {
+		// The size is only a courtesy check; KIE itself has the last word.
+		return undefined;
+	}
+}

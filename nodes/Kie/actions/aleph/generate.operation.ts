@@ -1,0 +1,96 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { announcedSize } from '../../api/files';
+import { completionFields } from '../shared/completion.fields';
+import { createExecute } from '../shared/create';
+import { mediaInputFields, readMediaInput } from '../shared/media.fields';
+
+export const ALEPH_ASPECT_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'] as const;
+/** KIE: the input video may be at most 10 MB (only its first 5 s are processed). */
+export const ALEPH_VIDEO_MAX_BYTES = 10 * 1024 * 1024;
+/** KIE recommends 1-20 characters for Aleph's watermark. */
+const ALEPH_WATERMARK_MAX = 20;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 4 },
+		description: 'How to transform the video, e.g. "make it a watercolor painting"',
+	},
+	...mediaInputFields('video', 'Video', {
+		required: true,
+		hint: 'The video to transform: at most 10 MB; only its first 5 seconds are used',
+	}),
+	...mediaInputFields('referenceImage', 'Reference Image', {
+		required: false,
+		hint: 'Optional image whose style or content guides the result',
+	}),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Aspect Ratio',
+				name: 'aspectRatio',
+				type: 'options',
+				options: ALEPH_ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
+				default: '16:9',
+			},
+			{
+				displayName: 'Seed',
+				name: 'seed',
+				type: 'number',
+				default: 0,
+				description: 'A whole number; the same seed and input give the same result',
+			},
+			{
+				displayName: 'Store in China (Alibaba Cloud)',
+				name: 'uploadCn',
+				type: 'boolean',
+				default: false,
+				description: 'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of global storage',
+			},
+			{
+				displayName: 'Watermark',
+				name: 'waterMark',
+				type: 'string',
+				default: '',
+				description: `Text shown in the bottom corner (letters, digits and basic symbols; at most ${ALEPH_WATERMARK_MAX} characters)`,
+			},
+		],
+	},
+	...completionFields,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['aleph'], operation: ['generate'] } }, properties);
+
+export const execute = createExecute({
+	model: 'aleph',
+	async prepare({ itemIndex, rules, allowHttp }) {
+		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
+		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', { allowHttp, maxBytes: ALEPH_VIDEO_MAX_BYTES });
+		if (video.source === 'url') {
+			rules.maxBytes('Video', await announcedSize.call(this, (await video.resolve())!), ALEPH_VIDEO_MAX_BYTES);
+		}
+		const referenceImage = readMediaInput(this, itemIndex, rules, 'referenceImage', 'Reference Image', { allowHttp });
+		const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		const optional: IDataObject = {};
+		if (extra.aspectRatio !== undefined) optional.aspectRatio = rules.oneOf('Aspect Ratio', extra.aspectRatio, ALEPH_ASPECT_RATIOS);
+		if (extra.seed !== undefined) optional.seed = rules.integer('Seed', extra.seed);
+		if (extra.uploadCn !== undefined) optional.uploadCn = extra.uploadCn === true;
+		const waterMark = rules.maxLength('Watermark', String(extra.waterMark ?? ''), ALEPH_WATERMARK_MAX);
+		return async () => {
+			const videoUrl = await video.resolve();
+			const referenceImageUrl = await referenceImage.resolve();
+			return { prompt, videoUrl, ...(referenceImageUrl ? { referenceImage: referenceImageUrl } : {}), ...optional, waterMark };
+		};
+	},
+});

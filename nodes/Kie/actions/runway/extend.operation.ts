@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { completionFields } from '../shared/completion.fields';
+import { createExecute } from '../shared/create';
+import { qualityField, RUNWAY_PROMPT_MAX, RUNWAY_QUALITIES, waterMarkField } from './generate.operation';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.taskId }}',
+		description: 'The Runway task whose video to continue. The extension keeps its aspect ratio.',
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 4 },
+		description: `How the video should continue (at most ${RUNWAY_PROMPT_MAX} characters)`,
+	},
+	qualityField,
+	waterMarkField,
+	...completionFields,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['runway'], operation: ['extend'] } }, properties);
+
+export const execute = createExecute({
+	model: 'runway-extend',
+	async prepare({ itemIndex, rules }) {
+		const taskId = rules.text('Task ID', this.getNodeParameter('taskId', itemIndex));
+		const prompt = rules.maxLength('Prompt', rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)), RUNWAY_PROMPT_MAX);
+		const quality = rules.oneOf('Quality', this.getNodeParameter('quality', itemIndex), RUNWAY_QUALITIES);
+		const waterMark = String(this.getNodeParameter('waterMark', itemIndex, '') ?? '');
+		return async () => ({ taskId, prompt, quality, waterMark });
+	},
+});

@@ -1,0 +1,94 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The fields every create operation (generate, extend, modify) shares: how to wait for the result. */
+export const completionFields: INodeProperties[] = [
+	{
+		displayName: 'Completion',
+		name: 'completion',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Result (Poll)',
+				value: 'poll',
+				description:
+					'Create the tasks, then check KIE until every video is ready. Simple and works anywhere; the node stays busy while KIE renders (usually 1-15 minutes).',
+			},
+			{
+				name: 'Submit Only',
+				value: 'submit',
+				description:
+					'Create the tasks and continue at once with their task IDs. Get results later with the Get operation, or have KIE call a KIE Trigger workflow.',
+			},
+		],
+		default: 'poll',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://your-n8n.example.com/webhook/…/kie',
+		description:
+			'Optional. KIE POSTs the result here when the task ends. To continue in another workflow, add a KIE Trigger node there and paste its Production URL (shown in the trigger\'s panel). KIE must be able to reach this URL from the internet.',
+		displayOptions: { show: { completion: ['submit'] } },
+	},
+	{
+		displayName: 'Reference',
+		name: 'reference',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.rowId }}',
+		description:
+			'Optional value of yours (a row ID, a file name) returned with the task. It is added to the Callback URL, so the KIE Trigger outputs it too.',
+	},
+	{
+		displayName: 'Options',
+		name: 'completionOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { completion: ['poll'] } },
+		options: [
+			{
+				displayName: 'Download Result',
+				name: 'downloadResult',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download the result video into a binary property (streamed, so large videos are fine)',
+			},
+			{
+				displayName: 'Put Video in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary property the downloaded video is written to',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description:
+					'How often each task is checked. KIE recommends 30 s: a 10-minute video then costs 20 status calls and is noticed within 30 s of finishing.',
+			},
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description:
+					'How long to wait for all tasks. Tasks still running then are named in the error, so they can be picked up with the Get operation; nothing is created twice.',
+			},
+		],
+	},
+];
+
+export interface CompletionOptions {
+	downloadResult?: boolean;
+	binaryPropertyName?: string;
+	pollIntervalSeconds?: number;
+	timeoutMinutes?: number;
+}

@@ -1,0 +1,179 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
+
+import { pollUntilDone, submitAll, type SubmitJob, type SubmittedTask } from '../../api/completion';
+import { downloadToBinary } from '../../api/files';
+import type { KieCredentials } from '../../api/transport';
+import { CREDENTIAL_TYPE } from '../../api/transport';
+import type { KieModel, KieTask } from '../../api/types';
+import { inputRules, type InputRules } from '../../api/validation';
+import { toNodeError } from '../items';
+import type { CompletionOptions } from './completion.fields';
+
+export interface BuildContext {
+	itemIndex: number;
+	rules: InputRules;
+	/** True when the credential points at a local http simulator, where http:// media URLs work. */
+	allowHttp: boolean;
+}
+
+/** What an operation contributes: its model and how to turn one item into KIE's request body. */
+export interface CreateSpec {
+	model: KieModel;
+	/** Checks the item's fields and returns a function that builds the body (uploading binaries). */
+	prepare(this: IExecuteFunctions, build: BuildContext): Promise<() => Promise<IDataObject>>;
+}
+
+function appendReference(callbackUrl: string, reference: string): string {
+	if (!reference) return callbackUrl;
+	const url = new URL(callbackUrl);
+	url.searchParams.set('reference', reference);
+	return url.toString();
+}
+
+/** The task object for a task that was just created (submit mode). */
+function submittedTask(task: SubmittedTask, reference: string): KieTask {
+	return {
+		taskId: task.taskId,
+		model: task.model,
+		status: 'queued',
+		videoUrl: null,
+		videoUrls: [],
+		thumbnailUrl: null,
+		error: null,
+		createdAt: new Date(task.submittedAt).toISOString(),
+		completedAt: null,
+		expiresAt: null,
+		...(reference ? { reference } : {}),
+		raw: { taskId: task.taskId },
+	};
+}
+
+function failureItem(task: KieTask | { taskId?: string; error: string }, itemIndex: number): INodeExecutionData {
+	return { json: task as IDataObject, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * The execute() of every create operation: validate every item first (nothing is sent if any is
+ * bad), create all tasks under the rate limit, then either return them or poll them all to the end.
+ */
+export function createExecute(spec: CreateSpec) {
+	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+		const continueOnFail = this.continueOnFail();
+		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+		const allowHttp = (credentials.baseUrl ?? '').startsWith('http://');
+		const completion = this.getNodeParameter('completion', 0) as 'submit' | 'poll';
+		const output: INodeExecutionData[] = new Array(items.length);
+
+		// 1. Validate every item before anything is uploaded or created.
+		const builders: Array<{ itemIndex: number; build: () => Promise<IDataObject>; reference: string }> = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const rules = inputRules(this.getNode(), itemIndex);
+			try {
+				const build = await spec.prepare.call(this, { itemIndex, rules, allowHttp });
+				const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '');
+				let callBackUrl: string | undefined;
+				if (completion === 'submit') {
+					const given = String(this.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
+					if (given) callBackUrl = appendReference(rules.publicUrl('Callback URL', given, true), reference);
+				}
+				builders.push({
+					itemIndex,
+					reference,
+					build: async () => ({ ...(await build()), ...(callBackUrl ? { callBackUrl } : {}) }),
+				});
+			} catch (error) {
+				if (!continueOnFail) throw toNodeError(this, error, itemIndex);
+				output[itemIndex] = failureItem({ error: (error as Error).message }, itemIndex);
+			}
+		}
+
+		// 2. Upload binaries and build bodies, then create every task.
+		const jobs: SubmitJob[] = [];
+		for (const builder of builders) {
+			try {
+				jobs.push({ itemIndex: builder.itemIndex, model: spec.model, body: await builder.build() });
+			} catch (error) {
+				if (!continueOnFail) throw toNodeError(this, error, builder.itemIndex);
+				output[builder.itemIndex] = failureItem({ error: (error as Error).message }, builder.itemIndex);
+			}
+		}
+		const referenceOf = new Map(builders.map((builder) => [builder.itemIndex, builder.reference]));
+		const outcomes = await submitAll.call(this, jobs);
+		const created = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.task] : []));
+		const refused = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome]));
+		if (refused.length > 0 && !continueOnFail) {
+			const first = refused[0];
+			// Tasks already created are paid for: name them so none is lost.
+			const createdNote = created.length
+				? ` Tasks created before this (and billed): ${created.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ')}. Use the Get operation to fetch them.`
+				: '';
+			const description = `${(first.error as NodeApiError).description ?? ''}${createdNote}`.trim();
+			throw new NodeApiError(this.getNode(), { message: first.error.message } as JsonObject, {
+				message: first.error.message,
+				description,
+				itemIndex: first.itemIndex,
+				httpCode: (first.error as NodeApiError).httpCode ?? undefined,
+			});
+		}
+		for (const outcome of refused) {
+			output[outcome.itemIndex] = failureItem({ error: outcome.error.message }, outcome.itemIndex);
+		}
+
+		if (completion === 'submit') {
+			for (const task of created) {
+				output[task.itemIndex] = { json: submittedTask(task, referenceOf.get(task.itemIndex) ?? ''), pairedItem: { item: task.itemIndex } };
+			}
+			return output;
+		}
+
+		// 3. Poll every created task until it ends.
+		const options = this.getNodeParameter('completionOptions', 0, {}) as CompletionOptions;
+		const result = await pollUntilDone.call(this, created, {
+			intervalMs: Math.max(1, options.pollIntervalSeconds ?? 30) * 1000,
+			timeoutMs: Math.max(1, options.timeoutMinutes ?? 30) * 60_000,
+			signal: this.getExecutionCancelSignal(),
+		});
+
+		const unfinished: string[] = [];
+		for (const task of created) {
+			const done = result.done.get(task.taskId);
+			const reference = referenceOf.get(task.itemIndex);
+			if (done) {
+				const json: KieTask = { ...done, ...(reference ? { reference } : {}) };
+				if (done.status === 'failed') {
+					if (!continueOnFail) {
+						throw new NodeOperationError(this.getNode(), `KIE task ${done.taskId} failed: ${done.error?.message ?? 'no reason given'}`, {
+							itemIndex: task.itemIndex,
+							description: `KIE error code: ${done.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.`,
+						});
+					}
+					output[task.itemIndex] = failureItem(json, task.itemIndex);
+					continue;
+				}
+				const item: INodeExecutionData = { json, pairedItem: { item: task.itemIndex } };
+				if (options.downloadResult && done.videoUrl) {
+					item.binary = {
+						[options.binaryPropertyName || 'data']: await downloadToBinary.call(this, done.videoUrl, `${done.taskId}.mp4`),
+					};
+				}
+				output[task.itemIndex] = item;
+				continue;
+			}
+			const lost = result.errors.get(task.taskId);
+			const open = result.open.get(task.taskId);
+			const message = lost?.message ?? `still ${open?.last?.status ?? 'queued'}${open?.lastError ? ` (last check failed: ${open.lastError.message})` : ''}`;
+			unfinished.push(`${task.taskId} (item ${task.itemIndex}): ${message}`);
+			output[task.itemIndex] = failureItem(
+				{ ...(open?.last ?? submittedTask(task, reference ?? '')), error: { code: null, message } } as KieTask,
+				task.itemIndex,
+			);
+		}
+		if (unfinished.length > 0 && !continueOnFail) {
+			throw new NodeOperationError(this.getNode(), `${unfinished.length} KIE task(s) did not finish in time`, {
+				description: `Nothing was created twice. Pick these up later with the Get operation: ${unfinished.join('; ')}`,
+			});
+		}
+		return output;
+	};
+}
