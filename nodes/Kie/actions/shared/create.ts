@@ -24,10 +24,14 @@ export interface CreateSpec {
 	prepare(this: IExecuteFunctions, build: BuildContext): Promise<() => Promise<IDataObject>>;
 }
 
-function appendReference(callbackUrl: string, reference: string): string {
-	if (!reference) return callbackUrl;
+/**
+ * The callback URL with this package's query values: the model (a callback's shape cannot tell
+ * Runway from Extend) and the caller's reference, which the KIE Trigger outputs again.
+ */
+function callbackUrlFor(callbackUrl: string, model: KieModel, reference: string): string {
 	const url = new URL(callbackUrl);
-	url.searchParams.set('reference', reference);
+	url.searchParams.set('model', model);
+	if (reference) url.searchParams.set('reference', reference);
 	return url.toString();
 }
 
@@ -75,7 +79,7 @@ export function createExecute(spec: CreateSpec) {
 				let callBackUrl: string | undefined;
 				if (completion === 'submit') {
 					const given = String(this.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
-					if (given) callBackUrl = appendReference(rules.publicUrl('Callback URL', given, true), reference);
+					if (given) callBackUrl = callbackUrlFor(rules.publicUrl('Callback URL', given, true), spec.model, reference);
 				}
 				builders.push({
 					itemIndex,

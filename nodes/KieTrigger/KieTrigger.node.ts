@@ -1,0 +1,246 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { parseCallback, type ParsedCallback } from '../Kie/api/callbacks';
+import { RecentKeys } from '../Kie/api/dedupe';
+import { downloadToBinary } from '../Kie/api/files';
+import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../Kie/api/signature';
+import { fetchTask } from '../Kie/api/tasks';
+import { CREDENTIAL_TYPE, type KieCredentials } from '../Kie/api/transport';
+import { isTerminal, type KieModel, type KieTask } from '../Kie/api/types';
+import { expiryOf } from '../Kie/api/time';
+
+const MODELS: KieModel[] = ['runway', 'runway-extend', 'aleph', 'luma'];
+
+/** Task ids seen in the last day, per trigger node; 50,000 ids take a few MB at most. */
+const recentCallbacks = new RecentKeys(50_000, 24 * 60 * 60 * 1000);
+
+interface TriggerOptions {
+	events?: Array<'succeeded' | 'failed'>;
+	models?: KieModel[];
+	verifySignature?: boolean;
+	maxSkewSeconds?: number;
+	confirmWithApi?: boolean;
+	dropDuplicates?: boolean;
+	downloadResult?: boolean;
+	binaryPropertyName?: string;
+}
+
+function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
+	return {
+		taskId: callback.taskId,
+		model,
+		status: callback.status,
+		videoUrl: callback.videoUrls[0] ?? null,
+		videoUrls: callback.videoUrls,
+		thumbnailUrl: callback.thumbnailUrl,
+		error: callback.error,
+		createdAt: null,
+		completedAt: null,
+		expiresAt: callback.status === 'succeeded' ? expiryOf(new Date().toISOString()) : null,
+		raw: callback.raw,
+	};
+}
+
+function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
+	context.getResponseObject().status(status).json({ error });
+	return { noWebhookResponse: true };
+}
+
+export class KieTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'KIE Trigger',
+		name: 'kieTrigger',
+		icon: { light: 'file:kie.svg', dark: 'file:kie.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Callbacks: {{ ($parameter["options"].events || ["succeeded", "failed"]).join(", ") }}',
+		description: 'Starts the workflow when KIE reports that a video task has finished',
+		defaults: { name: 'KIE Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kieApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'kie',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy this node\'s Production URL into the Callback URL of a KIE node (Completion: Submit Only). KIE must be able to reach it from the internet; the workflow must be active.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Confirm with KIE API',
+						name: 'confirmWithApi',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to read the task\'s status and URLs from KIE\'s API (one free call) instead of trusting the callback body, which KIE does not sign',
+					},
+					{
+						displayName: 'Download Result',
+						name: 'downloadResult',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to download the result video into a binary property',
+					},
+					{
+						displayName: 'Drop Duplicate Callbacks',
+						name: 'dropDuplicates',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to start the workflow only once per task when KIE sends the same callback again',
+					},
+					{
+						displayName: 'Events',
+						name: 'events',
+						type: 'multiOptions',
+						options: [
+							{ name: 'Task Succeeded', value: 'succeeded' },
+							{ name: 'Task Failed', value: 'failed' },
+						],
+						default: ['succeeded', 'failed'],
+						description: 'Which outcomes start the workflow',
+					},
+					{
+						displayName: 'Max Timestamp Skew (Seconds)',
+						name: 'maxSkewSeconds',
+						type: 'number',
+						default: DEFAULT_MAX_SKEW_SECONDS,
+						description: 'Signed callbacks older or newer than this are refused (replay protection)',
+					},
+					{
+						displayName: 'Models',
+						name: 'models',
+						type: 'multiOptions',
+						options: [
+							{ name: 'Luma Modify', value: 'luma' },
+							{ name: 'Runway Aleph', value: 'aleph' },
+							{ name: 'Runway Extend', value: 'runway-extend' },
+							{ name: 'Runway Gen4', value: 'runway' },
+						],
+						default: [],
+						description: 'Start only for these models (empty: all)',
+					},
+					{
+						displayName: 'Put Video in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'Name of the binary property the downloaded video is written to',
+					},
+					{
+						displayName: 'Verify Signature',
+						name: 'verifySignature',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to refuse callbacks without a valid X-Webhook-Signature when the credential has a Webhook HMAC Key',
+					},
+				],
+			},
+		],
+	};
+
+	// n8n registers this webhook itself; there is nothing to create or delete at KIE.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const query = this.getQueryData() as IDataObject;
+		const callback = parseCallback(this.getBodyData());
+		if ('invalid' in callback) return refuse(this, 400, callback.invalid);
+
+		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+		if (options.verifySignature !== false && credentials.webhookHmacKey) {
+			const verdict = verifyCallbackSignature(credentials.webhookHmacKey, callback.taskId, this.getHeaderData() as IDataObject, {
+				maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
+			});
+			if (!verdict.ok) return refuse(this, 401, `Signature refused: ${verdict.reason}`);
+		}
+
+		const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
+		if (options.dropDuplicates !== false && !recentCallbacks.firstTime(dedupeKey)) {
+			this.getResponseObject().status(200).json({ received: true, duplicate: true });
+			return { noWebhookResponse: true };
+		}
+
+		// KIE allows 15 s for the answer: answer now, then confirm and download.
+		this.getResponseObject().status(200).json({ received: true });
+
+		const model = MODELS.includes(query.model as KieModel) ? (query.model as KieModel) : callback.modelHint;
+		let task = taskFromCallback(callback, model);
+		let confirmation: IDataObject = { confirmed: false };
+		if (options.confirmWithApi !== false) {
+			try {
+				const fromApi = await fetchTask.call(this, model, callback.taskId);
+				if (fromApi && isTerminal(fromApi)) {
+					task = { ...fromApi, model };
+					confirmation = { confirmed: true };
+				} else {
+					confirmation = { confirmed: false, confirmError: `KIE's API reports the task as ${fromApi?.status ?? 'unknown'}` };
+				}
+			} catch (error) {
+				confirmation = { confirmed: false, confirmError: (error as Error).message };
+			}
+		}
+
+		const events = options.events?.length ? options.events : ['succeeded', 'failed'];
+		const models = options.models?.length ? options.models : MODELS;
+		if (!events.includes(task.status as 'succeeded' | 'failed') || !models.includes(model)) {
+			return { noWebhookResponse: true };
+		}
+
+		const reference = typeof query.reference === 'string' ? query.reference : undefined;
+		const item: INodeExecutionData = {
+			json: {
+				...task,
+				...(reference !== undefined ? { reference } : {}),
+				callback: { code: callback.callback.code, msg: callback.callback.msg, body: callback.raw },
+				...confirmation,
+			},
+		};
+		if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
+			try {
+				item.binary = { [options.binaryPropertyName || 'data']: await downloadToBinary.call(this, task.videoUrl, `${task.taskId}.mp4`) };
+			} catch (error) {
+				item.json.downloadError = (error as Error).message;
+			}
+		}
+		return { noWebhookResponse: true, workflowData: [[item]] };
+	}
+}
