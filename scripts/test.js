@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm test`: builds the package, then runs every test layer against the KIE simulator:
+// unit + engine (n8n-core's engine, in parallel), then e2e (real n8n, one file at a time).
+// Ends with the totals on a line of their own ("N passed, M failed") and a non-zero exit on failure.
+'use strict';
+
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const jestBin = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+const extraArgs = process.argv.slice(2);
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+	return result.status ?? 1;
+}
+
+if (run('npm', ['run', 'build', '--silent']) !== 0) {
+	console.error('The build failed; no tests were run.');
+	console.log('0 passed, 1 failed');
+	process.exit(1);
+}
+
+const phases = [
+	{ name: 'unit + engine', args: ['--selectProjects', 'unit', 'engine'] },
+	{ name: 'e2e (real n8n)', args: ['--selectProjects', 'e2e', '--runInBand'] },
+];
+
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+for (const phase of phases) {
+	const report = path.join(os.tmpdir(), `kie-jest-${process.pid}-${phase.name.replace(/\W+/g, '-')}.json`);
+	console.log(`\n=== ${phase.name} ===`);
+	// process.execPath is Node 24 here: npm puts node_modules/.bin (the `node` package) first.
+	const status = run(process.execPath, [jestBin, ...phase.args, '--json', `--outputFile=${report}`, ...extraArgs]);
+	if (status !== 0) exitCode = 1;
+	try {
+		const totals = JSON.parse(fs.readFileSync(report, 'utf8'));
+		passed += totals.numPassedTests;
+		failed += totals.numFailedTests;
+		// A suite that failed to run (syntax error, crash in beforeAll) counts as a failure too.
+		failed += totals.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+		fs.rmSync(report, { force: true });
+	} catch {
+		console.error(`No jest report for ${phase.name}.`);
+		failed += 1;
+		exitCode = 1;
+	}
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(exitCode || (failed > 0 ? 1 : 0));
