@@ -1,4 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
@@ -7,6 +15,7 @@ import * as file from './actions/file';
 import * as luma from './actions/luma';
 import { router } from './actions/router';
 import * as runway from './actions/runway';
+import { resumeFromCallback } from './actions/shared/callback';
 
 export class Kie implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,6 +31,16 @@ export class Kie implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'kieApi', required: true }],
+		// Callback mode: KIE's callbacks arrive at this execution's resume URL (restartWebhook).
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -45,7 +64,26 @@ export class Kie implements INodeType {
 		],
 	};
 
+	// Resume webhooks are never registered at activation, so there is nothing to create or delete.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this);
 	}
 }

@@ -15,6 +15,12 @@ export const completionFields: INodeProperties[] = [
 					'Create the tasks, then check KIE until every video is ready. Simple and works anywhere; the node stays busy while KIE renders (usually 1-15 minutes).',
 			},
 			{
+				name: 'Wait for Callback (Pause Workflow)',
+				value: 'callback',
+				description:
+					'Create the tasks, then pause this execution (no worker held) until KIE calls back for every task. Needs an n8n URL that KIE can reach from the internet (WEBHOOK_URL).',
+			},
+			{
 				name: 'Submit Only',
 				value: 'submit',
 				description:
@@ -48,7 +54,7 @@ export const completionFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { completion: ['poll'] } },
+		displayOptions: { show: { completion: ['poll', 'callback'] } },
 		options: [
 			{
 				displayName: 'Download Result',
@@ -70,6 +76,7 @@ export const completionFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 30,
+				displayOptions: { show: { '/completion': ['poll'] } },
 				description:
 					'How often each task is checked. KIE recommends 30 s: a 10-minute video then costs 20 status calls and is noticed within 30 s of finishing.',
 			},
@@ -80,7 +87,7 @@ export const completionFields: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 30,
 				description:
-					'How long to wait for all tasks. Tasks still running then are named in the error, so they can be picked up with the Get operation; nothing is created twice.',
+					'How long to wait for all tasks. Then tasks without a result are checked once more; those still running are named (in the error, or in callback mode in their items), so they can be picked up with the Get operation. Nothing is created twice.',
 			},
 		],
 	},

@@ -2,13 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { pollUntilDone, submitAll, type SubmitJob, type SubmittedTask } from '../../api/completion';
-import { downloadToBinary } from '../../api/files';
 import type { KieCredentials } from '../../api/transport';
 import { CREDENTIAL_TYPE } from '../../api/transport';
 import type { KieModel, KieTask } from '../../api/types';
 import { inputRules, type InputRules } from '../../api/validation';
 import { toNodeError } from '../items';
+import { checkCallbackReachable, checkCallbackRoom, waitForCallbacks } from './callback';
 import type { CompletionOptions } from './completion.fields';
+import { resultItem, unfinishedTask } from './results';
 
 export interface BuildContext {
 	itemIndex: number;
@@ -24,19 +25,21 @@ export interface CreateSpec {
 	prepare(this: IExecuteFunctions, build: BuildContext): Promise<() => Promise<IDataObject>>;
 }
 
+export type Completion = 'submit' | 'poll' | 'callback';
+
 /**
- * The callback URL with this package's query values: the model (a callback's shape cannot tell
+ * A callback URL with this package's query values: the model (a callback's shape cannot tell
  * Runway from Extend) and the caller's reference, which the KIE Trigger outputs again.
  */
-function callbackUrlFor(callbackUrl: string, model: KieModel, reference: string): string {
+export function callbackUrlFor(callbackUrl: string, model: KieModel, reference: string): string {
 	const url = new URL(callbackUrl);
 	url.searchParams.set('model', model);
 	if (reference) url.searchParams.set('reference', reference);
 	return url.toString();
 }
 
-/** The task object for a task that was just created (submit mode). */
-function submittedTask(task: SubmittedTask, reference: string): KieTask {
+/** The task object for a task that was just created. */
+export function submittedTask(task: SubmittedTask, reference: string): KieTask {
 	return {
 		taskId: task.taskId,
 		model: task.model,
@@ -53,21 +56,26 @@ function submittedTask(task: SubmittedTask, reference: string): KieTask {
 	};
 }
 
-function failureItem(task: KieTask | { taskId?: string; error: string }, itemIndex: number): INodeExecutionData {
-	return { json: task as IDataObject, pairedItem: { item: itemIndex } };
+function errorItem(json: IDataObject, itemIndex: number): INodeExecutionData {
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /**
  * The execute() of every create operation: validate every item first (nothing is sent if any is
- * bad), create all tasks under the rate limit, then either return them or poll them all to the end.
+ * bad), create all tasks under the rate limit, then return them, poll them all to the end, or pause
+ * the execution until KIE calls back for all of them.
  */
 export function createExecute(spec: CreateSpec) {
 	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 		const continueOnFail = this.continueOnFail();
 		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
 		const allowHttp = (credentials.baseUrl ?? '').startsWith('http://');
-		const completion = this.getNodeParameter('completion', 0) as 'submit' | 'poll';
+		const completion = this.getNodeParameter('completion', 0) as Completion;
 		const output: INodeExecutionData[] = new Array(items.length);
+		if (completion === 'callback') {
+			checkCallbackReachable.call(this, credentials);
+			checkCallbackRoom.call(this, spec.model, items.length);
+		}
 
 		// 1. Validate every item before anything is uploaded or created.
 		const builders: Array<{ itemIndex: number; build: () => Promise<IDataObject>; reference: string }> = [];
@@ -80,6 +88,9 @@ export function createExecute(spec: CreateSpec) {
 				if (completion === 'submit') {
 					const given = String(this.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
 					if (given) callBackUrl = callbackUrlFor(rules.publicUrl('Callback URL', given, true), spec.model, reference);
+				} else if (completion === 'callback') {
+					// Signed by n8n: the query values cannot be forged, and resume this execution only.
+					callBackUrl = this.getSignedResumeUrl({ model: spec.model });
 				}
 				builders.push({
 					itemIndex,
@@ -88,7 +99,7 @@ export function createExecute(spec: CreateSpec) {
 				});
 			} catch (error) {
 				if (!continueOnFail) throw toNodeError(this, error, itemIndex);
-				output[itemIndex] = failureItem({ error: (error as Error).message }, itemIndex);
+				output[itemIndex] = errorItem({ error: (error as Error).message }, itemIndex);
 			}
 		}
 
@@ -99,7 +110,7 @@ export function createExecute(spec: CreateSpec) {
 				jobs.push({ itemIndex: builder.itemIndex, model: spec.model, body: await builder.build() });
 			} catch (error) {
 				if (!continueOnFail) throw toNodeError(this, error, builder.itemIndex);
-				output[builder.itemIndex] = failureItem({ error: (error as Error).message }, builder.itemIndex);
+				output[builder.itemIndex] = errorItem({ error: (error as Error).message }, builder.itemIndex);
 			}
 		}
 		const referenceOf = new Map(builders.map((builder) => [builder.itemIndex, builder.reference]));
@@ -121,57 +132,47 @@ export function createExecute(spec: CreateSpec) {
 			});
 		}
 		for (const outcome of refused) {
-			output[outcome.itemIndex] = failureItem({ error: outcome.error.message }, outcome.itemIndex);
+			output[outcome.itemIndex] = errorItem({ error: outcome.error.message }, outcome.itemIndex);
+		}
+		for (const task of created) {
+			output[task.itemIndex] = { json: submittedTask(task, referenceOf.get(task.itemIndex) ?? ''), pairedItem: { item: task.itemIndex } };
 		}
 
-		if (completion === 'submit') {
-			for (const task of created) {
-				output[task.itemIndex] = { json: submittedTask(task, referenceOf.get(task.itemIndex) ?? ''), pairedItem: { item: task.itemIndex } };
-			}
+		if (completion === 'submit') return output;
+		const options = this.getNodeParameter('completionOptions', 0, {}) as CompletionOptions;
+		const timeoutMs = Math.max(1, options.timeoutMinutes ?? 30) * 60_000;
+		if (completion === 'callback') {
+			await waitForCallbacks.call(this, spec.model, items.length, created, timeoutMs);
 			return output;
 		}
 
 		// 3. Poll every created task until it ends.
-		const options = this.getNodeParameter('completionOptions', 0, {}) as CompletionOptions;
 		const result = await pollUntilDone.call(this, created, {
 			intervalMs: Math.max(1, options.pollIntervalSeconds ?? 30) * 1000,
-			timeoutMs: Math.max(1, options.timeoutMinutes ?? 30) * 60_000,
+			timeoutMs,
 			signal: this.getExecutionCancelSignal(),
 		});
 
 		const unfinished: string[] = [];
 		for (const task of created) {
 			const done = result.done.get(task.taskId);
-			const reference = referenceOf.get(task.itemIndex);
+			const reference = referenceOf.get(task.itemIndex) ?? '';
+			if (done?.status === 'failed' && !continueOnFail) {
+				throw new NodeOperationError(this.getNode(), `KIE task ${done.taskId} failed: ${done.error?.message ?? 'no reason given'}`, {
+					itemIndex: task.itemIndex,
+					description: `KIE error code: ${done.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.`,
+				});
+			}
 			if (done) {
-				const json: KieTask = { ...done, ...(reference ? { reference } : {}) };
-				if (done.status === 'failed') {
-					if (!continueOnFail) {
-						throw new NodeOperationError(this.getNode(), `KIE task ${done.taskId} failed: ${done.error?.message ?? 'no reason given'}`, {
-							itemIndex: task.itemIndex,
-							description: `KIE error code: ${done.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.`,
-						});
-					}
-					output[task.itemIndex] = failureItem(json, task.itemIndex);
-					continue;
-				}
-				const item: INodeExecutionData = { json, pairedItem: { item: task.itemIndex } };
-				if (options.downloadResult && done.videoUrl) {
-					item.binary = {
-						[options.binaryPropertyName || 'data']: await downloadToBinary.call(this, done.videoUrl, `${done.taskId}.mp4`),
-					};
-				}
-				output[task.itemIndex] = item;
+				output[task.itemIndex] = await resultItem(this, done, task.itemIndex, reference, options);
 				continue;
 			}
-			const lost = result.errors.get(task.taskId);
 			const open = result.open.get(task.taskId);
-			const message = lost?.message ?? `still ${open?.last?.status ?? 'queued'}${open?.lastError ? ` (last check failed: ${open.lastError.message})` : ''}`;
+			const message =
+				result.errors.get(task.taskId)?.message ??
+				`still ${open?.last?.status ?? 'queued'} at the time limit${open?.lastError ? ` (last check failed: ${open.lastError.message})` : ''}`;
 			unfinished.push(`${task.taskId} (item ${task.itemIndex}): ${message}`);
-			output[task.itemIndex] = failureItem(
-				{ ...(open?.last ?? submittedTask(task, reference ?? '')), error: { code: null, message } } as KieTask,
-				task.itemIndex,
-			);
+			output[task.itemIndex] = errorItem(unfinishedTask(task.taskId, open?.last ?? null, submittedTask(task, reference), message), task.itemIndex);
 		}
 		if (unfinished.length > 0 && !continueOnFail) {
 			throw new NodeOperationError(this.getNode(), `${unfinished.length} KIE task(s) did not finish in time`, {

@@ -1,0 +1,164 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseCallback } from '../../api/callbacks';
+import { mapBounded, type SubmittedTask } from '../../api/completion';
+import { pause } from '../../api/retry';
+import { verifyCallbackSignature } from '../../api/signature';
+import { fetchTask } from '../../api/tasks';
+import { CREDENTIAL_TYPE, type KieCredentials } from '../../api/transport';
+import { isTerminal, type KieModel, type KieTask } from '../../api/types';
+import {
+	customDataRoom,
+	forgetRun,
+	loadWaitingRun,
+	MAX_CALLBACK_ITEMS,
+	memoryOf,
+	saveWaitingRun,
+} from '../../api/waitState';
+import type { CompletionOptions } from './completion.fields';
+import { resultItem, unfinishedTask } from './results';
+
+/** n8n's own time limit comes this long after the node's wake-up call, as a backstop only. */
+const BACKSTOP_MS = 5 * 60_000;
+
+const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.0\.0\.0)|\.local$/;
+
+/**
+ * Real KIE can only call back to an address on the internet. When n8n's webhook URL is local and
+ * the credential points at real KIE, the run would wait for callbacks that never come: refuse early.
+ */
+export function checkCallbackReachable(this: IExecuteFunctions, credentials: KieCredentials): void {
+	const resumeHost = new URL(this.getSignedResumeUrl()).hostname;
+	const kieIsLocal = PRIVATE_HOST.test(new URL(credentials.baseUrl || 'https://api.kie.ai').hostname);
+	if (PRIVATE_HOST.test(resumeHost) && !kieIsLocal) {
+		throw new NodeOperationError(this.getNode(), `KIE cannot call back to this n8n: its webhook address is ${resumeHost}`, {
+			description:
+				'Callback mode needs an n8n URL that KIE can reach from the internet: set WEBHOOK_URL to your public https address (or a tunnel). Otherwise use Completion: Wait for Result (Poll). Nothing was sent to KIE.',
+		});
+	}
+}
+
+/** The run's task ids must fit in the execution's custom data, checked before anything is created. */
+export function checkCallbackRoom(this: IExecuteFunctions, model: KieModel, itemCount: number): void {
+	const probe = { model, taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000') };
+	const room = customDataRoom(this.customData, this.getNode().id, probe);
+	if (!room.fits) {
+		throw new NodeOperationError(this.getNode(), `Callback mode can wait for at most ${MAX_CALLBACK_ITEMS} items in one run (${itemCount} given)`, {
+			description: `The task list is kept in the execution's custom data, which n8n limits (${room.available} free slots, ${room.needed} needed). Split the items with Loop Over Items, or use Poll. Nothing was sent to KIE.`,
+		});
+	}
+}
+
+/**
+ * Pauses the execution until KIE has called back for every task. The node's process also wakes the
+ * execution itself at the time limit, so that open tasks are polled instead of being passed over.
+ */
+export async function waitForCallbacks(
+	this: IExecuteFunctions,
+	model: KieModel,
+	itemCount: number,
+	created: SubmittedTask[],
+	timeoutMs: number,
+): Promise<void> {
+	if (created.length === 0) return;
+	const taskIds: Array<string | null> = Array.from({ length: itemCount }, () => null);
+	for (const task of created) taskIds[task.itemIndex] = task.taskId;
+	const nodeId = this.getNode().id;
+	saveWaitingRun(this.customData, nodeId, { model, taskIds });
+	const run = memoryOf(this.getExecutionId(), nodeId);
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		run.references[itemIndex] = String(this.getNodeParameter('reference', itemIndex, '') ?? '');
+	}
+
+	const wakeUrl = this.getSignedResumeUrl({ wake: '1' });
+	const logger = this.logger;
+	void pause(timeoutMs)
+		.then(async () => await this.helpers.httpRequest({ method: 'POST', url: wakeUrl, body: {}, json: true, ignoreHttpStatusErrors: true, timeout: 60_000 }))
+		.catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
+
+	await this.putExecutionToWait(new Date(Date.now() + timeoutMs + BACKSTOP_MS));
+}
+
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): void {
+	context.getResponseObject().status(status).json(body);
+}
+
+/**
+ * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms each
+ * task once with KIE's API, and resumes the execution only when every task has ended, or at the time
+ * limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
+ */
+export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const nodeId = this.getNode().id;
+	const executionId = this.getExecutionId();
+	const run = loadWaitingRun(this.customData, nodeId);
+	if (!run) {
+		answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
+		return { noWebhookResponse: true };
+	}
+	const wake = (this.getQueryData() as IDataObject).wake === '1';
+	const memory = memoryOf(executionId, nodeId);
+	const open = () => run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
+	const confirm = async (taskId: string) => {
+		const task = await fetchTask.call(this, run.model, taskId);
+		if (task && isTerminal(task)) memory.results.set(taskId, { ...task, model: run.model });
+	};
+
+	if (!wake) {
+		const callback = parseCallback(this.getBodyData());
+		if ('invalid' in callback) {
+			answer(this, 400, { error: callback.invalid });
+			return { noWebhookResponse: true };
+		}
+		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+		if (credentials.webhookHmacKey) {
+			const verdict = verifyCallbackSignature(credentials.webhookHmacKey, callback.taskId, this.getHeaderData() as IDataObject);
+			if (!verdict.ok) {
+				answer(this, 401, { error: `Signature refused: ${verdict.reason}` });
+				return { noWebhookResponse: true };
+			}
+		}
+		if (!run.taskIds.includes(callback.taskId)) {
+			answer(this, 200, { received: true, ignored: 'not a task of this run' });
+			return { noWebhookResponse: true };
+		}
+		// Callbacks are signals: status and URLs come from KIE's API, once per task.
+		if (!memory.results.has(callback.taskId)) await confirm(callback.taskId);
+	}
+	// The wake-up call, or a process that has no memory of this run: read what is still open.
+	if (wake || memory.fresh) await mapBounded(open(), 5, confirm);
+
+	const stillOpen = open();
+	if (stillOpen.length > 0 && !wake) {
+		answer(this, 200, { received: true, waitingFor: stillOpen.length });
+		return { noWebhookResponse: true };
+	}
+
+	// KIE allows 15 s for an answer: answer first, then download and resume.
+	answer(this, 200, { received: true, resumed: true });
+	forgetRun(executionId, nodeId);
+	const options = this.getNodeParameter('completionOptions', {}) as CompletionOptions;
+	const items: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < run.taskIds.length; itemIndex++) {
+		const taskId = run.taskIds[itemIndex];
+		const reference = memory.references[itemIndex] ?? '';
+		const done = taskId ? memory.results.get(taskId) : undefined;
+		if (done) {
+			items.push(await resultItem(this, done, itemIndex, reference, options));
+			continue;
+		}
+		const message = taskId
+			? `still running at the time limit: pick it up later with the Get operation (task ${taskId})`
+			: 'no KIE task was created for this item (see the error of the earlier run)';
+		const task: KieTask = unfinishedTask(taskId ?? '', null, { model: run.model, ...(reference ? { reference } : {}) }, message);
+		items.push({ json: task, pairedItem: { item: itemIndex } });
+	}
+	return { noWebhookResponse: true, workflowData: [items] };
+}

@@ -1,0 +1,112 @@
+import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
+
+import type { KieModel, KieTask } from './types';
+
+// Callback mode pauses the execution while KIE renders, and n8n resumes it only once. The webhook
+// that receives KIE's callbacks must therefore know every task of the run to tell when the last one
+// has ended. The task list is stored in the execution's custom data (persisted with the execution,
+// and readable in webhook() after the wait); what is known of each task lives in this process's
+// memory and is rebuilt from KIE's API when another process (or a restarted n8n) takes a callback.
+
+/** n8n keeps at most 10 custom data keys per execution, of at most 512 characters each. */
+const CUSTOM_DATA_KEYS = 10;
+const CUSTOM_DATA_VALUE_MAX = 512;
+/** Keys left free for the user's own custom data. */
+const KEYS_LEFT_FOR_USER = 2;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** KIE's task ids in 23 characters where their format allows (UUIDs, 32-hex), else as they are. */
+export function packTaskId(taskId: string | null): string {
+	if (taskId === null) return '!';
+	if (UUID.test(taskId)) return `u${Buffer.from(taskId.replace(/-/g, ''), 'hex').toString('base64url')}`;
+	if (HEX32.test(taskId)) return `h${Buffer.from(taskId, 'hex').toString('base64url')}`;
+	return `r${taskId}`;
+}
+
+export function unpackTaskId(packed: string): string | null {
+	if (packed === '!' || packed === '') return null;
+	const body = packed.slice(1);
+	if (packed[0] === 'r') return body;
+	const hex = Buffer.from(body, 'base64url').toString('hex');
+	if (packed[0] === 'h') return hex;
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export interface WaitingRun {
+	model: KieModel;
+	/** One entry per input item: its task id, or null when no task was created for it. */
+	taskIds: Array<string | null>;
+}
+
+function keyPrefix(nodeId: string): string {
+	return `kie_${nodeId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}_`;
+}
+
+function serialise(run: WaitingRun): string {
+	return `${run.model}|${run.taskIds.map(packTaskId).join(',')}`;
+}
+
+/** How many custom data keys a run needs, and whether the execution has that many free. */
+export function customDataRoom(customData: IWorkflowExecutionCustomData, nodeId: string, run: WaitingRun) {
+	const needed = Math.ceil(serialise(run).length / CUSTOM_DATA_VALUE_MAX);
+	const prefix = keyPrefix(nodeId);
+	const used = Object.keys(customData.getAll()).filter((key) => !key.startsWith(prefix)).length;
+	const available = CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER - used;
+	return { needed, available, fits: needed <= available };
+}
+
+/** The most items one callback-mode run can hold (KIE's UUID task ids, no other custom data). */
+export const MAX_CALLBACK_ITEMS = Math.floor(
+	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX - 'runway-extend|'.length) / 24,
+);
+
+export function saveWaitingRun(customData: IWorkflowExecutionCustomData, nodeId: string, run: WaitingRun): void {
+	const text = serialise(run);
+	const prefix = keyPrefix(nodeId);
+	for (let part = 0; part * CUSTOM_DATA_VALUE_MAX < text.length; part++) {
+		customData.set(`${prefix}${part}`, text.slice(part * CUSTOM_DATA_VALUE_MAX, (part + 1) * CUSTOM_DATA_VALUE_MAX));
+	}
+}
+
+export function loadWaitingRun(customData: IWorkflowExecutionCustomData, nodeId: string): WaitingRun | null {
+	const prefix = keyPrefix(nodeId);
+	let text = '';
+	for (let part = 0; ; part++) {
+		const piece = customData.get(`${prefix}${part}`);
+		if (typeof piece !== 'string' || piece === '') break;
+		text += piece;
+	}
+	const separator = text.indexOf('|');
+	if (separator < 1) return null;
+	return {
+		model: text.slice(0, separator) as KieModel,
+		taskIds: text.slice(separator + 1).split(',').map(unpackTaskId),
+	};
+}
+
+/** What this process knows of a waiting run: terminal results by task id, and item references. */
+export interface RunMemory {
+	results: Map<string, KieTask>;
+	references: string[];
+}
+
+const memory = new Map<string, RunMemory>();
+const MAX_WAITING_RUNS = 1000;
+
+/** This process's memory of a run; `fresh` when it had none (another process or a restart). */
+export function memoryOf(executionId: string, nodeId: string): RunMemory & { fresh: boolean } {
+	const key = `${executionId}:${nodeId}`;
+	const existing = memory.get(key);
+	if (existing) return { ...existing, fresh: false };
+	const created: RunMemory = { results: new Map(), references: [] };
+	memory.set(key, created);
+	// Runs normally end and are forgotten; this only bounds memory if many never do.
+	if (memory.size > MAX_WAITING_RUNS) memory.delete(memory.keys().next().value as string);
+	return { ...created, fresh: true };
+}
+
+export function forgetRun(executionId: string, nodeId: string): void {
+	memory.delete(`${executionId}:${nodeId}`);
+}
