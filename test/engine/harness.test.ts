@@ -155,7 +155,12 @@ describe('engine harness: putExecutionToWait and resume', () => {
 		expect(resumed.executedNodes).toEqual(['Wait', 'After']);
 		// the customData set in execute() before the wait was readable in webhook()
 		const [waitOut] = resumed.output('Wait');
-		expect(waitOut.json).toEqual({ body: { done: true, taskId: 't1' }, pendingBeforeWait: 'task-0,task-1', query: { extra: '1' } });
+		expect(waitOut.json).toEqual({
+			body: { done: true, taskId: 't1' },
+			pendingBeforeWait: 'task-0,task-1',
+			lastCallback: '',
+			query: { extra: '1' },
+		});
 		expect(resumed.data.resultData.runData.Wait).toHaveLength(1);
 		expect(resumed.output('After')[0].json.echoedBy).toBe('After');
 		expect(resumed.output('After')[0].json.pendingBeforeWait).toBe('task-0,task-1');
@@ -163,15 +168,28 @@ describe('engine harness: putExecutionToWait and resume', () => {
 		await expect(e.resume(run, { body: { done: true } })).rejects.toMatchObject({ statusCode: 409 });
 	});
 
-	test('webhook() without workflowData answers and leaves the execution waiting', async () => {
+	test('webhook() without workflowData answers and leaves the execution waiting (its customData changes dropped)', async () => {
 		const e = engine();
 		const run = await e.run({ nodes });
-		const first = await e.resume(run, { body: { done: false } });
+		const first = await e.resume(run, { body: { done: false, n: 1 } });
 		expect(first).toMatchObject({ resumed: false, waiting: true, status: 'waiting' });
-		expect(first.answered.body).toEqual({ accepted: true, pending: 'task-0' });
+		expect(first.answered.body).toEqual({ accepted: true, pending: 'task-0', lastCallback: '1' });
 		const second = await e.resume(run, { body: { done: true } });
 		expect(second.status).toBe('success');
+		// the execution was not saved after the first call, so its customData.set is gone
+		expect(second.output('Wait')[0].json.lastCallback).toBe('');
+		expect(second.customData.lastCallback).toBe('');
 		expect(second.output('After')).toHaveLength(1);
+	});
+
+	test('webhook() throwing answers 500 and leaves the execution waiting', async () => {
+		const e = engine();
+		const run = await e.run({ nodes });
+		const failed = await e.resume(run, { body: { fail: true } });
+		expect(failed).toMatchObject({ resumed: false, status: 'waiting' });
+		expect(failed.answered.statusCode).toBe(500);
+		expect(failed.webhookError?.message).toBe('callback rejected');
+		expect((await e.resume(run, { body: { done: true } })).status).toBe('success');
 	});
 
 	test('a wrong signature is refused with 401', async () => {
@@ -214,7 +232,7 @@ describe('engine harness: putExecutionToWait and resume', () => {
 
 			const early = await post({ done: false });
 			expect(early.status).toBe(200);
-			expect(await early.json()).toEqual({ accepted: true, pending: 'task-0' });
+			expect(await early.json()).toEqual({ accepted: true, pending: 'task-0', lastCallback: '' });
 
 			const last = await post({ done: true, via: 'http' }, `${resumeUrl}&taskId=t9`);
 			expect(last.status).toBe(200);

@@ -150,6 +150,8 @@ export interface ResumeResult extends RunResult {
 	resumed: boolean;
 	/** Same as `!resumed`. */
 	waiting: boolean;
+	/** What webhook() threw, if it did (the caller got 500, the execution still waits). */
+	webhookError?: Error;
 }
 
 /** An HTTP-style failure of a waiting-webhook call (404 unknown, 409 running/finished, 401 signature). */
@@ -302,7 +304,7 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
 			return undefined;
 		}
-		const output = await type.preAuthentication.call(helpers, credentials);
+		const output = (await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 		const stored = this.stored[typeName];
 		if (stored) stored.data = { ...stored.data, ...output };
 		return { ...credentials, ...output };
@@ -501,9 +503,9 @@ export class Engine {
 	 */
 	async resume(execution: RunResult | string, request: ResumeRequest = {}): Promise<ResumeResult> {
 		const record = this.record(execution);
-		const { answered, completion } = await this.deliverWaitingWebhook(record.executionId, request);
+		const { answered, completion, webhookError } = await this.deliverWaitingWebhook(record.executionId, request);
 		if (!completion) {
-			return { ...record.latest!, answered, resumed: false, waiting: true };
+			return { ...record.latest!, answered, resumed: false, waiting: true, webhookError };
 		}
 		const result = await completion;
 		return { ...result, answered, resumed: true, waiting: false };
@@ -795,7 +797,7 @@ export class Engine {
 	private async deliverWaitingWebhook(
 		executionId: string,
 		request: ResumeRequest,
-	): Promise<{ answered: WebhookAnswer; completion?: Promise<RunResult> }> {
+	): Promise<{ answered: WebhookAnswer; completion?: Promise<RunResult>; webhookError?: Error }> {
 		const record = this.record(executionId);
 		return await this.withLock(record, async () => {
 			if (record.status === 'running') {
@@ -867,8 +869,9 @@ export class Engine {
 			try {
 				response = await workflow.expression.withIsolate(async () => await nodeType.webhook!.call(context));
 			} catch (error) {
-				// n8n answers 500 and leaves the execution waiting
-				return { answered: { statusCode: 500, body: { message: (error as Error).message }, headers: {} } };
+				// n8n answers 500 with a generic message and leaves the execution waiting
+				const body = { message: 'Workflow Webhook Error: Workflow could not be started!' };
+				return { answered: { statusCode: 500, body, headers: {} }, webhookError: error as Error };
 			}
 
 			const answered: WebhookAnswer = response.noWebhookResponse
@@ -882,7 +885,11 @@ export class Engine {
 				// n8n does not save the execution in this case: changes made in webhook() are dropped
 				return { answered };
 			}
-			runExecutionData.executionData!.nodeExecutionStack[0].data.main = response.workflowData;
+			// as n8n's prepareExecutionData: the webhook's output becomes the waiting node's data,
+			// forwarded on every output of the (then disabled) node
+			const resuming = runExecutionData.executionData!.nodeExecutionStack[0];
+			resuming.data.main = response.workflowData;
+			resuming.metadata = { ...resuming.metadata, forwardAllOutputs: true };
 			this.clearDeadline(record);
 			// waitTill is still set: WorkflowExecute disables the waiting node (so the new data passes
 			// through it) and drops its waiting run, as for any resumed n8n execution.
