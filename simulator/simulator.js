@@ -1,0 +1,494 @@
+// @ts-check
+'use strict';
+
+const http = require('http');
+const crypto = require('crypto');
+const { EventEmitter } = require('events');
+const { SimClock } = require('./clock');
+const { TaskStore } = require('./tasks');
+const { FaultQueue, faultReply, CREATE_PATHS } = require('./faults');
+const { SlidingWindowLimiter } = require('./rate-limit');
+const { CallbackSender } = require('./callbacks');
+const { UploadStore, uploadError } = require('./uploads');
+const { MEDIA_RETENTION_MS, DOWNLOAD_URL_TTL_S, MSG } = require('./constants');
+const { readJson, sendJson, sleep, bearerKey, redactHeaders } = require('./http-util');
+const { handleApi } = require('./routes/api');
+const { serveResultFile, plain } = require('./routes/files');
+const { handleControl } = require('./routes/control');
+const runway = require('./models/runway');
+const aleph = require('./models/aleph');
+const luma = require('./models/luma');
+
+/**
+ * @typedef {object} SimulatorOptions
+ * @property {string} host
+ * @property {number} port API listener (0 = any free port)
+ * @property {number} uploadPort upload listener, a separate host like KIE's (0 = any free port)
+ * @property {string[]} apiKeys accepted Bearer keys
+ * @property {number} credits starting balance
+ * @property {string | undefined} hmacKey when set, every callback is signed (§6e)
+ * @property {number | Record<string, number>} taskDurationMs simulated ms from create to end; or per model { runway, extend, aleph, luma, default }
+ * @property {number} timeScale simulated ms per wall ms
+ * @property {number} recordNullMs simulated ms during which record endpoints answer "recordInfo is null"
+ * @property {{ max: number, windowMs: number }} rateLimit create calls per sliding wall-clock window per key
+ * @property {number} videoSizeBytes size of every result video
+ * @property {number} callbackDelayMs wall ms between a task's end and its callback
+ * @property {number} callbackRetryDelayMs wall ms between callback attempts
+ * @property {number} callbackTimeoutMs wall ms before a callback attempt counts as failed (KIE: 15 s)
+ *
+ * @typedef {object} RequestRecord
+ * @property {'api' | 'upload'} listener
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {Record<string, any>} headers authorization redacted
+ * @property {any} body parsed JSON (base64Data shortened) or null
+ * @property {number} at wall epoch ms
+ */
+
+/** @type {SimulatorOptions} */
+const DEFAULTS = {
+	host: '127.0.0.1',
+	port: 0,
+	uploadPort: 0,
+	apiKeys: ['sim-key'],
+	credits: 10000,
+	hmacKey: undefined,
+	taskDurationMs: 4000,
+	timeScale: 1,
+	recordNullMs: 1000,
+	rateLimit: { max: 20, windowMs: 10000 },
+	videoSizeBytes: 1048576,
+	callbackDelayMs: 0,
+	callbackRetryDelayMs: 1000,
+	callbackTimeoutMs: 15000,
+};
+
+const API_BODY_LIMIT = 10 * 1024 * 1024;
+const UPLOAD_JSON_LIMIT = 256 * 1024 * 1024;
+
+/** A KIE.ai stand-in: the API host and the upload host on two local listeners, plus a control API. */
+class Simulator extends EventEmitter {
+	/** @param {Partial<SimulatorOptions>} [options] */
+	constructor(options = {}) {
+		super();
+		/** Options as given (reset() returns to them). */
+		this.initialOptions = { ...DEFAULTS, ...stripUndefined(options) };
+		/** @type {SimulatorOptions} */
+		this.options = { ...this.initialOptions };
+		this.clock = new SimClock(this.options.timeScale);
+		this.taskStore = new TaskStore(this.clock, (task) => this.sendCallback(task));
+		this.faults = new FaultQueue();
+		this.limiter = new SlidingWindowLimiter(this.options.rateLimit);
+		this.sender = new CallbackSender({
+			timeoutMs: this.options.callbackTimeoutMs,
+			retryDelayMs: this.options.callbackRetryDelayMs,
+			hmacKey: () => this.options.hmacKey,
+			onRecord: (record) => {
+				this.callbacks.push(record);
+				this.emit('callback', record);
+			},
+		});
+		this.uploads = new UploadStore(this.clock);
+		/** Secret for download-url signatures. */
+		this.linkSecret = crypto.randomBytes(32);
+		/** @type {RequestRecord[]} */
+		this.requests = [];
+		/** @type {import('./callbacks').CallbackRecord[]} */
+		this.callbacks = [];
+		/** @type {Map<string, number>} */
+		this.counts = new Map();
+		this.createCount = 0;
+		this.credits = this.options.credits;
+		/** @type {import('./callbacks').CallbackBehaviour & { remaining?: number }} */
+		this.callbackBehaviour = { mode: 'normal', shape: 'doc' };
+		this.baseUrl = '';
+		this.uploadBaseUrl = '';
+		/** @type {http.Server[]} */
+		this.servers = [];
+	}
+
+	async listen() {
+		const api = http.createServer((req, res) => this.onRequest('api', req, res));
+		const upload = http.createServer((req, res) => this.onRequest('upload', req, res));
+		this.servers = [api, upload];
+		this.baseUrl = await listenOn(api, this.options.host, this.options.port);
+		this.uploadBaseUrl = await listenOn(upload, this.options.host, this.options.uploadPort);
+		this.uploads.baseUrl = this.uploadBaseUrl;
+		return this;
+	}
+
+	async close() {
+		this.taskStore.clear();
+		this.sender.close();
+		await Promise.all(
+			this.servers.map(
+				(s) =>
+					new Promise((resolve) => {
+						s.close(() => resolve(undefined));
+						s.closeAllConnections?.();
+					}),
+			),
+		);
+		this.uploads.close();
+	}
+
+	/** Clears tasks, faults, logs and counters; restores credits, options, clock and callback behaviour. */
+	reset() {
+		this.taskStore.clear();
+		this.sender.abortAll();
+		this.faults.clear();
+		this.uploads.clear();
+		this.options = { ...this.initialOptions };
+		this.limiter = new SlidingWindowLimiter(this.options.rateLimit);
+		this.sender.opts.timeoutMs = this.options.callbackTimeoutMs;
+		this.sender.opts.retryDelayMs = this.options.callbackRetryDelayMs;
+		this.clock.reset();
+		this.requests.length = 0;
+		this.callbacks.length = 0;
+		this.counts.clear();
+		this.createCount = 0;
+		this.credits = this.options.credits;
+		this.callbackBehaviour = { mode: 'normal', shape: 'doc' };
+	}
+
+	/**
+	 * Changes options on a running simulator (until reset()).
+	 * @param {Partial<SimulatorOptions>} patch
+	 */
+	configure(patch) {
+		const clean = stripUndefined(patch || {});
+		delete clean.host;
+		delete clean.port;
+		delete clean.uploadPort;
+		delete clean.timeScale;
+		Object.assign(this.options, clean);
+		if (clean.credits !== undefined) this.credits = Number(clean.credits);
+		if (clean.rateLimit) this.limiter = new SlidingWindowLimiter(this.options.rateLimit);
+		this.sender.opts.timeoutMs = this.options.callbackTimeoutMs;
+		this.sender.opts.retryDelayMs = this.options.callbackRetryDelayMs;
+	}
+
+	// ---- request pipeline -------------------------------------------------------------------
+
+	/** @param {'api' | 'upload'} listener @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+	async onRequest(listener, req, res) {
+		try {
+			await this.route(listener, req, res);
+		} catch (caught) {
+			const err = /** @type {Error & { tooLarge?: boolean }} */ (caught);
+			if (err && err.tooLarge) return sendJson(res, 413, listener === 'upload' ? uploadError(413, err.message).body : { code: 413, msg: err.message, data: null });
+			sendJson(res, 500, { code: 500, msg: 'Server Error', data: null });
+		}
+	}
+
+	/** @param {'api' | 'upload'} listener @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+	async route(listener, req, res) {
+		const url = new URL(req.url || '/', 'http://simulator.local');
+		const path = url.pathname;
+		const method = (req.method || 'GET').toUpperCase();
+
+		if (listener === 'api' && path.startsWith('/__sim/')) {
+			const { body } = method === 'POST' ? await readJson(req, API_BODY_LIMIT) : { body: null };
+			return handleControl(this, method, path, body, res);
+		}
+
+		const multipart = listener === 'upload' && path === '/api/file-stream-upload';
+		let body = null;
+		let invalidJson = false;
+		if (!multipart && method !== 'GET' && method !== 'HEAD') {
+			({ body, invalid: invalidJson } = await readJson(req, listener === 'upload' ? UPLOAD_JSON_LIMIT : API_BODY_LIMIT));
+		}
+		this.log(listener, method, path, url.searchParams, req, body);
+
+		const fault = this.faults.take(method, path);
+		if (fault && fault.kind === 'reset') {
+			req.socket.destroy();
+			return;
+		}
+		if (fault && fault.kind !== 'slow') {
+			const { status, body: faultBody } = faultReply(fault, listener === 'upload');
+			return sendJson(res, status, faultBody);
+		}
+
+		if ((method === 'GET' || method === 'HEAD') && path.startsWith('/files/')) {
+			if (fault) await sleep(fault.delayMs || 0);
+			return listener === 'api' ? serveResultFile(this, path, url.searchParams, req, res) : this.uploads.serve(path, req, res);
+		}
+
+		/** @type {import('./http-util').Reply} */
+		let reply;
+		if (listener === 'api') {
+			reply = await handleApi(this, method, path, url.searchParams, req, body, invalidJson);
+		} else {
+			reply = await this.handleUpload(method, path, req, body, invalidJson);
+		}
+		// 'slow': the work is done (a create call has made and billed its task), the answer is late.
+		if (fault) await sleep(fault.delayMs || 0);
+		sendJson(res, reply.status, reply.body);
+		if (reply.afterWrite) {
+			const after = reply.afterWrite;
+			res.once('finish', () => after());
+		}
+	}
+
+	/**
+	 * @param {string} method @param {string} path @param {http.IncomingMessage} req @param {any} body @param {boolean} invalidJson
+	 * @returns {Promise<import('./http-util').Reply>}
+	 */
+	async handleUpload(method, path, req, body, invalidJson) {
+		const known = ['/api/file-base64-upload', '/api/file-stream-upload', '/api/file-url-upload'].includes(path);
+		if (!known) {
+			req.resume();
+			return uploadError(404, 'Not Found');
+		}
+		if (method !== 'POST') return uploadError(405, 'Method Not Allowed');
+		const key = bearerKey(req);
+		if (!key || !this.options.apiKeys.includes(key)) {
+			req.resume();
+			return uploadError(401, MSG.uploadNoAuth);
+		}
+		if (invalidJson) return uploadError(400, 'Request body is not valid JSON');
+		return this.uploads.handle(path, req, body);
+	}
+
+	/**
+	 * @param {'api' | 'upload'} listener @param {string} method @param {string} path
+	 * @param {URLSearchParams} query @param {http.IncomingMessage} req @param {any} body
+	 */
+	log(listener, method, path, query, req, body) {
+		let logged = body;
+		// A base64 upload can be tens of MB: keep the log small.
+		if (body && typeof body === 'object' && typeof body.base64Data === 'string' && body.base64Data.length > 256) {
+			logged = { ...body, base64Data: `${body.base64Data.slice(0, 64)}…(${body.base64Data.length} chars)` };
+		}
+		/** @type {RequestRecord} */
+		const record = { listener, method, path, query: Object.fromEntries(query), headers: redactHeaders(req.headers), body: logged, at: Date.now() };
+		this.requests.push(record);
+		const key = `${method} ${path}`;
+		this.counts.set(key, (this.counts.get(key) || 0) + 1);
+		if (method === 'POST' && CREATE_PATHS.has(path)) this.createCount++;
+		this.emit('request', record);
+	}
+
+	// ---- tasks, results, callbacks --------------------------------------------------------
+
+	/** @param {string} model 'runway' | 'extend' | 'aleph' | 'luma' */
+	durationFor(model) {
+		const d = this.options.taskDurationMs;
+		if (typeof d === 'number') return d;
+		const fallback = typeof d.default === 'number' ? d.default : DEFAULTS.taskDurationMs;
+		if (model === 'extend') return d.extend ?? d.runway ?? fallback;
+		return d[model] ?? fallback;
+	}
+
+	/** @returns {import('./models/common').ModelContext} */
+	modelContext() {
+		return {
+			phase: (t) => this.taskStore.phase(t),
+			resultUrls: (t) => this.resultUrls(t),
+			expired: (t) => this.isExpired(t),
+			alephCallbackShape: this.callbackBehaviour.shape === 'openapi' ? 'openapi' : 'doc',
+		};
+	}
+
+	/** @param {import('./tasks').Task} task */
+	resultUrls(task) {
+		return { videoUrl: `${this.baseUrl}/files/${task.taskId}.mp4`, imageUrl: `${this.baseUrl}/files/${task.taskId}.png` };
+	}
+
+	/** Older than KIE's 14-day media retention (simulated time). @param {import('./tasks').Task} task */
+	isExpired(task) {
+		return this.clock.now() - task.createdAt > MEDIA_RETENTION_MS;
+	}
+
+	/**
+	 * download-url: a 20-minute signed link, only for result files this simulator generated.
+	 * @param {string} url @returns {string | null}
+	 */
+	presignResultUrl(url) {
+		let parsed;
+		try {
+			parsed = new URL(url);
+		} catch {
+			return null;
+		}
+		const ours = new URL(this.baseUrl);
+		const loopback = ['127.0.0.1', 'localhost', '[::1]', ours.hostname];
+		if (parsed.port !== ours.port || !loopback.includes(parsed.hostname)) return null;
+		const m = /^\/files\/([^/]+)\.(mp4|png)$/.exec(parsed.pathname);
+		const task = m ? this.taskStore.get(m[1]) : undefined;
+		if (!task || this.taskStore.phase(task) !== 'success') return null;
+		const date = String(Math.floor(this.clock.now()));
+		const sig = this.linkSignature(parsed.pathname, date);
+		return `${this.baseUrl}${parsed.pathname}?X-Amz-Date=${date}&X-Amz-Expires=${DOWNLOAD_URL_TTL_S}&X-Amz-Signature=${sig}`;
+	}
+
+	/** @param {string} path @param {URLSearchParams} query */
+	checkPresigned(path, query) {
+		const date = query.get('X-Amz-Date') || '';
+		const expected = Buffer.from(this.linkSignature(path, date));
+		const given = Buffer.from(query.get('X-Amz-Signature') || '');
+		if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return false;
+		return this.clock.now() - Number(date) <= DOWNLOAD_URL_TTL_S * 1000;
+	}
+
+	/** @param {string} path @param {string} date */
+	linkSignature(path, date) {
+		return crypto.createHmac('sha256', this.linkSecret).update(`${path}|${date}`).digest('hex');
+	}
+
+	/**
+	 * Consumes one use of a callback mode if it is the current one (lost/early with `times`).
+	 * @param {'lost' | 'early'} mode
+	 */
+	takeCallbackMode(mode) {
+		const b = this.callbackBehaviour;
+		if (b.mode !== mode) return false;
+		if (b.remaining !== undefined) {
+			b.remaining--;
+			if (b.remaining <= 0) this.callbackBehaviour = { mode: 'normal', shape: b.shape, delayMs: b.delayMs };
+		}
+		return true;
+	}
+
+	/** Sends a task's callback according to the current behaviour. @param {import('./tasks').Task} task */
+	sendCallback(task) {
+		if (!task.callBackUrl || !task.terminal) return;
+		// Luma '[callback-failed]' marker: KIE "could not deliver" it, and says so with successFlag 4.
+		if (task.planned.callbackFailed) return;
+		if (this.takeCallbackMode('lost')) {
+			task.callbackFailed = true;
+			return;
+		}
+		const b = this.callbackBehaviour;
+		const mod = task.model === 'runway' ? runway : task.model === 'aleph' ? aleph : luma;
+		const body = mod.callbackBody(task, this.modelContext());
+		const copies = b.mode === 'duplicate' ? Math.max(1, b.times ?? 2) : 1;
+		const delayMs = b.delayMs ?? this.options.callbackDelayMs;
+		this.sender.deliver(task.callBackUrl, task.taskId, body, { copies, delayMs }).then((ok) => {
+			if (!ok) task.callbackFailed = true;
+		});
+	}
+
+	// ---- public API ------------------------------------------------------------------------
+
+	/** @param {import('./callbacks').CallbackBehaviour} behaviour */
+	setCallbackBehaviour(behaviour) {
+		const mode = behaviour?.mode || 'normal';
+		if (!['normal', 'duplicate', 'lost', 'early'].includes(mode)) throw new Error(`Unknown callback mode: ${mode}`);
+		const shape = behaviour.shape || 'doc';
+		if (shape !== 'doc' && shape !== 'openapi') throw new Error(`Unknown callback shape: ${shape}`);
+		this.callbackBehaviour = {
+			mode,
+			times: behaviour.times,
+			delayMs: behaviour.delayMs,
+			shape,
+			remaining: (mode === 'lost' || mode === 'early') && behaviour.times !== undefined ? Number(behaviour.times) : undefined,
+		};
+	}
+
+	/** @param {import('./faults').FaultSpec} spec */
+	injectFault(spec) {
+		this.faults.add(spec);
+	}
+
+	/**
+	 * Requests received for "METHOD /path" (faulted and rejected ones included); 'create' = all create calls.
+	 * @param {string} key
+	 */
+	count(key) {
+		if (key === 'create') return this.createCount;
+		return this.counts.get(key) || 0;
+	}
+
+	/** Tasks actually created (and billed). */
+	tasksCreated() {
+		return this.taskStore.byId.size;
+	}
+
+	/** @param {string} taskId */
+	getTask(taskId) {
+		const task = this.taskStore.get(taskId);
+		return task ? this.snapshot(task) : undefined;
+	}
+
+	tasks() {
+		return this.taskStore.list().map((t) => this.snapshot(t));
+	}
+
+	/** @param {import('./tasks').Task} task */
+	snapshot(task) {
+		const state = this.taskStore.phase(task);
+		return {
+			taskId: task.taskId,
+			model: task.model,
+			kind: task.kind,
+			state,
+			params: task.params,
+			callBackUrl: task.callBackUrl,
+			parentTaskId: task.parentTaskId,
+			createdAt: task.createdAt,
+			durationMs: task.durationMs,
+			completedAt: task.terminal ? task.terminal.at : null,
+			credits: task.credits,
+			failCode: state === 'fail' ? task.terminal?.code ?? 400 : null,
+			failMsg: state === 'fail' ? task.terminal?.msg ?? null : null,
+			callbackFailed: task.callbackFailed,
+			expired: this.isExpired(task),
+			...(state === 'success' ? this.resultUrls(task) : {}),
+		};
+	}
+
+	/** Ends a task successfully now (fires its callback). False if unknown or already ended. @param {string} taskId */
+	completeTask(taskId) {
+		const task = this.taskStore.get(taskId);
+		return task ? this.taskStore.end(task, { ok: true, callbackFailed: task.planned.callbackFailed }) : false;
+	}
+
+	/** Ends a task as failed now (fires its callback). @param {string} taskId @param {string} [msg] */
+	failTask(taskId, msg) {
+		const task = this.taskStore.get(taskId);
+		return task ? this.taskStore.end(task, { ok: false, code: 400, msg: msg || 'Generation failed, please try again later' }) : false;
+	}
+
+	/** Jumps simulated time forward (e.g. past the 14-day retention); due tasks end at once. @param {number} ms */
+	advanceTime(ms) {
+		this.clock.advance(ms);
+		this.taskStore.rescheduleAll();
+	}
+
+	state() {
+		return {
+			baseUrl: this.baseUrl,
+			uploadBaseUrl: this.uploadBaseUrl,
+			now: this.clock.now(),
+			credits: this.credits,
+			counts: { requests: this.requests.length, create: this.createCount, tasksCreated: this.tasksCreated(), byRoute: Object.fromEntries(this.counts) },
+			callbackBehaviour: this.callbackBehaviour,
+			faults: this.faults.list(),
+			tasks: this.tasks(),
+			callbacks: this.callbacks,
+		};
+	}
+}
+
+/** @param {http.Server} server @param {string} host @param {number} port @returns {Promise<string>} */
+function listenOn(server, host, port) {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			const addr = /** @type {import('net').AddressInfo} */ (server.address());
+			const h = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+			resolve(`http://${h}:${addr.port}`);
+		});
+	});
+}
+
+/** @template {Record<string, any>} T @param {T} o @returns {T} */
+function stripUndefined(o) {
+	return /** @type {T} */ (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
+}
+
+module.exports = { Simulator, DEFAULTS };
