@@ -297,9 +297,10 @@ function bcryptHash(installDir, password) {
 function n8nEnv(inst, userFolder, extra = {}) {
 	/** @type {NodeJS.ProcessEnv} */
 	const env = { ...process.env };
-	// Variables of the caller's own n8n setup (or of a jest run) must not leak into this instance.
+	// Variables of the caller's own n8n setup, or of a jest run (NODE_ENV=test makes n8n's commands
+	// skip their work silently), must not leak into this instance.
 	for (const k of Object.keys(env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$)/.test(k)) delete env[k];
+		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|JEST_WORKER_ID$|E2E_TESTS$)/.test(k)) delete env[k];
 	}
 	return {
 		...env,
@@ -310,6 +311,7 @@ function n8nEnv(inst, userFolder, extra = {}) {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_OUTPUT: 'console',
@@ -606,13 +608,16 @@ async function callWebhook(handle, p, body, { method = 'POST', headers = {}, ret
 }
 
 /**
- * n8n's own credential test (the editor's "Test" button: POST /rest/credentials/test).
+ * n8n's own credential test (the editor's "Test" button: POST /rest/credentials/test with
+ * `{ credentials: { id, name, type, data } }`). In n8n 2.40.7 `id` must be '' for unsaved data (the
+ * owner may test those) or the id of a stored credential (the given data is tested, with redacted
+ * secrets filled in from the stored one). Without `id`, the data is tested as unsaved.
  * @param {N8nHandle} handle @param {{ id?: string, name?: string, type: string, data: Record<string, unknown> }} credentials
  * @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
  */
 async function testCredential(handle, credentials) {
 	const data = await restCall(handle, 'POST', '/credentials/test', {
-		credentials: { id: credentials.id || 'unsaved', name: credentials.name || '', type: credentials.type, data: credentials.data },
+		credentials: { id: credentials.id ?? '', name: credentials.name ?? '', type: credentials.type, data: credentials.data },
 	});
 	return { status: data.status, message: data.message };
 }
@@ -677,7 +682,9 @@ async function getExecutions(target, workflowId) {
 			(wf ? 'WHERE e.workflowId = ? ' : '') + 'ORDER BY e.id DESC';
 		d.all(sql, wf ? [wf] : [], (err, rows) => {
 			if (err) { console.error(err.message); process.exit(1); }
+			const iso = (t) => (t ? new Date(String(t).replace(' ', 'T') + (/[zZ]|[+-]\\d\\d:?\\d\\d$/.test(String(t)) ? '' : 'Z')).toISOString() : null);
 			process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, id: String(r.id), finished: Boolean(r.finished),
+				startedAt: iso(r.startedAt), stoppedAt: iso(r.stoppedAt), waitTill: iso(r.waitTill),
 				data: r.data ? flatted.parse(r.data) : null }))));
 			d.close();
 		});`;
