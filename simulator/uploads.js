@@ -105,7 +105,12 @@ class UploadStore {
 	async urlUpload(body) {
 		if (!body || typeof body !== 'object' || !body.fileUrl) return uploadError(400, 'Missing required parameter: fileUrl');
 		if (!isHttpUrl(body.fileUrl)) return uploadError(400, 'Invalid fileUrl: only http and https URLs are supported');
-		const urlName = decodeURIComponent(new URL(body.fileUrl).pathname.split('/').pop() || '');
+		let urlName = new URL(body.fileUrl).pathname.split('/').pop() || '';
+		try {
+			urlName = decodeURIComponent(urlName);
+		} catch {
+			/* keep the raw name */
+		}
 		const target = this.target(body.uploadPath, body.fileName || (urlName.includes('.') ? urlName : undefined));
 		if ('error' in target) return target.error;
 		const tmp = this.tempPath();

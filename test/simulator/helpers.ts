@@ -1,0 +1,76 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { createSimulator } from '../../simulator';
+
+export type Sim = Awaited<ReturnType<typeof createSimulator>>;
+export const KEY = 'sim-key';
+export const AUTH = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' };
+
+/** Small, fast defaults for tests. */
+export async function startSim(options: Record<string, unknown> = {}): Promise<Sim> {
+	return createSimulator({ taskDurationMs: 300, recordNullMs: 50, callbackRetryDelayMs: 20, videoSizeBytes: 200_000, ...options });
+}
+
+export async function post(base: string, path: string, body: unknown, headers: Record<string, string> = AUTH) {
+	const res = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
+	return { status: res.status, body: (await res.json()) as any };
+}
+
+export async function get(base: string, path: string, headers: Record<string, string> = AUTH) {
+	const res = await fetch(base + path, { headers });
+	return { status: res.status, body: (await res.json()) as any };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, everyMs = 15): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('waitFor timed out');
+		await sleep(everyMs);
+	}
+}
+
+export const RUNWAY_OK = { prompt: 'A cat surfing', duration: 5, quality: '720p', aspectRatio: '16:9' };
+export const ALEPH_OK = { prompt: 'Make it snow', videoUrl: 'https://example.com/in.mp4' };
+export const LUMA_OK = { prompt: 'Turn it into a cartoon', videoUrl: 'https://example.com/in.mp4' };
+
+export interface Hit {
+	url: string;
+	headers: http.IncomingHttpHeaders;
+	raw: string;
+	body: any;
+	at: number;
+}
+
+/** A tiny HTTP server that records callbacks; `answer` picks the status for each hit (default 200). */
+export async function startReceiver(answer: (hitIndex: number) => number = () => 200) {
+	const hits: Hit[] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const raw = Buffer.concat(chunks).toString('utf8');
+			let body: any = null;
+			try {
+				body = JSON.parse(raw);
+			} catch {
+				/* keep null */
+			}
+			const index = hits.length;
+			hits.push({ url: req.url || '', headers: req.headers, raw, body, at: Date.now() });
+			res.statusCode = answer(index);
+			res.end('ok');
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return {
+		url,
+		hits,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
+}
