@@ -694,6 +694,31 @@ async function getExecutions(target, workflowId) {
 }
 
 /**
+ * Run a read-only SQL query on a user folder's n8n database (n8n may be running) in a separate Node 24
+ * process with n8n's own sqlite3; returns the rows.
+ * @param {string} userFolder @param {string} sql @param {unknown[]} [params]
+ * @returns {Promise<any[]>}
+ */
+async function sqliteQuery(userFolder, sql, params = []) {
+	const inst = await ensureN8nInstalled({ log: () => {} });
+	const db = path.join(userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(db)) return [];
+	const script = `
+		const sqlite3 = require('sqlite3');
+		const [db, sql, params] = process.argv.slice(1);
+		const d = new sqlite3.Database(db, sqlite3.OPEN_READONLY);
+		d.configure('busyTimeout', 5000);
+		d.all(sql, JSON.parse(params), (err, rows) => {
+			if (err) { console.error(err.message); process.exit(1); }
+			process.stdout.write(JSON.stringify(rows));
+			d.close();
+		});`;
+	const res = spawnSync(inst.nodeBin, ['-e', script, db, sql, JSON.stringify(params)], { cwd: inst.installDir, encoding: 'utf8', maxBuffer: 256 << 20 });
+	if (res.status !== 0) throw new Error(`sqlite query on ${db} failed:\n${res.stderr}`);
+	return JSON.parse(res.stdout);
+}
+
+/**
  * Wait until the newest execution of a workflow (or one matching `until`) exists and is no longer running.
  * @param {N8nHandle | string} target @param {string} workflowId
  * @param {{ timeoutMs?: number, until?: (e: ExecutionRecord) => boolean }} [opts]
@@ -722,6 +747,7 @@ module.exports = {
 	testCredential,
 	getExecutions,
 	waitForExecution,
+	sqliteQuery,
 	freePort,
 	bcryptHash,
 	findNodeBin,
