@@ -229,6 +229,8 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
  * @returns {{ name: string, version: string, dir: string }}
  */
 function installPackageInto(userFolder, packageRoot, { build = true, log = defaultLog } = {}) {
+	userFolder = path.resolve(userFolder);
+	packageRoot = path.resolve(packageRoot);
 	const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-host-pack-'));
 	try {
@@ -357,6 +359,7 @@ process.on('exit', () => {
  * @returns {Promise<N8nHandle>}
  */
 async function startN8n(opts) {
+	opts = { ...opts, userFolder: path.resolve(opts.userFolder) };
 	const log = opts.log || defaultLog;
 	const inst = await ensureN8nInstalled({ log });
 	const port = opts.port || (await freePort());
@@ -464,6 +467,7 @@ async function startN8n(opts) {
  * @returns {Promise<{ stdout: string, stderr: string }>}
  */
 async function n8nCli(args, { userFolder, env = {}, log = defaultLog }) {
+	userFolder = path.resolve(userFolder);
 	const inst = await ensureN8nInstalled({ log });
 	fs.mkdirSync(userFolder, { recursive: true });
 	return await new Promise((resolve, reject) => {
@@ -487,6 +491,7 @@ async function n8nCli(args, { userFolder, env = {}, log = defaultLog }) {
  * @param {{ log?: Log }} [opts]
  */
 async function importCredentials(userFolder, credentials, { log = defaultLog } = {}) {
+	userFolder = path.resolve(userFolder);
 	const file = path.join(userFolder, `.import-credentials-${process.pid}.json`);
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
@@ -505,6 +510,7 @@ async function importCredentials(userFolder, credentials, { log = defaultLog } =
  * @param {{ publish?: boolean | 'fromJson', log?: Log }} [opts]
  */
 async function importWorkflows(userFolder, workflows, { publish = true, log = defaultLog } = {}) {
+	userFolder = path.resolve(userFolder);
 	if (!workflows.length) return;
 	for (const w of workflows) if (!w.id) throw new Error(`workflow "${w.name}" has no id: give every imported workflow a fixed id`);
 	const file = path.join(userFolder, `.import-workflows-${process.pid}.json`);
@@ -669,7 +675,7 @@ async function getExecutions(target, workflowId) {
 		return out;
 	}
 	const inst = await ensureN8nInstalled({ log: () => {} });
-	const db = path.join(target, '.n8n', 'database.sqlite');
+	const db = path.resolve(target, '.n8n', 'database.sqlite');
 	if (!fs.existsSync(db)) return [];
 	// A separate Node 24 process with n8n's own sqlite3 and flatted: no native module in the caller.
 	const script = `
@@ -701,7 +707,7 @@ async function getExecutions(target, workflowId) {
  */
 async function sqliteQuery(userFolder, sql, params = []) {
 	const inst = await ensureN8nInstalled({ log: () => {} });
-	const db = path.join(userFolder, '.n8n', 'database.sqlite');
+	const db = path.resolve(userFolder, '.n8n', 'database.sqlite');
 	if (!fs.existsSync(db)) return [];
 	const script = `
 		const sqlite3 = require('sqlite3');
