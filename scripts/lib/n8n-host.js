@@ -13,7 +13,6 @@
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -22,7 +21,9 @@ const HOST_DIR = path.join(REPO_ROOT, 'test', 'n8n-host');
 
 /** @typedef {(line: string) => void} Log */
 /** @type {Log} */
-const defaultLog = (line) => process.stderr.write(`[n8n-host] ${line}\n`);
+const defaultLog = (line) => {
+	process.stderr.write(`[n8n-host] ${line}\n`);
+};
 
 const OWNER_EMAIL = process.env.N8N_OWNER_EMAIL || 'owner@example.com';
 const OWNER_PASSWORD = process.env.N8N_OWNER_PASSWORD || 'KieVideo-Owner-1';
@@ -97,13 +98,14 @@ const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Run a command, streaming its output to a log file; rejects on a non-zero exit.
- * @param {string} cmd @param {string[]} args @param {{ cwd: string, env?: NodeJS.ProcessEnv, logFile: string }} o
+ * @param {string} cmd @param {string[]} args @param {{ cwd: string, env?: NodeJS.ProcessEnv, logFile: string, onSpawn?: (pid: number) => void }} o
  */
 function run(cmd, args, o) {
 	return new Promise((resolve, reject) => {
 		const out = fs.openSync(o.logFile, 'a');
 		fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
 		const p = spawn(cmd, args, { cwd: o.cwd, env: o.env || process.env, stdio: ['ignore', out, out] });
+		if (o.onSpawn && p.pid) o.onSpawn(p.pid);
 		p.on('error', (e) => {
 			fs.closeSync(out);
 			reject(e);
@@ -153,6 +155,15 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		const lockAge = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 		if ((Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) || (!Number.isFinite(owner) && lockAge > 60_000)) {
 			log(`removing a stale install lock (process ${owner} is gone)`);
+			// Its npm may have outlived it (kill -9 of the installer): stop it before reusing the folder.
+			const orphan = Number(fs.existsSync(path.join(lockDir, 'child')) ? fs.readFileSync(path.join(lockDir, 'child'), 'utf8') : NaN);
+			if (orphan > 0 && pidAlive(orphan)) {
+				try {
+					process.kill(orphan, 'SIGKILL');
+				} catch {
+					/* gone */
+				}
+			}
 			fs.rmSync(lockDir, { recursive: true, force: true });
 			continue;
 		}
@@ -163,11 +174,32 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		await delay(2000);
 	}
 
+	const tmp = `${installDir}.tmp-${process.pid}`;
+	// Killed while installing (SIGTERM, Ctrl-C): stop npm too and leave no half-installed folder.
+	/** @type {number | undefined} */
+	let childPid;
+	const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
+		try {
+			if (childPid) process.kill(childPid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+		fs.rmSync(tmp, { recursive: true, force: true });
+		fs.rmSync(lockDir, { recursive: true, force: true });
+		log(`n8n install interrupted (${sig}); the next run starts it again`);
+		process.exit(sig === 'SIGINT' ? 130 : 143);
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	/** @param {number} pid */
+	const onSpawn = (pid) => {
+		childPid = pid;
+		fs.writeFileSync(path.join(lockDir, 'child'), String(pid));
+	};
 	try {
 		if (done()) return { n8nBin, nodeBin, installDir };
 		const version = n8nVersion();
 		const t0 = Date.now();
-		const tmp = `${installDir}.tmp-${process.pid}`;
 		fs.rmSync(tmp, { recursive: true, force: true });
 		// Leftovers of interrupted installs (their owners are gone: we hold the lock).
 		for (const f of fs.readdirSync(root)) {
@@ -185,7 +217,7 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 			// `npm install` (not `ci`): npm's lock files miss some platform-only optional packages, which `ci`
 			// refuses. --ignore-scripts: some of n8n's dependencies download binaries in install scripts.
 			const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-			await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: tmp, env, logFile });
+			await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: tmp, env, logFile, onSpawn });
 			log(`  packages installed (${Math.round((Date.now() - t0) / 1000)} s); building sqlite3 for Node 24…`);
 			// sqlite3 is the one native module n8n needs at run time. It is an N-API module, so headers of
 			// any Node version work; use Node 24's when available.
@@ -196,7 +228,7 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 				...(headers ? { npm_config_nodedir: headers } : {}),
 				npm_config_build_from_source: 'true',
 			};
-			await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: tmp, env: rebuildEnv, logFile });
+			await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: tmp, env: rebuildEnv, logFile, onSpawn });
 		} finally {
 			clearInterval(ticker);
 		}
@@ -210,7 +242,12 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		fs.renameSync(tmp, installDir);
 		log(`n8n ${version} installed in ${Math.round((Date.now() - t0) / 1000)} s`);
 		return { n8nBin, nodeBin, installDir };
+	} catch (e) {
+		fs.rmSync(tmp, { recursive: true, force: true }); // ~2.5 GB of a failed install
+		throw e;
 	} finally {
+		process.removeListener('SIGINT', onSignal);
+		process.removeListener('SIGTERM', onSignal);
 		fs.rmSync(lockDir, { recursive: true, force: true });
 	}
 }
