@@ -92,11 +92,14 @@ function failureMessage(request: KieRequest, failure: AttemptFailure, kieMessage
 		const { message, description } = describeKieCode(failure.code, kieMessage);
 		return { message, description: `${description} (${what})`, httpCode: String(failure.code) };
 	}
-	if (failure.type === 'timeout' && request.kind === 'create') {
+	if (request.kind === 'create') {
+		// Only a refused connection proves KIE never saw the request; anything else may have
+		// created (and billed) the task, so it is not sent again.
+		const broke = failure.type === 'timeout' ? 'timed out' : `broke (${failure.code.toLowerCase()})`;
 		return {
-			message: 'KIE did not answer the create request in time',
-			description: `The task may have been created and billed anyway, so it was not sent again. Check https://kie.ai/logs before running again (${what}).`,
-			httpCode: '408',
+			message: failure.type === 'timeout' ? 'KIE did not answer the create request in time' : 'The connection to KIE broke during the create request',
+			description: `The request ${broke} after it was sent, so KIE may have created and billed the task: it was not sent again. Check https://kie.ai/logs before running again (${what}).`,
+			httpCode: failure.type === 'timeout' ? '408' : '503',
 		};
 	}
 	const reason = failure.type === 'timeout' ? 'timed out' : `failed (${failure.code})`;

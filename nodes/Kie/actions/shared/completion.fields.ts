@@ -84,7 +84,7 @@ export const completionFields: INodeProperties[] = [
 				displayName: 'Timeout (Minutes)',
 				name: 'timeoutMinutes',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
 				default: 30,
 				description:
 					'How long to wait for all tasks. Then tasks without a result are checked once more; those still running are named (in the error, or in callback mode in their items), so they can be picked up with the Get operation. Nothing is created twice.',

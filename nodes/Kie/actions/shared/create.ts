@@ -140,7 +140,7 @@ export function createExecute(spec: CreateSpec) {
 
 		if (completion === 'submit') return output;
 		const options = this.getNodeParameter('completionOptions', 0, {}) as CompletionOptions;
-		const timeoutMs = Math.max(1, options.timeoutMinutes ?? 30) * 60_000;
+		const timeoutMs = Math.max(0.1, options.timeoutMinutes ?? 30) * 60_000;
 		if (completion === 'callback') {
 			await waitForCallbacks.call(this, spec.model, items.length, created, timeoutMs);
 			return output;

@@ -1,0 +1,70 @@
+// Shared set-up for the KIE node's engine tests: the real node classes run through n8n-core's
+// engine (harness.ts) against the KIE simulator over real HTTP on 127.0.0.1.
+import { createEngine, type Engine, type RunResult } from './harness';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { KieApi } from '../../credentials/KieApi.credentials';
+import { Kie } from '../../nodes/Kie/Kie.node';
+import { KieTrigger } from '../../nodes/KieTrigger/KieTrigger.node';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSimulator } = require('../../simulator');
+
+export const KIE = 'n8n-nodes-kie-video.kie';
+export const KIE_TRIGGER = 'n8n-nodes-kie-video.kieTrigger';
+export const API_KEY = 'sim-key';
+
+export interface Simulator {
+	baseUrl: string;
+	uploadBaseUrl: string;
+	requests: Array<{ method: string; path: string; query: IDataObject; headers: IDataObject; body: any }>;
+	callbacks: Array<{ url: string; body: any; headers: IDataObject; status: unknown }>;
+	credits: number;
+	count(what: string): number;
+	tasksCreated(): number;
+	tasks(): Array<IDataObject & { taskId: string; model: string }>;
+	getTask(taskId: string): (IDataObject & { taskId: string }) | undefined;
+	completeTask(taskId: string): void;
+	failTask(taskId: string, msg?: string): void;
+	injectFault(fault: IDataObject): void;
+	setCallbackBehaviour(behaviour: IDataObject): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export async function startSimulator(options: IDataObject = {}): Promise<Simulator> {
+	return await createSimulator({ host: '127.0.0.1', port: 0, uploadPort: 0, apiKeys: [API_KEY], taskDurationMs: 1500, recordNullMs: 300, ...options });
+}
+
+export function kieEngine(sim: Simulator, { apiKey = API_KEY, hmacKey }: { apiKey?: string; hmacKey?: string } = {}): Engine {
+	return createEngine({
+		nodeTypes: { [KIE]: Kie, [KIE_TRIGGER]: KieTrigger },
+		credentialTypes: { kieApi: KieApi },
+		credentials: {
+			kieApi: {
+				id: '1',
+				name: 'KIE (simulator)',
+				data: { apiKey, baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...(hmacKey ? { webhookHmacKey: hmacKey } : {}) },
+			},
+		},
+	});
+}
+
+/** Runs one KIE node over the given input items. */
+export async function runKie(
+	engine: Engine,
+	parameters: IDataObject,
+	input: INodeExecutionData[] = [{ json: {} }],
+	node: IDataObject = {},
+): Promise<RunResult> {
+	return await engine.run({ nodes: [{ name: 'KIE', type: KIE, typeVersion: 1, parameters, ...node }], input });
+}
+
+/** Requests the simulator received for one method + path, in order. */
+export function requestsTo(sim: Simulator, method: string, path: string) {
+	return sim.requests.filter((request) => request.method === method && request.path === path);
+}
+
+/** Polling settings that make tests fast: the minimum interval of 1 s. */
+export const FAST_POLL = { completion: 'poll', completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 2 } };
