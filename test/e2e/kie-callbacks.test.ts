@@ -1,0 +1,336 @@
+// Callback completion mode on real n8n 2.40.7: the KIE node submits 3 Runway tasks with its signed
+// resume URL as callBackUrl, pauses the execution, and resumes it once when every task has ended
+// (callbacks in random order, duplicated, lost, early, signed/forged), or at its time limit through
+// its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
+import {
+	collectorNode,
+	CREDENTIAL_TYPE,
+	executionsOf,
+	host,
+	KIE_TYPE,
+	logger,
+	post,
+	simulatorLib,
+	sleep,
+	startCollector,
+	startN8nWith,
+	waitFor,
+	type N8nEnv,
+} from './callback-helpers';
+
+jest.setTimeout(15 * 60_000);
+
+const log = logger('kie-callbacks');
+const HMAC_KEY = 'sim-webhook-hmac-key';
+const STATUS = 'GET /api/v1/runway/record-detail';
+const CREATE = 'POST /api/v1/runway/generate';
+const BACKSTOP_MS = 5 * 60_000; // callback.ts: n8n's waitTill = wake-up time + 5 min
+
+const CRED_PLAIN = 'kieCbPlainCred01';
+const CRED_HMAC = 'kieCbHmacCred001';
+const WF_PLAIN = 'kieCbPlainWf0001';
+const WF_HMAC = 'kieCbHmacWf00001';
+
+function workflow(id: string, webhookPath: string, credentialId: string, collectorUrl: string, serial: number) {
+	const uuid = (n: number) => `cb0${serial}cb00-0000-4000-8000-00000000000${n}`;
+	return {
+		id,
+		name: `e2e callbacks ${webhookPath}`,
+		nodes: [
+			{
+				id: uuid(1),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: uuid(9),
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: uuid(2),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
+			},
+			{
+				id: uuid(3),
+				name: 'KIE',
+				type: KIE_TYPE,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					resource: 'runway',
+					operation: 'generate',
+					prompt: '={{ $json.prompt }}',
+					reference: '={{ $json.ref }}',
+					completion: 'callback',
+					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
+				},
+				credentials: { [CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
+			},
+			collectorNode(collectorUrl, 'Collect', [660, 0]),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: 'KIE', type: 'main', index: 0 }]] },
+			KIE: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+describe('KIE node, completion "callback", on real n8n', () => {
+	let sim: any;
+	let collector: Awaited<ReturnType<typeof startCollector>>;
+	let env: N8nEnv;
+	const figures: Record<string, unknown> = {};
+
+	beforeAll(async () => {
+		// Tasks never end by themselves (the tests end them in a chosen order); callbacks are signed.
+		sim = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, hmacKey: HMAC_KEY, callbackRetryDelayMs: 500 });
+		collector = await startCollector();
+		const credential = (id: string, extra: Record<string, unknown> = {}) => ({
+			id,
+			name: id,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...extra },
+		});
+		env = await startN8nWith(
+			'kie-callbacks',
+			[credential(CRED_PLAIN), credential(CRED_HMAC, { webhookHmacKey: HMAC_KEY })],
+			[workflow(WF_PLAIN, 'kie-cb', CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, 'kie-cb-hmac', CRED_HMAC, collector.url, 2)],
+		);
+	});
+
+	afterAll(async () => {
+		log(`figures: ${JSON.stringify(figures, null, 1)}`);
+		await env?.stop();
+		await sim?.close();
+		await collector?.close();
+	});
+
+	/** Starts a run of 3 items and returns the waiting execution and its tasks in item order. */
+	async function startRun(workflowId: string, webhookPath: string, tag: string, timeoutMinutes: number) {
+		const before = await executionsOf(env.userFolder, workflowId);
+		const lastId = Math.max(0, ...before.map((e) => Number(e.id)));
+		const items = [0, 1, 2].map((i) => ({ prompt: `${tag} clip ${i}`, ref: `${tag}-ref-${i}`, timeoutMinutes }));
+		const t0 = Date.now();
+		const res = await host.callWebhook(env.n8n, webhookPath, { items });
+		expect(res.status).toBe(200);
+		const tasks = await waitFor(`3 ${tag} tasks in the simulator`, () => {
+			const mine = sim.tasks().filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
+			return mine.length === 3 ? mine : undefined;
+		}, 30_000);
+		tasks.sort((a: any, b: any) => a.params.prompt.localeCompare(b.params.prompt));
+		const waiting = await waitFor(`the ${tag} execution to wait`, async () => {
+			const execs = await executionsOf(env.userFolder, workflowId);
+			return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
+		}, 30_000);
+		return { tasks, waiting, t0 };
+	}
+
+	async function finished(workflowId: string, executionId: string, timeoutMs: number) {
+		return await waitFor(`execution ${executionId} to end`, async () => {
+			const execs = await executionsOf(env.userFolder, workflowId);
+			const e = execs.find((x) => x.id === executionId);
+			return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
+		}, timeoutMs, 500);
+	}
+
+	/** The KIE node's output after the resume, checked against the simulator's tasks (item order kept). */
+	function expectThreeResults(execution: any, tasks: any[], tag: string) {
+		const runs = execution.data.resultData.runData.KIE;
+		const out = runs[runs.length - 1].data.main[0];
+		expect(out).toHaveLength(3);
+		out.forEach((item: any, i: number) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json).toMatchObject({
+				taskId: tasks[i].taskId,
+				model: 'runway',
+				status: 'succeeded',
+				videoUrl: `${sim.baseUrl}/files/${tasks[i].taskId}.mp4`,
+				error: null,
+				reference: `${tag}-ref-${i}`,
+			});
+		});
+		// The node after KIE ran once per item, for this execution only: exactly one resume.
+		const collected = collector.received.filter((c) => c.query.exec === execution.id);
+		expect(collected.map((c) => c.body.taskId)).toEqual(tasks.map((t) => t.taskId));
+		return out;
+	}
+
+	const brief = (c: any) => ({ taskId: c.taskId, status: c.status, attempt: c.attempt, copy: c.copy, url: c.url.replace(/signature=\w+/, 'signature=…') });
+	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c: any) => c.taskId === taskId);
+	const okDelivery = (taskId: string) => deliveriesOf(taskId).find((c: any) => c.status >= 200 && c.status < 300);
+
+	test('random order + duplicates: paused as "waiting", one resume, three correct items, <= 1 status call per task', async () => {
+		sim.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
+		const creates0 = sim.count(CREATE);
+		const status0 = sim.count(STATUS);
+		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's1', 3);
+
+		// n8n reports the paused execution as waiting, with its time limit in the future (REST and sqlite).
+		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now());
+		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find((e: any) => e.id === waiting.id);
+		expect(viaRest).toMatchObject({ status: 'waiting', finished: false });
+		expect(new Date(viaRest.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
+		for (const t of tasks) expect(t.callBackUrl).toMatch(new RegExp(`^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?\\?(.*&)?signature=`));
+
+		const order = [2, 0, 1];
+		for (const [step, index] of order.entries()) {
+			const taskId = tasks[index].taskId;
+			expect(sim.completeTask(taskId)).toBe(true);
+			await waitFor(`callback of task ${index}`, () => okDelivery(taskId), 15_000, 50, () => sim.callbacks.map(brief));
+			if (step < order.length - 1) {
+				// Both of KIE's copies are answered, and the run keeps waiting.
+				await waitFor(`both copies for task ${index}`, () => deliveriesOf(taskId).filter((c: any) => c.status === 200).length === 2, 15_000, 50);
+				if (step === 0) {
+					// One more duplicate by hand: taken, nothing resumed.
+					const first = okDelivery(taskId);
+					const again = await post(first.url, first.body, first.headers);
+					expect(again.status).toBe(200);
+					expect(again.body).toMatchObject({ received: true, waitingFor: 2 });
+				}
+				const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
+				expect(still.status).toBe('waiting');
+			}
+			await sleep(300);
+		}
+
+		const done = await finished(WF_PLAIN, waiting.id, 60_000);
+		expect(done.status).toBe('success');
+		expectThreeResults(done, tasks, 's1');
+
+		// A duplicate after the resume: n8n itself refuses it (the execution is no longer waiting).
+		const last = okDelivery(tasks[order[2]].taskId);
+		const late = await post(last.url, last.body, last.headers);
+		expect(late.status).toBe(409);
+		await sleep(1500); // the simulator's own second copy of the last callback (and its retries)
+		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(3);
+
+		const creates = sim.count(CREATE) - creates0;
+		const statusCalls = sim.count(STATUS) - status0;
+		const lastAt = okDelivery(tasks[order[2]].taskId).at;
+		const latency = new Date(done.stoppedAt).getTime() - lastAt;
+		figures.randomOrder = {
+			createCallsPerTask: creates / 3,
+			statusCallsPerTask: statusCalls / 3,
+			lastCallbackToExecutionEndMs: latency,
+			deliveries: tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status)),
+		};
+		console.log(`[kie-callbacks] random order: ${JSON.stringify(figures.randomOrder)}`);
+		expect(creates).toBe(3);
+		// A callback is a signal: each task is confirmed with the status API once, duplicates cost nothing.
+		expect(statusCalls).toBeLessThanOrEqual(3);
+		// n8n refused a second resume ("Execution is already being resumed by another process") only
+		// because the node tried one: it must not.
+		expect(env.n8n.logs()).not.toMatch(/already being resumed/);
+		sim.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test('one lost callback: the wake-up call at the time limit takes that task from the status API', async () => {
+		sim.setCallbackBehaviour({ mode: 'lost', times: 1 });
+		const status0 = sim.count(STATUS);
+		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's3', 0.5);
+		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const order = [1, 2, 0]; // the first one to end gets no callback
+		for (const index of order) {
+			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
+			await sleep(300);
+		}
+		await waitFor('the two callbacks', () => okDelivery(tasks[2].taskId) && okDelivery(tasks[0].taskId), 15_000, 50, () => sim.callbacks.map(brief));
+		expect(deliveriesOf(tasks[1].taskId)).toHaveLength(0);
+		expect(sim.getTask(tasks[1].taskId).callbackFailed).toBe(true);
+		const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
+		expect(still.status).toBe('waiting');
+
+		const done = await finished(WF_PLAIN, waiting.id, 120_000);
+		expect(done.status).toBe('success');
+		expectThreeResults(done, tasks, 's3');
+		const statusCalls = sim.count(STATUS) - status0;
+		expect(statusCalls).toBeLessThanOrEqual(3);
+		const delay = new Date(done.stoppedAt).getTime() - deadline;
+		expect(delay).toBeGreaterThanOrEqual(-1000);
+		expect(delay).toBeLessThan(30_000); // the node's own wake-up, not n8n's minute-wise deadline check
+		figures.lostCallback = { resumedAfterDeadlineMs: delay, statusCallsPerTask: statusCalls / 3 };
+		console.log(`[kie-callbacks] lost callback: resumed ${delay} ms after the time limit (node wake-up); status calls/task ${(statusCalls / 3).toFixed(2)}`);
+		sim.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test('callbacks that arrive before the execution is saved as waiting ("early") still end correctly', async () => {
+		sim.setCallbackBehaviour({ mode: 'early' });
+		const status0 = sim.count(STATUS);
+		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's4', 0.5);
+		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const done = await finished(WF_PLAIN, waiting.id, 120_000);
+		expect(done.status).toBe('success');
+		expectThreeResults(done, tasks, 's4');
+		const statuses = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
+		const resumedBy = new Date(done.stoppedAt).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
+		figures.early = { deliveries: statuses, resumedBy, statusCalls: sim.count(STATUS) - status0 };
+		console.log(`[kie-callbacks] early callbacks: deliveries ${JSON.stringify(statuses)}, resumed by ${resumedBy}, status calls ${sim.count(STATUS) - status0}`);
+		sim.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test('with a webhook HMAC key: signed callbacks resume; forged or unsigned ones get 401 and resume nothing', async () => {
+		sim.setCallbackBehaviour({ mode: 'normal' });
+		const status0 = sim.count(STATUS);
+		const { tasks, waiting } = await startRun(WF_HMAC, 'kie-cb-hmac', 's5', 3);
+		const forgedBody = {
+			code: 200,
+			msg: 'All generated successfully.',
+			data: { task_id: tasks[0].taskId, video_id: 'x', video_url: 'https://evil.example/x.mp4', image_url: '' },
+		};
+		const ts = String(Math.floor(Date.now() / 1000));
+		const wrongSig = simulatorLib.signCallback('not-the-key', tasks[0].taskId, ts);
+		const forged = await post(tasks[0].callBackUrl, forgedBody, { 'X-Webhook-Timestamp': ts, 'X-Webhook-Signature': wrongSig });
+		expect(forged.status).toBe(401);
+		const unsigned = await post(tasks[0].callBackUrl, forgedBody);
+		expect(unsigned.status).toBe(401);
+		const stale = String(Math.floor(Date.now() / 1000) - 600);
+		const staleSigned = await post(tasks[0].callBackUrl, forgedBody, {
+			'X-Webhook-Timestamp': stale,
+			'X-Webhook-Signature': simulatorLib.signCallback(HMAC_KEY, tasks[0].taskId, stale),
+		});
+		expect(staleSigned.status).toBe(401);
+		expect(sim.count(STATUS) - status0).toBe(0);
+		const still = (await executionsOf(env.userFolder, WF_HMAC)).find((e) => e.id === waiting.id);
+		expect(still.status).toBe('waiting');
+
+		for (const index of [1, 2, 0]) {
+			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
+			await waitFor(`signed callback of task ${index}`, () => okDelivery(tasks[index].taskId), 15_000, 50, () => sim.callbacks.map(brief));
+			expect(okDelivery(tasks[index].taskId).headers['X-Webhook-Signature']).toBeTruthy();
+			await sleep(300);
+		}
+		const done = await finished(WF_HMAC, waiting.id, 60_000);
+		expect(done.status).toBe('success');
+		const out = expectThreeResults(done, tasks, 's5');
+		expect(out[0].json.videoUrl).not.toContain('evil');
+		expect(sim.count(STATUS) - status0).toBeLessThanOrEqual(3);
+		const latency = new Date(done.stoppedAt).getTime() - okDelivery(tasks[0].taskId).at;
+		figures.hmac = { lastCallbackToExecutionEndMs: latency, statusCalls: sim.count(STATUS) - status0 };
+		console.log(`[kie-callbacks] signed: last callback -> execution end ${latency} ms`);
+	});
+
+	test('three callbacks at the same moment: one resume, <= 1 status call per task', async () => {
+		sim.setCallbackBehaviour({ mode: 'normal' });
+		const status0 = sim.count(STATUS);
+		const logStart = env.n8n.logs().length;
+		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's7', 3);
+		for (const t of tasks) expect(sim.completeTask(t.taskId)).toBe(true);
+		const done = await finished(WF_PLAIN, waiting.id, 60_000);
+		expect(done.status).toBe('success');
+		expectThreeResults(done, tasks, 's7');
+		await sleep(1000);
+		const statusCalls = sim.count(STATUS) - status0;
+		const deliveries = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
+		figures.concurrent = { statusCalls, deliveries };
+		console.log(`[kie-callbacks] concurrent callbacks: status calls ${statusCalls}, deliveries ${JSON.stringify(deliveries)}`);
+		expect(statusCalls).toBeLessThanOrEqual(3);
+		expect(env.n8n.logs().slice(logStart)).not.toMatch(/already being resumed/);
+		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(3);
+	});
+});
