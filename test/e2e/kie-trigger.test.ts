@@ -1,0 +1,237 @@
+// The KIE Trigger on real n8n 2.40.7: a published workflow whose production URL
+// (/webhook/<webhookId>/kie) receives KIE's callbacks from the simulator for every model, success and
+// failure; HMAC signatures (forged, stale, missing, valid); 20 concurrent duplicates; bad bodies.
+// Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-trigger
+import {
+	collectorNode,
+	CREDENTIAL_TYPE,
+	executionsOf,
+	logger,
+	post,
+	simulatorLib,
+	sleep,
+	startCollector,
+	startN8nWith,
+	TRIGGER_TYPE,
+	waitFor,
+	type N8nEnv,
+} from './callback-helpers';
+
+jest.setTimeout(15 * 60_000);
+
+const log = logger('kie-trigger');
+const HMAC_KEY = 'trigger-hmac-key';
+const CRED_PLAIN = 'kieTrigPlainCred';
+const CRED_HMAC = 'kieTrigHmacCred1';
+const WF_PLAIN = 'kieTrigPlainWf01';
+const WF_HMAC = 'kieTrigHmacWf001';
+const HOOK_PLAIN = 'a1a1a1a1-0000-4000-8000-00000000aaaa';
+const HOOK_HMAC = 'b2b2b2b2-0000-4000-8000-00000000bbbb';
+
+function workflow(id: string, webhookId: string, credentialId: string, collectorUrl: string, serial: number) {
+	return {
+		id,
+		name: `e2e KIE trigger ${serial}`,
+		nodes: [
+			{
+				id: `7e1${serial}7e10-0000-4000-8000-000000000001`,
+				name: 'KIE Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { options: {} },
+				credentials: { [CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
+			},
+			collectorNode(collectorUrl, 'Collect', [240, 0]),
+		],
+		connections: { 'KIE Trigger': { main: [[{ node: 'Collect', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+describe('KIE Trigger on real n8n', () => {
+	let sim: any;
+	let collector: Awaited<ReturnType<typeof startCollector>>;
+	let env: N8nEnv;
+	let plainUrl: string;
+	let hmacUrl: string;
+	const timings: Record<string, number> = {};
+
+	beforeAll(async () => {
+		sim = await simulatorLib.createSimulator({ taskDurationMs: 1500, hmacKey: HMAC_KEY, callbackRetryDelayMs: 300 });
+		collector = await startCollector();
+		const credential = (id: string, extra: Record<string, unknown> = {}) => ({
+			id,
+			name: id,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...extra },
+		});
+		env = await startN8nWith(
+			'kie-trigger',
+			[credential(CRED_PLAIN), credential(CRED_HMAC, { webhookHmacKey: HMAC_KEY })],
+			[workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2)],
+		);
+		// A trigger node's production URL: /webhook/<webhookId>/<path>.
+		plainUrl = env.n8n.webhookUrl(`${HOOK_PLAIN}/kie`);
+		hmacUrl = env.n8n.webhookUrl(`${HOOK_HMAC}/kie`);
+		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
+		await waitFor('the trigger webhook to be registered', async () => (await post(plainUrl, { hello: 1 })).status === 400, 15_000);
+	});
+
+	afterAll(async () => {
+		log(`timings (ms): ${JSON.stringify(timings)}`);
+		await env?.stop();
+		await sim?.close();
+		await collector?.close();
+	});
+
+	/** Creates a task on the simulator's API, as a KIE node in "submit" mode would. */
+	async function createTask(path: string, body: Record<string, unknown>): Promise<string> {
+		const res = await post(`${sim.baseUrl}${path}`, body, { authorization: 'Bearer sim-key' });
+		expect(res.body).toMatchObject({ code: 200 });
+		return res.body.data.taskId;
+	}
+
+	const collectedFor = (taskId: string) => collector.received.filter((c) => c.body?.taskId === taskId);
+
+	test("every model's success and failure callback starts one execution with the normalised, confirmed task", async () => {
+		const t0 = Date.now();
+		const cb = (model: string, ref: string) => `${plainUrl}?model=${model}&reference=${ref}`;
+		const runwayBody = (prompt: string, model: string, ref: string) => ({ prompt, duration: 5, quality: '720p', aspectRatio: '16:9', callBackUrl: cb(model, ref) });
+		const expected: Array<{ taskId: string; model: string; ok: boolean; ref: string; code: number }> = [];
+		const runwayOk = await createTask('/api/v1/runway/generate', runwayBody('a lighthouse', 'runway', 'r-ok'));
+		expected.push({ taskId: runwayOk, model: 'runway', ok: true, ref: 'r-ok', code: 200 });
+		const runwayFail = await createTask('/api/v1/runway/generate', runwayBody('a lighthouse [fail]', 'runway', 'r-fail'));
+		expected.push({ taskId: runwayFail, model: 'runway', ok: false, ref: 'r-fail', code: 400 });
+		const source = 'https://example.com/source.mp4';
+		const alephOk = await createTask('/api/v1/aleph/generate', { prompt: 'make it snow', videoUrl: source, callBackUrl: cb('aleph', 'a-ok') });
+		expected.push({ taskId: alephOk, model: 'aleph', ok: true, ref: 'a-ok', code: 200 });
+		const alephFail = await createTask('/api/v1/aleph/generate', { prompt: 'make it snow [fail]', videoUrl: source, callBackUrl: cb('aleph', 'a-fail') });
+		expected.push({ taskId: alephFail, model: 'aleph', ok: false, ref: 'a-fail', code: 400 });
+		const lumaOk = await createTask('/api/v1/modify/generate', { prompt: 'watercolour', videoUrl: source, callBackUrl: cb('luma', 'l-ok') });
+		expected.push({ taskId: lumaOk, model: 'luma', ok: true, ref: 'l-ok', code: 200 });
+		const lumaFail = await createTask('/api/v1/modify/generate', { prompt: 'watercolour [fail]', videoUrl: source, callBackUrl: cb('luma', 'l-fail') });
+		expected.push({ taskId: lumaFail, model: 'luma', ok: false, ref: 'l-fail', code: 500 });
+		// Extend needs a finished Runway video.
+		await waitFor('the Runway parent to finish', () => sim.getTask(runwayOk).state === 'success', 15_000);
+		const extend = (prompt: string, ref: string) => ({ taskId: runwayOk, prompt, quality: '720p', callBackUrl: cb('runway-extend', ref) });
+		const extendOk = await createTask('/api/v1/runway/extend', extend('and it goes on', 'e-ok'));
+		expected.push({ taskId: extendOk, model: 'runway-extend', ok: true, ref: 'e-ok', code: 200 });
+		const extendFail = await createTask('/api/v1/runway/extend', extend('and it goes on [fail]', 'e-fail'));
+		expected.push({ taskId: extendFail, model: 'runway-extend', ok: false, ref: 'e-fail', code: 400 });
+
+		await waitFor(
+			'one execution per callback',
+			() => expected.every((e) => collectedFor(e.taskId).length === 1),
+			30_000,
+			250,
+			() => ({ callbacks: sim.callbacks.map((c: any) => [c.taskId, c.status]), collected: collector.received.map((c) => c.body?.taskId) }),
+		);
+		timings.allModelsMs = Date.now() - t0;
+		for (const e of expected) {
+			const delivery = sim.callbacks.find((c: any) => c.taskId === e.taskId);
+			expect(delivery.status).toBe(200);
+			const json = collectedFor(e.taskId)[0].body;
+			expect(json).toMatchObject({
+				taskId: e.taskId,
+				model: e.model,
+				status: e.ok ? 'succeeded' : 'failed',
+				reference: e.ref,
+				callback: { code: e.code, msg: delivery.body.msg },
+				confirmed: true,
+			});
+			if (e.ok) {
+				expect(json.videoUrl).toBe(`${sim.baseUrl}/files/${e.taskId}.mp4`);
+				expect(json.error).toBeNull();
+			} else {
+				expect(json.videoUrl).toBeNull();
+				expect(json.error).toEqual({ code: expect.anything(), message: expect.any(String) });
+				expect(json.error.message.length).toBeGreaterThan(0);
+			}
+		}
+		// The execution data (not only what the next node received) holds the same item.
+		const execs = await executionsOf(env.userFolder, WF_PLAIN);
+		const forRunwayOk = execs.find((x) => x.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.taskId === runwayOk);
+		expect(forRunwayOk).toMatchObject({ status: 'success', mode: 'webhook' });
+		const item = forRunwayOk.data.resultData.runData['KIE Trigger'][0].data.main[0][0].json;
+		expect(item).toMatchObject({ taskId: runwayOk, model: 'runway', status: 'succeeded', reference: 'r-ok', confirmed: true, callback: { code: 200 } });
+		expect(execs.filter((x) => x.status === 'success')).toHaveLength(expected.length);
+	});
+
+	test('with an HMAC key: forged, stale and missing signatures get 401 and start nothing; a valid one starts one execution', async () => {
+		const taskId = await createTask('/api/v1/runway/generate', { prompt: 'a signed task', duration: 5, quality: '720p', aspectRatio: '16:9' });
+		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+		const body = {
+			code: 200,
+			msg: 'All generated successfully.',
+			data: { task_id: taskId, video_id: 'v', video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: '' },
+		};
+		const now = () => Math.floor(Date.now() / 1000);
+		const sign = (key: string, ts: number) => ({ 'X-Webhook-Timestamp': String(ts), 'X-Webhook-Signature': simulatorLib.signCallback(key, taskId, ts) });
+		const url = `${hmacUrl}?model=runway&reference=signed`;
+		const forged = await post(url, body, sign('wrong-key', now()));
+		const stale = await post(url, body, sign(HMAC_KEY, now() - 6 * 60));
+		const missing = await post(url, body);
+		const onlyTimestamp = await post(url, body, { 'X-Webhook-Timestamp': String(now()) });
+		expect([forged.status, stale.status, missing.status, onlyTimestamp.status]).toEqual([401, 401, 401, 401]);
+		expect(forged.body).toMatchObject({ error: expect.stringMatching(/signature/i) });
+		await sleep(1500);
+		expect(await executionsOf(env.userFolder, WF_HMAC)).toHaveLength(0);
+		expect(collectedFor(taskId)).toHaveLength(0);
+
+		const valid = await post(url, body, sign(HMAC_KEY, now()));
+		expect(valid.status).toBe(200);
+		await waitFor('the signed execution', async () => (await executionsOf(env.userFolder, WF_HMAC)).some((e) => e.status === 'success'), 20_000);
+		await sleep(1000);
+		const execs = await executionsOf(env.userFolder, WF_HMAC);
+		expect(execs).toHaveLength(1);
+		expect(collectedFor(taskId)).toHaveLength(1);
+		expect(collectedFor(taskId)[0].body).toMatchObject({ taskId, status: 'succeeded', reference: 'signed', confirmed: true });
+	});
+
+	test('20 concurrent duplicate callbacks for one task start exactly one execution', async () => {
+		const taskId = await createTask('/api/v1/runway/generate', { prompt: 'duplicated', duration: 5, quality: '720p', aspectRatio: '16:9' });
+		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+		const before = (await executionsOf(env.userFolder, WF_PLAIN)).length;
+		const body = {
+			code: 200,
+			msg: 'All generated successfully.',
+			data: { task_id: taskId, video_id: 'v', video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: '' },
+		};
+		const t0 = Date.now();
+		const answers = await Promise.all(Array.from({ length: 20 }, () => post(`${plainUrl}?model=runway&reference=dup`, body)));
+		timings.twentyDuplicatesMs = Date.now() - t0;
+		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+		expect(answers.filter((a) => a.body?.duplicate === true)).toHaveLength(19);
+		await waitFor('the execution', () => collectedFor(taskId).length >= 1, 20_000);
+		await sleep(2000);
+		expect(collectedFor(taskId)).toHaveLength(1);
+		expect((await executionsOf(env.userFolder, WF_PLAIN)).length - before).toBe(1);
+	});
+
+	test('oversized and non-JSON bodies are refused and start nothing', async () => {
+		const before = (await executionsOf(env.userFolder, WF_PLAIN)).length;
+		const collected = collector.received.length;
+		const taskId = sim.tasks()[0].taskId;
+		const huge = JSON.stringify({ code: 200, msg: 'x'.repeat(17 * 1024 * 1024), data: { task_id: taskId } });
+		const oversized = await post(`${plainUrl}?model=runway`, huge);
+		const notJson = await post(`${plainUrl}?model=runway`, 'this is not json {', { 'content-type': 'application/json' });
+		const plainText = await post(`${plainUrl}?model=runway`, 'code=200', { 'content-type': 'text/plain' });
+		const noTaskId = await post(`${plainUrl}?model=runway`, { code: 200, msg: 'ok', data: {} });
+		const notAnObject = await post(`${plainUrl}?model=runway`, '[1,2,3]');
+		const statuses = { oversized: oversized.status, notJson: notJson.status, plainText: plainText.status, noTaskId: noTaskId.status, notAnObject: notAnObject.status };
+		log(`bad bodies: ${JSON.stringify(statuses)}`);
+		// n8n reads a webhook's body before any node code runs; over N8N_PAYLOAD_SIZE_MAX (16 MB) its
+		// PayloadTooLargeError surfaces as 500 "There was a problem executing the workflow" in 2.40.7.
+		expect(oversized.status).toBeGreaterThanOrEqual(400);
+		const { oversized: _o, ...others } = statuses;
+		for (const status of Object.values(others)) {
+			expect(status).toBeGreaterThanOrEqual(400);
+			expect(status).toBeLessThan(500);
+		}
+		await sleep(1500);
+		expect((await executionsOf(env.userFolder, WF_PLAIN)).length).toBe(before);
+		expect(collector.received.length).toBe(collected);
+	});
+});
