@@ -36,6 +36,8 @@ export function unpackTaskId(packed: string): string | null {
 
 export interface WaitingRun {
 	model: KieModel;
+	/** When the node's own time limit passes (epoch ms); a wake-up call before it is ignored. */
+	deadline: number;
 	/** One entry per input item: its task id, or null when no task was created for it. */
 	taskIds: Array<string | null>;
 }
@@ -45,7 +47,7 @@ function keyPrefix(nodeId: string): string {
 }
 
 function serialise(run: WaitingRun): string {
-	return `${run.model}|${run.taskIds.map(packTaskId).join(',')}`;
+	return `${run.model}|${run.deadline.toString(36)}|${run.taskIds.map(packTaskId).join(',')}`;
 }
 
 /** How many custom data keys a run needs, and whether the execution has that many free. */
@@ -59,7 +61,7 @@ export function customDataRoom(customData: IWorkflowExecutionCustomData, nodeId:
 
 /** The most items one callback-mode run can hold (KIE's UUID task ids, no other custom data). */
 export const MAX_CALLBACK_ITEMS = Math.floor(
-	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX - 'runway-extend|'.length) / 24,
+	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX - 'runway-extend|zzzzzzzzz|'.length) / 24,
 );
 
 export function saveWaitingRun(customData: IWorkflowExecutionCustomData, nodeId: string, run: WaitingRun): void {
@@ -78,35 +80,36 @@ export function loadWaitingRun(customData: IWorkflowExecutionCustomData, nodeId:
 		if (typeof piece !== 'string' || piece === '') break;
 		text += piece;
 	}
-	const separator = text.indexOf('|');
-	if (separator < 1) return null;
-	return {
-		model: text.slice(0, separator) as KieModel,
-		taskIds: text.slice(separator + 1).split(',').map(unpackTaskId),
-	};
+	const [model, deadline, ids] = text.split('|');
+	if (!model || !deadline || ids === undefined) return null;
+	return { model: model as KieModel, deadline: parseInt(deadline, 36), taskIds: ids.split(',').map(unpackTaskId) };
 }
 
 /** What this process knows of a waiting run: terminal results by task id, and item references. */
 export interface RunMemory {
 	results: Map<string, KieTask>;
 	references: string[];
+	/**
+	 * Set (synchronously) when a request has decided to resume: KIE's duplicates that arrive before
+	 * n8n marks the execution as running must not poll again or try a second resume.
+	 */
+	resumed: boolean;
 }
 
 const memory = new Map<string, RunMemory>();
-const MAX_WAITING_RUNS = 1000;
+/** Finished runs stay known (so late duplicates are recognised) until this many newer runs push them out. */
+const MAX_REMEMBERED_RUNS = 1000;
 
-/** This process's memory of a run; `fresh` when it had none (another process or a restart). */
-export function memoryOf(executionId: string, nodeId: string): RunMemory & { fresh: boolean } {
-	const key = `${executionId}:${nodeId}`;
+/**
+ * This process's memory of a run; `fresh` when it had none (another process or a restart). The
+ * deadline is part of the key: execution ids can repeat (a reset database, another instance).
+ */
+export function memoryOf(executionId: string, nodeId: string, deadline: number): { run: RunMemory; fresh: boolean } {
+	const key = `${executionId}:${nodeId}:${deadline}`;
 	const existing = memory.get(key);
-	if (existing) return { ...existing, fresh: false };
-	const created: RunMemory = { results: new Map(), references: [] };
-	memory.set(key, created);
-	// Runs normally end and are forgotten; this only bounds memory if many never do.
-	if (memory.size > MAX_WAITING_RUNS) memory.delete(memory.keys().next().value as string);
-	return { ...created, fresh: true };
-}
-
-export function forgetRun(executionId: string, nodeId: string): void {
-	memory.delete(`${executionId}:${nodeId}`);
+	if (existing) return { run: existing, fresh: false };
+	const run: RunMemory = { results: new Map(), references: [], resumed: false };
+	memory.set(key, run);
+	if (memory.size > MAX_REMEMBERED_RUNS) memory.delete(memory.keys().next().value as string);
+	return { run, fresh: true };
 }

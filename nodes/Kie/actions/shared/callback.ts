@@ -16,7 +16,6 @@ import { CREDENTIAL_TYPE, type KieCredentials } from '../../api/transport';
 import { isTerminal, type KieModel, type KieTask } from '../../api/types';
 import {
 	customDataRoom,
-	forgetRun,
 	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
 	memoryOf,
@@ -28,6 +27,17 @@ import { resultItem, unfinishedTask } from './results';
 /** n8n's own time limit comes this long after the node's wake-up call, as a backstop only. */
 const BACKSTOP_MS = 5 * 60_000;
 
+/**
+ * This execution's resume URL with extra query values. `$execution.resumeUrl` (not
+ * getSignedResumeUrl, whose node-id suffix only matches webhooks on the node id path) is what n8n
+ * routes to this node's restart webhook; n8n ignores query values other than its own.
+ */
+export function resumeUrl(this: IExecuteFunctions, params: Record<string, string> = {}): string {
+	const url = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
+	for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+	return url.toString();
+}
+
 const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.0\.0\.0)|\.local$/;
 
 /**
@@ -35,7 +45,7 @@ const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\
  * the credential points at real KIE, the run would wait for callbacks that never come: refuse early.
  */
 export function checkCallbackReachable(this: IExecuteFunctions, credentials: KieCredentials): void {
-	const resumeHost = new URL(this.getSignedResumeUrl()).hostname;
+	const resumeHost = new URL(resumeUrl.call(this)).hostname;
 	const kieIsLocal = PRIVATE_HOST.test(new URL(credentials.baseUrl || 'https://api.kie.ai').hostname);
 	if (PRIVATE_HOST.test(resumeHost) && !kieIsLocal) {
 		throw new NodeOperationError(this.getNode(), `KIE cannot call back to this n8n: its webhook address is ${resumeHost}`, {
@@ -47,7 +57,7 @@ export function checkCallbackReachable(this: IExecuteFunctions, credentials: Kie
 
 /** The run's task ids must fit in the execution's custom data, checked before anything is created. */
 export function checkCallbackRoom(this: IExecuteFunctions, model: KieModel, itemCount: number): void {
-	const probe = { model, taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000') };
+	const probe = { model, deadline: Date.now(), taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000') };
 	const room = customDataRoom(this.customData, this.getNode().id, probe);
 	if (!room.fits) {
 		throw new NodeOperationError(this.getNode(), `Callback mode can wait for at most ${MAX_CALLBACK_ITEMS} items in one run (${itemCount} given)`, {
@@ -71,19 +81,20 @@ export async function waitForCallbacks(
 	const taskIds: Array<string | null> = Array.from({ length: itemCount }, () => null);
 	for (const task of created) taskIds[task.itemIndex] = task.taskId;
 	const nodeId = this.getNode().id;
-	saveWaitingRun(this.customData, nodeId, { model, taskIds });
-	const run = memoryOf(this.getExecutionId(), nodeId);
+	const deadline = Date.now() + timeoutMs;
+	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds });
+	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		run.references[itemIndex] = String(this.getNodeParameter('reference', itemIndex, '') ?? '');
 	}
 
-	const wakeUrl = this.getSignedResumeUrl({ wake: '1' });
+	const wakeUrl = resumeUrl.call(this, { wake: '1' });
 	const logger = this.logger;
 	void pause(timeoutMs)
 		.then(async () => await this.helpers.httpRequest({ method: 'POST', url: wakeUrl, body: {}, json: true, ignoreHttpStatusErrors: true, timeout: 60_000 }))
 		.catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
 
-	await this.putExecutionToWait(new Date(Date.now() + timeoutMs + BACKSTOP_MS));
+	await this.putExecutionToWait(new Date(deadline + BACKSTOP_MS));
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): void {
@@ -103,14 +114,23 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
 		return { noWebhookResponse: true };
 	}
-	const wake = (this.getQueryData() as IDataObject).wake === '1';
-	const memory = memoryOf(executionId, nodeId);
+	const { run: memory, fresh } = memoryOf(executionId, nodeId, run.deadline);
+	if (memory.resumed) {
+		answer(this, 200, { received: true, alreadyResumed: true });
+		return { noWebhookResponse: true };
+	}
+	// The wake-up call counts only once the time limit has passed (anyone holding the URL could add it).
+	const wake = (this.getQueryData() as IDataObject).wake === '1' && Date.now() >= run.deadline - 1000;
 	const open = () => run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
 	const confirm = async (taskId: string) => {
 		const task = await fetchTask.call(this, run.model, taskId);
 		if (task && isTerminal(task)) memory.results.set(taskId, { ...task, model: run.model });
 	};
 
+	if ((this.getQueryData() as IDataObject).wake === '1' && !wake) {
+		answer(this, 200, { received: true, ignored: 'the time limit has not passed' });
+		return { noWebhookResponse: true };
+	}
 	if (!wake) {
 		const callback = parseCallback(this.getBodyData());
 		if ('invalid' in callback) {
@@ -133,17 +153,18 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		if (!memory.results.has(callback.taskId)) await confirm(callback.taskId);
 	}
 	// The wake-up call, or a process that has no memory of this run: read what is still open.
-	if (wake || memory.fresh) await mapBounded(open(), 5, confirm);
+	if (wake || fresh) await mapBounded(open(), 5, confirm);
 
+	// Checked again after the awaits: another request may have decided to resume meanwhile.
 	const stillOpen = open();
-	if (stillOpen.length > 0 && !wake) {
-		answer(this, 200, { received: true, waitingFor: stillOpen.length });
+	if (memory.resumed || (stillOpen.length > 0 && !wake)) {
+		answer(this, 200, memory.resumed ? { received: true, alreadyResumed: true } : { received: true, waitingFor: stillOpen.length });
 		return { noWebhookResponse: true };
 	}
+	memory.resumed = true;
 
 	// KIE allows 15 s for an answer: answer first, then download and resume.
 	answer(this, 200, { received: true, resumed: true });
-	forgetRun(executionId, nodeId);
 	const options = this.getNodeParameter('completionOptions', {}) as CompletionOptions;
 	const items: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < run.taskIds.length; itemIndex++) {

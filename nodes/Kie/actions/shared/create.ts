@@ -7,7 +7,7 @@ import { CREDENTIAL_TYPE } from '../../api/transport';
 import type { KieModel, KieTask } from '../../api/types';
 import { inputRules, type InputRules } from '../../api/validation';
 import { toNodeError } from '../items';
-import { checkCallbackReachable, checkCallbackRoom, waitForCallbacks } from './callback';
+import { checkCallbackReachable, checkCallbackRoom, resumeUrl, waitForCallbacks } from './callback';
 import type { CompletionOptions } from './completion.fields';
 import { resultItem, unfinishedTask } from './results';
 
@@ -89,8 +89,7 @@ export function createExecute(spec: CreateSpec) {
 					const given = String(this.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
 					if (given) callBackUrl = callbackUrlFor(rules.publicUrl('Callback URL', given, true), spec.model, reference);
 				} else if (completion === 'callback') {
-					// Signed by n8n: the query values cannot be forged, and resume this execution only.
-					callBackUrl = this.getSignedResumeUrl({ model: spec.model });
+					callBackUrl = resumeUrl.call(this, { model: spec.model });
 				}
 				builders.push({
 					itemIndex,

@@ -1,0 +1,113 @@
+import { kieEngine, runKie, requestsTo, startSimulator, KIE, type Simulator } from './kie-helpers';
+import type { Engine } from './harness';
+
+// Callback mode through n8n-core's engine: the execution waits, the simulator calls the signed resume
+// URL (served by the harness on 127.0.0.1), and the node resumes once every task is confirmed.
+
+let sim: Simulator;
+let engine: Engine;
+
+const callbackRun = (prompt = 'A comet', extra: object = {}) => ({
+	resource: 'runway',
+	operation: 'generate',
+	prompt,
+	completion: 'callback',
+	completionOptions: { timeoutMinutes: 0.1 },
+	...extra,
+});
+
+beforeAll(async () => {
+	sim = await startSimulator({ taskDurationMs: 1500, callbackRetryDelayMs: 200 });
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(async () => {
+	sim.reset();
+	engine = kieEngine(sim);
+	await engine.listen();
+});
+afterEach(async () => {
+	await engine.close();
+});
+
+test('three items wait, then resume once with every result; one status call per task', async () => {
+	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [{ json: { i: 0 } }, { json: { i: 1 } }, { json: { i: 2 } }]);
+	expect(run.status).toBe('waiting');
+	expect(run.waitTill!.getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
+	expect(Object.keys(run.customData).some((key) => key.startsWith('kie_'))).toBe(true);
+	for (const task of sim.tasks()) expect(String(task.callBackUrl)).toContain('signature=');
+
+	const finished = await engine.whenFinished(run, 30_000);
+	expect(finished.status).toBe('success');
+	const items = finished.output('KIE');
+	expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	expect(items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+	expect(items.map((item) => item.json.taskId)).toEqual(sim.tasks().map((task) => task.taskId));
+	expect(sim.count('POST /api/v1/runway/generate')).toBe(3);
+	expect(requestsTo(sim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(3);
+});
+
+test('duplicate callbacks cost no extra status call and resume only once', async () => {
+	sim.setCallbackBehaviour({ mode: 'duplicate', times: 3 });
+	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [{ json: {} }, { json: {} }]);
+	const finished = await engine.whenFinished(run, 30_000);
+	expect(finished.status).toBe('success');
+	expect(finished.output('KIE')).toHaveLength(2);
+	expect(requestsTo(sim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(2);
+	// Deliveries after the resume are refused by n8n (409), as on a real instance.
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	expect(sim.callbacks.some((delivery) => delivery.status === 409)).toBe(true);
+});
+
+test('a lost callback: the node wakes itself at the time limit and polls the open task', async () => {
+	sim.setCallbackBehaviour({ mode: 'lost' });
+	const run = await runKie(engine, callbackRun(), [{ json: {} }]);
+	expect(run.status).toBe('waiting');
+	const finished = await engine.whenFinished(run, 60_000);
+	expect(finished.status).toBe('success');
+	expect(finished.output('KIE')[0].json).toMatchObject({ status: 'succeeded', model: 'runway' });
+	expect(sim.callbacks).toHaveLength(0);
+});
+
+test('a failed task comes out as a failed item after the resume', async () => {
+	const run = await runKie(engine, { ...callbackRun('boom [fail]'), completionOptions: { timeoutMinutes: 5 } });
+	const finished = await engine.whenFinished(run, 30_000);
+	expect(finished.status).toBe('success');
+	expect(finished.output('KIE')[0].json).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('moderator') } });
+});
+
+test('with an HMAC key, unsigned callbacks are refused and the run keeps waiting', async () => {
+	const signedSim = await startSimulator({ taskDurationMs: 60_000, hmacKey: 'hmac-secret' });
+	const signedEngine = kieEngine(signedSim, { hmacKey: 'hmac-secret' });
+	await signedEngine.listen();
+	try {
+		const run = await runKie(signedEngine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } });
+		expect(run.status).toBe('waiting');
+		const task = signedSim.tasks()[0];
+		const forged = await fetch(String(task.callBackUrl), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'x-webhook-signature': 'AAAA' },
+			body: JSON.stringify({ code: 200, msg: 'ok', data: { task_id: task.taskId, video_url: 'https://evil.example/x.mp4' } }),
+		});
+		expect(forged.status).toBe(401);
+		expect(signedEngine.latest(run)?.status).toBe('waiting');
+		signedSim.completeTask(task.taskId);
+		const finished = await signedEngine.whenFinished(run, 30_000);
+		expect(finished.output('KIE')[0].json.videoUrl).toContain(signedSim.baseUrl);
+	} finally {
+		await signedEngine.close();
+		await signedSim.close();
+	}
+});
+
+test('more items than the custom data can hold are refused before any request', async () => {
+	const run = await runKie(engine, callbackRun(), Array.from({ length: 400 }, () => ({ json: {} })));
+	expect(run.status).toBe('error');
+	expect(run.error?.message).toMatch(/^Callback mode can wait for at most \d+ items in one run \(400 given\)$/);
+	expect(sim.requests).toHaveLength(0);
+});
+
+test('the type name is the package\'s', () => {
+	expect(KIE).toBe('n8n-nodes-kie-video.kie');
+});
