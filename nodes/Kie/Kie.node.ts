@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -16,6 +15,7 @@ import * as luma from './actions/luma';
 import { router } from './actions/router';
 import * as runway from './actions/runway';
 import { resumeFromCallback } from './actions/shared/callback';
+import { nothingToRegister } from './actions/shared/webhookMethods';
 
 export class Kie implements INodeType {
 	description: INodeTypeDescription = {
@@ -65,19 +65,7 @@ export class Kie implements INodeType {
 	};
 
 	// Resume webhooks are never registered at activation, so there is nothing to create or delete.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = nothingToRegister;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

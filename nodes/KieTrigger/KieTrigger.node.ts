@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { downloadOptions } from '../Kie/actions/shared/fields';
 import { parseCallback, type ParsedCallback } from '../Kie/api/callbacks';
 import { RecentKeys } from '../Kie/api/dedupe';
 import { downloadToBinary } from '../Kie/api/files';
@@ -17,6 +17,7 @@ import { fetchTask } from '../Kie/api/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../Kie/api/transport';
 import { isTerminal, type KieModel, type KieTask } from '../Kie/api/types';
 import { expiryOf } from '../Kie/api/time';
+import { nothingToRegister } from '../Kie/actions/shared/webhookMethods';
 
 const MODELS: KieModel[] = ['runway', 'runway-extend', 'aleph', 'luma'];
 
@@ -99,13 +100,7 @@ export class KieTrigger implements INodeType {
 						description:
 							'Whether to read the task\'s status and URLs from KIE\'s API (one free call) instead of trusting the callback body, which KIE does not sign',
 					},
-					{
-						displayName: 'Download Result',
-						name: 'downloadResult',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to download the result video into a binary property',
-					},
+					...downloadOptions,
 					{
 						displayName: 'Drop Duplicate Callbacks',
 						name: 'dropDuplicates',
@@ -145,13 +140,6 @@ export class KieTrigger implements INodeType {
 						description: 'Start only for these models (empty: all)',
 					},
 					{
-						displayName: 'Put Video in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'Name of the binary property the downloaded video is written to',
-					},
-					{
 						displayName: 'Verify Signature',
 						name: 'verifySignature',
 						type: 'boolean',
@@ -165,19 +153,7 @@ export class KieTrigger implements INodeType {
 	};
 
 	// n8n registers this webhook itself; there is nothing to create or delete at KIE.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { announcedSize } from '../../api/files';
 import { completionFields } from '../shared/completion.fields';
 import { createExecute } from '../shared/create';
+import { promptField } from '../shared/fields';
 import { mediaInputFields, readMediaInput } from '../shared/media.fields';
 
 export const ALEPH_ASPECT_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'] as const;
@@ -13,15 +14,7 @@ export const ALEPH_VIDEO_MAX_BYTES = 10 * 1024 * 1024;
 const ALEPH_WATERMARK_MAX = 20;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description: 'How to transform the video, e.g. "make it a watercolor painting"',
-	},
+	promptField('How to transform the video, e.g. "make it a watercolor painting"'),
 	...mediaInputFields('video', 'Video', {
 		required: true,
 		hint: 'The video to transform: at most 10 MB; only its first 5 seconds are used',

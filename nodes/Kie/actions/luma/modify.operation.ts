@@ -3,21 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { completionFields } from '../shared/completion.fields';
 import { createExecute } from '../shared/create';
+import { promptField } from '../shared/fields';
 import { mediaInputFields, readMediaInput } from '../shared/media.fields';
 
 /** KIE: MP4, MOV or AVI, at most 500 MB and 10 seconds. */
 export const LUMA_VIDEO_MAX_BYTES = 500 * 1024 * 1024;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description: 'How to modify the video. Luma accepts English prompts only.',
-	},
+	promptField('How to modify the video. Luma accepts English prompts only.'),
 	...mediaInputFields('video', 'Video', {
 		required: true,
 		hint: 'The video to modify: MP4, MOV or AVI, at most 500 MB and 10 seconds',

@@ -3,27 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { completionFields } from '../shared/completion.fields';
 import { createExecute } from '../shared/create';
+import { promptField, taskIdField } from '../shared/fields';
 import { qualityField, RUNWAY_PROMPT_MAX, RUNWAY_QUALITIES, waterMarkField } from './generate.operation';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. {{ $json.taskId }}',
-		description: 'The Runway task whose video to continue. The extension keeps its aspect ratio.',
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description: `How the video should continue (at most ${RUNWAY_PROMPT_MAX} characters)`,
-	},
+	taskIdField('The Runway task whose video to continue. The extension keeps its aspect ratio.'),
+	promptField(`How the video should continue (at most ${RUNWAY_PROMPT_MAX} characters)`),
 	qualityField,
 	waterMarkField,
 	...completionFields,

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { completionFields } from '../shared/completion.fields';
 import { createExecute } from '../shared/create';
+import { promptField } from '../shared/fields';
 import { mediaInputFields, readMediaInput } from '../shared/media.fields';
 
 export const RUNWAY_PROMPT_MAX = 1800;
@@ -10,16 +11,6 @@ export const RUNWAY_ASPECT_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16'] as con
 export const RUNWAY_QUALITIES = ['720p', '1080p'] as const;
 const RUNWAY_DURATIONS = [5, 10] as const;
 const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
-
-export const runwayPromptField: INodeProperties = {
-	displayName: 'Prompt',
-	name: 'prompt',
-	type: 'string',
-	required: true,
-	default: '',
-	typeOptions: { rows: 4 },
-	description: `What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`,
-};
 
 export const qualityField: INodeProperties = {
 	displayName: 'Quality',
@@ -41,7 +32,7 @@ export const waterMarkField: INodeProperties = {
 };
 
 const properties: INodeProperties[] = [
-	runwayPromptField,
+	promptField(`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`),
 	...mediaInputFields('image', 'Image', {
 		required: false,
 		hint: 'Optional start image (JPG or PNG, at most 10 MB) for image-to-video. The image sets the aspect ratio.',

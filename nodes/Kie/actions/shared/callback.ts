@@ -5,11 +5,10 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { parseCallback } from '../../api/callbacks';
 import { mapBounded, type SubmittedTask } from '../../api/completion';
-import { pause } from '../../api/retry';
 import { verifyCallbackSignature } from '../../api/signature';
 import { fetchTask } from '../../api/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../../api/transport';
@@ -90,9 +89,13 @@ export async function waitForCallbacks(
 
 	const wakeUrl = resumeUrl.call(this, { wake: '1' });
 	const logger = this.logger;
-	void pause(timeoutMs)
-		.then(async () => await this.helpers.httpRequest({ method: 'POST', url: wakeUrl, body: {}, json: true, ignoreHttpStatusErrors: true, timeout: 60_000 }))
-		.catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
+	const wakeAtDeadline = async () => {
+		// Checked every second, so the timer ends as soon as the run has resumed.
+		while (Date.now() < deadline && !run.resumed) await sleep(Math.min(1000, Math.max(1, deadline - Date.now())));
+		if (run.resumed) return;
+		await this.helpers.httpRequest({ method: 'POST', url: wakeUrl, body: {}, json: true, ignoreHttpStatusErrors: true, timeout: 60_000 });
+	};
+	void wakeAtDeadline().catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
 
 	await this.putExecutionToWait(new Date(deadline + BACKSTOP_MS));
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadOptions } from './fields';
+
 /** The fields every create operation (generate, extend, modify) shares: how to wait for the result. */
 export const completionFields: INodeProperties[] = [
 	{
@@ -56,20 +58,7 @@ export const completionFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { completion: ['poll', 'callback'] } },
 		options: [
-			{
-				displayName: 'Download Result',
-				name: 'downloadResult',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to download the result video into a binary property (streamed, so large videos are fine)',
-			},
-			{
-				displayName: 'Put Video in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property the downloaded video is written to',
-			},
+			...downloadOptions,
 			{
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollIntervalSeconds',

@@ -7,40 +7,18 @@ import { fetchTask } from '../../api/tasks';
 import type { KieModel } from '../../api/types';
 import { inputRules } from '../../api/validation';
 import { forEachItem } from '../items';
+import { downloadOptions, taskIdField } from './fields';
 
 /** Fields of every Get operation: the task ID and an optional download. */
 export const getFields: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. {{ $json.taskId }}',
-		description: 'The task ID returned when the task was created',
-	},
+	taskIdField('The task ID returned when the task was created'),
 	{
 		displayName: 'Options',
 		name: 'getOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Download Result',
-				name: 'downloadResult',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to download the video into a binary property when the task has succeeded',
-			},
-			{
-				displayName: 'Put Video in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property the downloaded video is written to',
-			},
-		],
+		options: downloadOptions,
 	},
 ];
 
