@@ -1,5 +1,7 @@
 import { kieEngine, runKie, requestsTo, startSimulator, KIE, type Simulator } from './kie-helpers';
-import type { Engine } from './harness';
+import { createEngine, type Engine } from './harness';
+import { KieApi } from '../../credentials/KieApi.credentials';
+import { Kie } from '../../nodes/Kie/Kie.node';
 
 // Callback mode through n8n-core's engine: the execution waits, the simulator calls the signed resume
 // URL (served by the harness on 127.0.0.1), and the node resumes once every task is confirmed.
@@ -108,6 +110,21 @@ test('more items than the custom data can hold are refused before any request', 
 	expect(sim.requests).toHaveLength(0);
 });
 
-test('the type name is the package\'s', () => {
-	expect(KIE).toBe('n8n-nodes-kie-video.kie');
+test('real KIE with a local n8n URL: refused before any request, pointing to poll mode', async () => {
+	const realKie = createEngine({
+		nodeTypes: { [KIE]: Kie },
+		credentialTypes: { kieApi: KieApi },
+		// Real KIE's address: the guard fires before anything is sent, so nothing leaves this machine.
+		credentials: { kieApi: { id: '2', name: 'KIE', data: { apiKey: 'k', baseUrl: 'https://api.kie.ai' } } },
+	});
+	await realKie.listen();
+	try {
+		const run = await runKie(realKie, callbackRun());
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toBe('KIE cannot call back to this n8n: its webhook address is 127.0.0.1');
+		expect(String(run.error?.description)).toContain('WEBHOOK_URL');
+		expect(String(run.error?.description)).toContain('Poll');
+	} finally {
+		await realKie.close();
+	}
 });
