@@ -1,0 +1,150 @@
+// The example workflows in examples/*.json, imported into a real n8n 2.40.7 (this package installed,
+// credential "KIE (simulator)" with the examples' own credential id) and run against the KIE simulator.
+// The test copies differ from the files only where a test must: a 1 s poll interval, a Webhook in place
+// of the Schedule Trigger, the output folder, and the KIE Trigger URL's port.
+// Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns examples
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { host, log as e2eLog } from './kie-e2e-helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSimulator, expectedVideoBytes } = require('../../simulator');
+
+jest.setTimeout(10 * 60_000);
+
+const log = (line: string) => e2eLog(`examples: ${line}`);
+const EXAMPLES = path.join(host.REPO_ROOT, 'examples');
+const VIDEO_SIZE = 400_000;
+const CRED = { id: 'kieSimulator0001', name: 'KIE (simulator)' };
+const KIE_TYPE = 'n8n-nodes-kie-video.kie';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readExample(file: string): any {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+}
+
+/** Test copy: every KIE node polls every second (the files use KIE's recommended 30 s). */
+function fastPoll(wf: any): any {
+	for (const node of wf.nodes) {
+		if (node.type === KIE_TYPE && node.parameters.completionOptions?.pollIntervalSeconds !== undefined) {
+			node.parameters.completionOptions.pollIntervalSeconds = 1;
+		}
+	}
+	return wf;
+}
+
+const nodeNamed = (wf: any, name: string) => {
+	const node = wf.nodes.find((n: any) => n.name === name);
+	if (!node) throw new Error(`example ${wf.id} has no node "${name}"`);
+	return node;
+};
+
+/** Replaces a trigger by a POST Webhook (same connections); the rest of the workflow is untouched. */
+function withWebhookInsteadOf(wf: any, triggerName: string, webhookPath: string): any {
+	const trigger = nodeNamed(wf, triggerName);
+	const webhook = {
+		id: trigger.id,
+		name: 'Test Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: trigger.position,
+		webhookId: 'e1a0ffff-0000-4000-8000-00000000f001',
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+	};
+	wf.nodes = wf.nodes.map((n: any) => (n === trigger ? webhook : n));
+	wf.connections['Test Webhook'] = wf.connections[triggerName];
+	delete wf.connections[triggerName];
+	return wf;
+}
+
+describe('example workflows (examples/*.json) on real n8n against the KIE simulator', () => {
+	let sim: any;
+	let n8n: any;
+	let userFolder: string;
+	let outDir: string;
+	let port: number;
+	const workflows: Record<string, any> = {};
+	const timings: Record<string, number> = {};
+
+	beforeAll(async () => {
+		sim = await createSimulator({ host: '127.0.0.1', port: 0, uploadPort: 0, apiKeys: ['sim-key'], taskDurationMs: 2000, videoSizeBytes: VIDEO_SIZE });
+		outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-out-'));
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-n8n-'));
+		port = await host.freePort();
+
+		// 1. Schedule -> Set -> Runway (poll, download) -> Write file.
+		const disk = fastPoll(withWebhookInsteadOf(readExample('scheduled-runway-to-disk.json'), 'Every Day at 9', 'example-runway-to-disk'));
+		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find((a: any) => a.name === 'folder');
+		folder.value = outDir;
+		workflows.disk = disk;
+
+		await host.ensureN8nInstalled({ log });
+		host.installPackageInto(userFolder, host.REPO_ROOT, { build: false, log });
+		await host.importCredentials(
+			userFolder,
+			[{ ...CRED, type: 'kieApi', data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } }],
+			{ log },
+		);
+		await host.importWorkflows(userFolder, Object.values(workflows), { publish: true, log });
+		n8n = await host.startN8n({ userFolder, port, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir }, log });
+	});
+
+	afterAll(async () => {
+		log(`timings (ms): ${JSON.stringify(timings)}`);
+		await n8n?.stop();
+		await sim?.close();
+		if (process.env.KEEP_N8N_E2E) log(`kept user folder ${userFolder}`);
+		else if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+	});
+
+	test('every example file is a workflow with a fixed id, a sticky note, KIE nodes on the example credential, nodes left to right', () => {
+		const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+		expect(files.length).toBeGreaterThanOrEqual(1);
+		const ids = new Set<string>();
+		for (const file of files) {
+			const wf = readExample(file);
+			expect(wf.id).toMatch(/^[A-Za-z0-9]{16}$/);
+			ids.add(wf.id);
+			expect(typeof wf.name).toBe('string');
+			const notes = wf.nodes.filter((n: any) => n.type === 'n8n-nodes-base.stickyNote');
+			expect(notes.length).toBeGreaterThanOrEqual(1);
+			expect(notes[0].parameters.content).toMatch(/Completion/);
+			for (const node of wf.nodes.filter((n: any) => n.type === KIE_TYPE)) {
+				expect(node.credentials).toEqual({ kieApi: CRED });
+				if (node.parameters.completionOptions?.pollIntervalSeconds !== undefined) expect(node.parameters.completionOptions.pollIntervalSeconds).toBe(30);
+			}
+			// Connected nodes run left to right.
+			for (const [from, outputs] of Object.entries<any>(wf.connections)) {
+				for (const target of outputs.main.flat()) {
+					expect(nodeNamed(wf, target.node).position[0]).toBeGreaterThan(nodeNamed(wf, from).position[0]);
+				}
+			}
+		}
+		expect(ids.size).toBe(files.length);
+	});
+
+	test('scheduled-runway-to-disk: one Runway video generated, polled, downloaded and written as <taskId>.mp4', async () => {
+		const t0 = Date.now();
+		const creates = sim.count('POST /api/v1/runway/generate');
+		const res = await host.callWebhook(n8n, 'example-runway-to-disk', {});
+		expect(res.status).toBe(200);
+		const exec = await host.waitForExecution(n8n, workflows.disk.id);
+		expect(exec.status).toBe('success');
+		timings.disk = Date.now() - t0;
+		expect(sim.count('POST /api/v1/runway/generate') - creates).toBe(1);
+
+		const kieOut = exec.data.resultData.runData['KIE Runway Generate'][0].data.main[0];
+		expect(kieOut).toHaveLength(1);
+		const { taskId } = kieOut[0].json;
+		expect(kieOut[0].json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
+		expect(sim.getTask(taskId).params.prompt).toBe(nodeNamed(readExample('scheduled-runway-to-disk.json'), 'Prompt and Folder').parameters.assignments.assignments[0].value);
+		const file = path.join(outDir, `${taskId}.mp4`);
+		expect(fs.existsSync(file)).toBe(true);
+		expect(fs.readFileSync(file).equals(expectedVideoBytes(taskId, VIDEO_SIZE))).toBe(true);
+		expect(exec.data.resultData.runData['Write Video to Disk'][0].data.main[0][0].json).toMatchObject({ taskId });
+	});
+});
