@@ -22,6 +22,16 @@ const KIE_TYPE = 'n8n-nodes-kie-video.kie';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value as T;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
 function readExample(file: string): any {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 }
@@ -80,6 +90,8 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find((a: any) => a.name === 'folder');
 		folder.value = outDir;
 		workflows.disk = disk;
+		// 2. Webhook -> Aleph (callback) -> Respond to Webhook: used as is.
+		workflows.aleph = readExample('webhook-aleph-restyle-callback.json');
 
 		await host.ensureN8nInstalled({ log });
 		host.installPackageInto(userFolder, host.REPO_ROOT, { build: false, log });
@@ -146,5 +158,59 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(fs.existsSync(file)).toBe(true);
 		expect(fs.readFileSync(file).equals(expectedVideoBytes(taskId, VIDEO_SIZE))).toBe(true);
 		expect(exec.data.resultData.runData['Write Video to Disk'][0].data.main[0][0].json).toMatchObject({ taskId });
+	});
+
+	/** A finished Runway task's video on the simulator's file host: a source video KIE can "download". */
+	async function simulatorVideoUrl(): Promise<string> {
+		const res = await fetch(`${sim.baseUrl}/api/v1/runway/generate`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer sim-key', 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: 'source clip', duration: 5, quality: '720p', aspectRatio: '16:9' }),
+		});
+		const { data } = (await res.json()) as any;
+		await waitFor('the source clip', () => sim.getTask(data.taskId).state === 'success');
+		return `${sim.baseUrl}/files/${data.taskId}.mp4`;
+	}
+
+	const alephCreates = () => sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
+
+	test('webhook-aleph-restyle-callback: a videoUrl POSTed in, the execution waits for the callback, the response holds the new video URL', async () => {
+		const videoUrl = await simulatorVideoUrl();
+		const before = alephCreates().length;
+		const t0 = Date.now();
+		const res = await host.callWebhook(n8n, 'kie-aleph-restyle', { videoUrl, prompt: 'make it snow', reference: 'order-42' });
+		timings.alephUrl = Date.now() - t0;
+		expect(res.status).toBe(200);
+		const creates = alephCreates().slice(before);
+		expect(creates).toHaveLength(1);
+		expect(creates[0].body).toMatchObject({ videoUrl, prompt: 'make it snow' });
+		// KIE was told to call this execution back (its resume URL), not polled to the end.
+		expect(creates[0].body.callBackUrl).toEqual(expect.stringContaining(`127.0.0.1:${port}/`));
+		const { taskId } = res.body;
+		expect(sim.getTask(taskId).state).toBe('success');
+		expect(res.body).toMatchObject({ taskId, status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`, reference: 'order-42', error: null });
+		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toContain(200);
+		const exec = await host.waitForExecution(n8n, workflows.aleph.id, { until: (e: any) => e.status === 'success' });
+		expect(exec.data.resultData.runData['KIE Aleph Restyle'][0].data.main[0][0].json).toMatchObject({ taskId, status: 'succeeded' });
+	});
+
+	test('webhook-aleph-restyle-callback: a video uploaded as multipart field "video" is streamed to KIE first', async () => {
+		const clip = Buffer.alloc(200_000, 7);
+		const form = new FormData();
+		form.append('prompt', 'make it a watercolor painting');
+		form.append('video', new Blob([clip], { type: 'video/mp4' }), 'clip.mp4');
+		const before = alephCreates().length;
+		const t0 = Date.now();
+		const res = await fetch(n8n.webhookUrl('kie-aleph-restyle'), { method: 'POST', body: form });
+		timings.alephUpload = Date.now() - t0;
+		const body = (await res.json()) as any;
+		expect(res.status).toBe(200);
+		const stored = [...sim.uploads.files.values()].filter((f: any) => f.size === clip.length);
+		expect(stored).toHaveLength(1);
+		expect(fs.readFileSync(stored[0].diskPath).equals(clip)).toBe(true);
+		const creates = alephCreates().slice(before);
+		expect(creates).toHaveLength(1);
+		expect(creates[0].body).toMatchObject({ videoUrl: sim.uploads.downloadUrl(stored[0].filePath), prompt: 'make it a watercolor painting' });
+		expect(body).toMatchObject({ taskId: expect.any(String), status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${body.taskId}.mp4`, reference: null });
 	});
 });
