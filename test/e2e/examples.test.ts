@@ -92,6 +92,15 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		workflows.disk = disk;
 		// 2. Webhook -> Aleph (callback) -> Respond to Webhook: used as is.
 		workflows.aleph = readExample('webhook-aleph-restyle-callback.json');
+		// 3. Webhook -> Luma (submit, Callback URL = the KIE Trigger workflow's Production URL) and
+		// KIE Trigger -> Set: the URL's port becomes this n8n's (the file has npm start's 5678).
+		const submit = readExample('luma-submit-to-trigger.json');
+		const luma = nodeNamed(submit, 'KIE Luma Modify (Submit)');
+		expect(luma.parameters.callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook\/[-0-9a-f]+\/kie$/);
+		luma.parameters.callbackUrl = luma.parameters.callbackUrl.replace(':5678/', `:${port}/`);
+		workflows.lumaSubmit = submit;
+		workflows.lumaTrigger = readExample('luma-trigger-store-result.json');
+		expect(luma.parameters.callbackUrl).toContain(`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`);
 
 		await host.ensureN8nInstalled({ log });
 		host.installPackageInto(userFolder, host.REPO_ROOT, { build: false, log });
@@ -212,5 +221,44 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(creates).toHaveLength(1);
 		expect(creates[0].body).toMatchObject({ videoUrl: sim.uploads.downloadUrl(stored[0].filePath), prompt: 'make it a watercolor painting' });
 		expect(body).toMatchObject({ taskId: expect.any(String), status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${body.taskId}.mp4`, reference: null });
+	});
+
+	test('luma-submit-to-trigger + luma-trigger-store-result: submit answers at once; KIE calls the trigger workflow, which runs once with the result and the reference', async () => {
+		const videoUrl = await simulatorVideoUrl();
+		const t0 = Date.now();
+		const res = await host.callWebhook(n8n, 'kie-luma-submit', { videoUrl, prompt: 'snowy evening', reference: 'row-17' });
+		expect(res.status).toBe(200);
+		const { taskId } = res.body;
+		expect(res.body).toMatchObject({ taskId: expect.any(String), model: 'luma', reference: 'row-17' });
+		expect(['queued', 'processing']).toContain(res.body.status);
+		const creates = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/modify/generate');
+		expect(creates).toHaveLength(1);
+		expect(creates[0].body).toMatchObject({ videoUrl, prompt: 'snowy evening' });
+		const callBackUrl = new URL(creates[0].body.callBackUrl);
+		expect(callBackUrl.pathname).toBe(`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`);
+		expect(callBackUrl.searchParams.get('reference')).toBe('row-17');
+		const submitExec = await host.waitForExecution(n8n, workflows.lumaSubmit.id);
+		expect(submitExec.status).toBe('success');
+
+		const exec = await host.waitForExecution(n8n, workflows.lumaTrigger.id, { until: (e: any) => e.status === 'success', timeoutMs: 30_000 });
+		timings.lumaSubmitToTrigger = Date.now() - t0;
+		expect(exec.mode).toBe('webhook');
+		const triggered = exec.data.resultData.runData['KIE Trigger'][0].data.main[0];
+		expect(triggered).toHaveLength(1);
+		expect(triggered[0].json).toMatchObject({ taskId, model: 'luma', status: 'succeeded', reference: 'row-17', confirmed: true });
+		expect(exec.data.resultData.runData['Result Record'][0].data.main[0].map((i: any) => i.json)).toEqual([
+			{
+				reference: 'row-17',
+				taskId,
+				status: 'succeeded',
+				videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`,
+				error: '',
+				completedAt: expect.any(String),
+			},
+		]);
+		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toEqual([200]);
+		await sleep(1500);
+		const runs = await host.getExecutions(n8n, workflows.lumaTrigger.id);
+		expect(runs).toHaveLength(1);
 	});
 });
