@@ -100,6 +100,8 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		luma.parameters.callbackUrl = luma.parameters.callbackUrl.replace(':5678/', `:${port}/`);
 		workflows.lumaSubmit = submit;
 		workflows.lumaTrigger = readExample('luma-trigger-store-result.json');
+		// 4. Webhook -> Code (5 prompts) -> Runway (poll) -> Set -> Aggregate.
+		workflows.batch = fastPoll(readExample('batch-prompts.json'));
 		expect(luma.parameters.callbackUrl).toContain(`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`);
 
 		await host.ensureN8nInstalled({ log });
@@ -260,5 +262,38 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		await sleep(1500);
 		const runs = await host.getExecutions(n8n, workflows.lumaTrigger.id);
 		expect(runs).toHaveLength(1);
+	});
+
+	test('batch-prompts: 5 prompt rows -> 5 Runway create calls -> 5 succeeded videos collected in row order', async () => {
+		const createsBefore = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate').length;
+		const t0 = Date.now();
+		const res = await host.callWebhook(n8n, 'kie-batch-prompts', {});
+		timings.batch = Date.now() - t0;
+		expect(res.status).toBe(200);
+		const creates = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate').slice(createsBefore);
+		expect(creates).toHaveLength(5);
+		const exec = await host.waitForExecution(n8n, workflows.batch.id);
+		expect(exec.status).toBe('success');
+		const rows = exec.data.resultData.runData['Prompt Rows'][0].data.main[0].map((i: any) => i.json);
+		expect(rows).toHaveLength(5);
+		expect(creates.map((r: any) => r.body.prompt).sort()).toEqual(rows.map((r: any) => r.prompt).sort());
+
+		const kieOut = exec.data.resultData.runData['KIE Runway Generate'][0].data.main[0];
+		expect(kieOut).toHaveLength(5);
+		kieOut.forEach((item: any, i: number) => {
+			expect(item.json).toMatchObject({ model: 'runway', status: 'succeeded', error: null, reference: `row-${i + 1}` });
+			expect(sim.getTask(item.json.taskId).params.prompt).toBe(rows[i].prompt);
+		});
+		expect(new Set(kieOut.map((i: any) => i.json.taskId)).size).toBe(5);
+		expect(res.body.videos).toEqual(
+			rows.map((row: any, i: number) => ({
+				row: row.row,
+				prompt: row.prompt,
+				taskId: kieOut[i].json.taskId,
+				status: 'succeeded',
+				videoUrl: `${sim.baseUrl}/files/${kieOut[i].json.taskId}.mp4`,
+				expiresAt: expect.any(String),
+			})),
+		);
 	});
 });
