@@ -87,6 +87,8 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 
 		// 1. Schedule -> Set -> Runway (poll, download) -> Write file.
 		const disk = fastPoll(withWebhookInsteadOf(readExample('scheduled-runway-to-disk.json'), 'Every Day at 9', 'example-runway-to-disk'));
+		disk.id = 'kieExRunwayDiskT';
+		disk.name += ' (test copy)';
 		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find((a: any) => a.name === 'folder');
 		folder.value = outDir;
 		workflows.disk = disk;
@@ -112,6 +114,9 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			{ log },
 		);
 		await host.importWorkflows(userFolder, Object.values(workflows), { publish: true, log });
+		// The scheduled example as shipped, next to its test copy, imported the way `npm start` does
+		// (published only when "active": true).
+		await host.importWorkflows(userFolder, [readExample('scheduled-runway-to-disk.json')], { publish: 'fromJson', log });
 		n8n = await host.startN8n({ userFolder, port, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir }, log });
 	});
 
@@ -148,6 +153,15 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			}
 		}
 		expect(ids.size).toBe(files.length);
+	});
+
+	test('scheduled-runway-to-disk as shipped: imported inactive with its daily Schedule Trigger, and never run', async () => {
+		const shipped = readExample('scheduled-runway-to-disk.json');
+		const stored = await host.restCall(n8n, 'GET', `/workflows/${shipped.id}`);
+		expect(stored.active).toBe(false);
+		expect(nodeNamed(stored, 'Every Day at 9').type).toBe('n8n-nodes-base.scheduleTrigger');
+		expect(nodeNamed(stored, 'KIE Runway Generate').credentials).toEqual({ kieApi: CRED });
+		expect(await host.getExecutions(n8n, shipped.id)).toHaveLength(0);
 	});
 
 	test('scheduled-runway-to-disk: one Runway video generated, polled, downloaded and written as <taskId>.mp4', async () => {
