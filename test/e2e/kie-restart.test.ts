@@ -279,11 +279,10 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		expect(sim.count(CREATE) - creates0).toBe(2); // no task created twice
 		expect(n8n.logs()).not.toMatch(/already being resumed/);
 
-		// BUG (reported, nodes/Kie/api/waitState.ts): the items' references live only in the waiting
-		// process's memory (RunMemory.references), not in the custom data, so a restarted n8n resumes
-		// without them. Once fixed, expect [`r1-ref-0`, `r1-ref-1`] here.
+		// The references are evaluated again from the waiting node's input items, so a restarted n8n
+		// still has them.
 		const references = out.map((item: any) => item.json.reference ?? null);
-		expect(references).toEqual([null, null]);
+		expect(references).toEqual(['r1-ref-0', 'r1-ref-1']);
 		figures.restartThenCallbacks = {
 			retryDelayMs,
 			firstStartMs,

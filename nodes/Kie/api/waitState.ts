@@ -85,10 +85,9 @@ export function loadWaitingRun(customData: IWorkflowExecutionCustomData, nodeId:
 	return { model: model as KieModel, deadline: parseInt(deadline, 36), taskIds: ids.split(',').map(unpackTaskId) };
 }
 
-/** What this process knows of a waiting run: terminal results by task id, and item references. */
+/** What this process knows of a waiting run: terminal results by task id. */
 export interface RunMemory {
 	results: Map<string, KieTask>;
-	references: string[];
 	/**
 	 * Set (synchronously) when a request has decided to resume: KIE's duplicates that arrive before
 	 * n8n marks the execution as running must not poll again or try a second resume.
@@ -108,7 +107,7 @@ export function memoryOf(executionId: string, nodeId: string, deadline: number):
 	const key = `${executionId}:${nodeId}:${deadline}`;
 	const existing = memory.get(key);
 	if (existing) return { run: existing, fresh: false };
-	const run: RunMemory = { results: new Map(), references: [], resumed: false };
+	const run: RunMemory = { results: new Map(), resumed: false };
 	memory.set(key, run);
 	if (memory.size > MAX_REMEMBERED_RUNS) memory.delete(memory.keys().next().value as string);
 	return { run, fresh: true };

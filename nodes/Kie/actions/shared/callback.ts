@@ -83,9 +83,6 @@ export async function waitForCallbacks(
 	const deadline = Date.now() + timeoutMs;
 	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds });
 	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		run.references[itemIndex] = String(this.getNodeParameter('reference', itemIndex, '') ?? '');
-	}
 
 	const wakeUrl = resumeUrl.call(this, { wake: '1' });
 	const logger = this.logger;
@@ -98,6 +95,17 @@ export async function waitForCallbacks(
 	void wakeAtDeadline().catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
 
 	await this.putExecutionToWait(new Date(deadline + BACKSTOP_MS));
+}
+
+/**
+ * An item's Reference, evaluated again after the wait: webhook() sees the waiting node's input items,
+ * so this works in any process, also after an n8n restart.
+ */
+function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
+	const raw = context.getNode().parameters.reference;
+	if (typeof raw !== 'string' || raw === '') return '';
+	const value = raw.startsWith('=') ? context.evaluateExpression(raw.slice(1), itemIndex) : raw;
+	return value === undefined || value === null ? '' : String(value);
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): void {
@@ -172,7 +180,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	const items: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < run.taskIds.length; itemIndex++) {
 		const taskId = run.taskIds[itemIndex];
-		const reference = memory.references[itemIndex] ?? '';
+		const reference = referenceOf(this, itemIndex);
 		const done = taskId ? memory.results.get(taskId) : undefined;
 		if (done) {
 			items.push(await resultItem(this, done, itemIndex, reference, options));
