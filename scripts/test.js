@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: builds the package, then runs every test layer against the KIE simulator:
+// `npm test`: builds the package, type-checks everything, then runs every test layer against the KIE simulator:
 // unit + engine (n8n-core's engine, in parallel), then e2e (real n8n, one file at a time).
 // Ends with the totals on a line of their own ("N passed, M failed") and a non-zero exit on failure.
 'use strict';
@@ -20,6 +20,13 @@ function run(command, args, options = {}) {
 
 if (run('npm', ['run', 'build', '--silent']) !== 0) {
 	console.error('The build failed; no tests were run.');
+	console.log('0 passed, 1 failed');
+	process.exit(1);
+}
+
+// The tests themselves are type-checked too (ts-jest compiles each file in isolation and would not).
+if (run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']) !== 0) {
+	console.error('Type errors in the code or the tests; no tests were run.');
 	console.log('0 passed, 1 failed');
 	process.exit(1);
 }

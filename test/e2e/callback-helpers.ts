@@ -155,3 +155,58 @@ export async function waitFor<T>(
 		await sleep(everyMs);
 	}
 }
+
+/**
+ * The workflow both callback-mode e2e files run: Webhook (body.items) -> Split Out -> KIE runway
+ * generate in callback mode (prompt, reference and time limit from each item) -> the collector.
+ * Node ids are `<idPrefix>-0000-4000-8000-00000000000N` (KIE is N = 3).
+ */
+export function callbackModeWorkflow(options: { id: string; name: string; webhookPath: string; credentialId: string; collectorUrl: string; idPrefix: string }) {
+	const uuid = (n: number) => `${options.idPrefix}-0000-4000-8000-00000000000${n}`;
+	return {
+		id: options.id,
+		name: options.name,
+		nodes: [
+			{
+				id: uuid(1),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: uuid(9),
+				parameters: { httpMethod: 'POST', path: options.webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: uuid(2),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
+			},
+			{
+				id: uuid(3),
+				name: 'KIE',
+				type: KIE_TYPE,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					resource: 'runway',
+					operation: 'generate',
+					prompt: '={{ $json.prompt }}',
+					reference: '={{ $json.ref }}',
+					completion: 'callback',
+					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
+				},
+				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
+			},
+			collectorNode(options.collectorUrl, 'Collect', [660, 0]),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: 'KIE', type: 'main', index: 0 }]] },
+			KIE: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}

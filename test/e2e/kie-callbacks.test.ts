@@ -3,11 +3,9 @@
 // (callbacks in random order, duplicated, lost, early, signed/forged), or at its time limit through
 // its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
 import {
-	collectorNode,
 	CREDENTIAL_TYPE,
 	executionsOf,
 	host,
-	KIE_TYPE,
 	logger,
 	post,
 	simulatorLib,
@@ -16,6 +14,7 @@ import {
 	startN8nWith,
 	waitFor,
 	type N8nEnv,
+	callbackModeWorkflow,
 } from './callback-helpers';
 
 jest.setTimeout(15 * 60_000);
@@ -32,53 +31,7 @@ const WF_PLAIN = 'kieCbPlainWf0001';
 const WF_HMAC = 'kieCbHmacWf00001';
 
 function workflow(id: string, webhookPath: string, credentialId: string, collectorUrl: string, serial: number) {
-	const uuid = (n: number) => `cb0${serial}cb00-0000-4000-8000-00000000000${n}`;
-	return {
-		id,
-		name: `e2e callbacks ${webhookPath}`,
-		nodes: [
-			{
-				id: uuid(1),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: uuid(9),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-			},
-			{
-				id: uuid(2),
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
-			},
-			{
-				id: uuid(3),
-				name: 'KIE',
-				type: KIE_TYPE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'runway',
-					operation: 'generate',
-					prompt: '={{ $json.prompt }}',
-					reference: '={{ $json.ref }}',
-					completion: 'callback',
-					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
-				},
-				credentials: { [CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
-			},
-			collectorNode(collectorUrl, 'Collect', [660, 0]),
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: 'KIE', type: 'main', index: 0 }]] },
-			KIE: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+	return callbackModeWorkflow({ id, name: `e2e callbacks ${webhookPath}`, webhookPath, credentialId, collectorUrl, idPrefix: `cb0${serial}cb00` });
 }
 
 describe('KIE node, completion "callback", on real n8n', () => {

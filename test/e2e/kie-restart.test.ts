@@ -13,7 +13,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-	collectorNode,
 	CREDENTIAL_TYPE,
 	executionsOf,
 	host,
@@ -23,6 +22,7 @@ import {
 	sleep,
 	startCollector,
 	waitFor,
+	callbackModeWorkflow,
 } from './callback-helpers';
 import { unpackTaskId } from '../../nodes/Kie/api/waitState';
 
@@ -41,55 +41,9 @@ const KIE_NODE_ID = '5e57a470-0000-4000-8000-000000000003';
 const CUSTOM_DATA_KEY = `kie_${KIE_NODE_ID.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}_0`;
 
 function generateWorkflow(collectorUrl: string) {
-	return {
-		id: WF_GEN,
-		name: 'e2e restart: generate (callback)',
-		nodes: [
-			{
-				id: '5e57a470-0000-4000-8000-000000000001',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '5e57a470-0000-4000-8000-000000000009',
-				parameters: { httpMethod: 'POST', path: 'kie-restart', responseMode: 'onReceived', options: {} },
-			},
-			{
-				id: '5e57a470-0000-4000-8000-000000000002',
-				name: 'Items',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
-			},
-			{
-				id: KIE_NODE_ID,
-				name: 'KIE',
-				type: KIE_TYPE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'runway',
-					operation: 'generate',
-					prompt: '={{ $json.prompt }}',
-					reference: '={{ $json.ref }}',
-					completion: 'callback',
-					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
-				},
-				credentials: { [CREDENTIAL_TYPE]: { id: CRED, name: CRED } },
-			},
-			collectorNode(collectorUrl, 'Collect', [660, 0]),
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'KIE', type: 'main', index: 0 }]] },
-			KIE: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+	return callbackModeWorkflow({ id: WF_GEN, name: 'e2e restart: generate (callback)', webhookPath: 'kie-restart', credentialId: CRED, collectorUrl, idPrefix: '5e57a470' });
 }
 
-/** Webhook (answers with the last node's items) -> one item per task id -> KIE runway Get. */
 function getWorkflow() {
 	return {
 		id: WF_GET,

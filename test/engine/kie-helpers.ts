@@ -2,7 +2,7 @@
 // engine (harness.ts) against the KIE simulator over real HTTP on 127.0.0.1.
 import { createEngine, type Engine, type RunResult } from './harness';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { KieApi } from '../../credentials/KieApi.credentials';
 import { Kie } from '../../nodes/Kie/Kie.node';
@@ -58,7 +58,7 @@ export async function runKie(
 	input: INodeExecutionData[] = [{ json: {} }],
 	node: IDataObject = {},
 ): Promise<RunResult> {
-	return await engine.run({ nodes: [{ name: 'KIE', type: KIE, typeVersion: 1, parameters, ...node }], input });
+	return await engine.run({ nodes: [{ name: 'KIE', type: KIE, typeVersion: 1, parameters: parameters as INodeParameters, ...node }], input });
 }
 
 /** Requests the simulator received for one method + path, in order. */
