@@ -10,4 +10,3 @@ type NodeMap = {
 };
 
 export type KieNodeType = AllEntities<NodeMap>;
-export type KieResource = keyof NodeMap;

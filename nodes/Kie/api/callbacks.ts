@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { text } from './models';
 import { callbackSchema, type KieCallback } from './schemas';
 import type { KieModel, KieTask } from './types';
 
@@ -13,10 +14,6 @@ export interface ParsedCallback {
 	error: KieTask['error'];
 	callback: { code: number | string; msg: string | null };
 	raw: IDataObject;
-}
-
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
 /** The task id wherever a model puts it (kie-api.md §6e: data.task_id, data.taskId, top-level taskId). */

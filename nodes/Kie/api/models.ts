@@ -25,7 +25,8 @@ export interface ModelAdapter<TRecord = unknown> {
 	toTask(record: TRecord): KieTask;
 }
 
-function text(value: unknown): string | null {
+/** A string with something in it, else null: KIE sends "" and null alike for "nothing". */
+export function text(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
