@@ -5,12 +5,13 @@
 // Standalone KIE.ai simulator: try workflows without spending credits.
 //   node scripts/simulator.js [--port 8787] [--upload-port 8788] [--api-key sim-key] [--task-duration-ms 20000]
 //                             [--hmac-key K] [--time-scale 1] [--credits 10000] [--host 127.0.0.1]
+//                             [--video-size-bytes 1048576]
 // Each flag also reads an env var: KIE_SIM_PORT, KIE_SIM_UPLOAD_PORT, KIE_SIM_API_KEY, KIE_SIM_TASK_DURATION_MS,
-// KIE_SIM_HMAC_KEY, KIE_SIM_TIME_SCALE, KIE_SIM_CREDITS, KIE_SIM_HOST.
+// KIE_SIM_HMAC_KEY, KIE_SIM_TIME_SCALE, KIE_SIM_CREDITS, KIE_SIM_HOST, KIE_SIM_VIDEO_SIZE_BYTES.
 // Put "[fail]" in a prompt to see a failed task (moderation message); "[callback-failed]" makes a Luma task
 // end with successFlag 4. Control API (no auth): GET /__sim/state, POST /__sim/reset, /__sim/faults, ...
 
-const { createSimulator } = require('../simulator');
+const { createSimulator, DEFAULTS } = require('../simulator');
 
 const FLAGS = {
 	'--host': 'KIE_SIM_HOST',
@@ -21,6 +22,7 @@ const FLAGS = {
 	'--hmac-key': 'KIE_SIM_HMAC_KEY',
 	'--time-scale': 'KIE_SIM_TIME_SCALE',
 	'--credits': 'KIE_SIM_CREDITS',
+	'--video-size-bytes': 'KIE_SIM_VIDEO_SIZE_BYTES',
 };
 
 /** @param {string[]} argv */
@@ -55,6 +57,7 @@ function parseArgs(argv) {
 		hmacKey: values['--hmac-key'] || undefined,
 		timeScale: num('--time-scale', 1) || 1,
 		credits: num('--credits', 10000),
+		videoSizeBytes: num('--video-size-bytes', DEFAULTS.videoSizeBytes),
 	};
 }
 

@@ -22,7 +22,8 @@ const { CALLBACK_TIMEOUT_MS, CALLBACK_MAX_ATTEMPTS } = require('./constants');
  * @property {number} attempt 1-based attempt number within one delivery
  * @property {number} copy 1-based copy number (duplicate mode)
  * @property {string} taskId
- * @property {number} at wall epoch ms
+ * @property {number} sentAt wall epoch ms when the attempt was sent
+ * @property {number} at wall epoch ms when its answer (or error) arrived
  */
 
 /**
@@ -86,9 +87,10 @@ class CallbackSender {
 				headers['X-Webhook-Timestamp'] = ts;
 				headers['X-Webhook-Signature'] = signCallback(key, taskId, ts);
 			}
+			const sentAt = Date.now();
 			const status = await this.post(url, text, headers);
 			if (!this.live(gen)) return false;
-			this.opts.onRecord({ url, body, headers, status, attempt, copy, taskId, at: Date.now() });
+			this.opts.onRecord({ url, body, headers, status, attempt, copy, taskId, sentAt, at: Date.now() });
 			if (typeof status === 'number' && status >= 200 && status < 300) return true;
 			if (attempt < CALLBACK_MAX_ATTEMPTS) await this.wait(this.opts.retryDelayMs ?? 1000);
 		}
