@@ -36,6 +36,7 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: ALEPH_ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
 				default: '16:9',
+				description: 'Shape of the output video',
 			},
 			{
 				displayName: 'Seed',

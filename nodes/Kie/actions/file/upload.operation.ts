@@ -32,6 +32,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://example.com/photo.png',
+		description: 'Public link of the file KIE copies to its file host (KIE keeps uploads for 3 days)',
 		displayOptions: { show: { source: ['url'] } },
 	},
 	{

@@ -21,6 +21,7 @@ export const qualityField: INodeProperties = {
 		{ name: '1080p (5 Seconds Only)', value: '1080p' },
 	],
 	default: '720p',
+	description: 'Resolution of the video; 1080p only for 5-second videos',
 };
 
 export const waterMarkField: INodeProperties = {
@@ -46,6 +47,7 @@ const properties: INodeProperties[] = [
 			{ name: '10 Seconds (720p Only)', value: 10 },
 		],
 		default: 5,
+		description: 'Length of the video; 10 seconds only at 720p',
 	},
 	qualityField,
 	{

@@ -40,6 +40,7 @@ export function mediaInputFields(
 			default: '',
 			required: true,
 			placeholder: 'https://example.com/file',
+			description: `Public link to the ${displayName.toLowerCase()}: KIE downloads it, so it must be reachable from the internet`,
 			displayOptions: { show: { [`${name}Source`]: ['url'] } },
 		},
 		{
