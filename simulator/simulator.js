@@ -35,6 +35,9 @@ const luma = require('./models/luma');
  * @property {number} callbackDelayMs wall ms between a task's end and its callback
  * @property {number} callbackRetryDelayMs wall ms between callback attempts
  * @property {number} callbackTimeoutMs wall ms before a callback attempt counts as failed (KIE: 15 s)
+ * @property {boolean} signedResultLinks result URLs in record answers and callbacks are signed links that work
+ *   for 20 minutes (simulated), like download-url links. KIE does not say how long its result links work
+ *   (Luma's sit on a temporary file host): this lets a download after a link's expiry be tried.
  *
  * @typedef {object} RequestRecord
  * @property {'api' | 'upload'} listener
@@ -62,6 +65,7 @@ const DEFAULTS = {
 	callbackDelayMs: 0,
 	callbackRetryDelayMs: 1000,
 	callbackTimeoutMs: 15000,
+	signedResultLinks: false,
 };
 
 const API_BODY_LIMIT = 10 * 1024 * 1024;
@@ -106,19 +110,41 @@ class Simulator extends EventEmitter {
 		this.uploadBaseUrl = '';
 		/** @type {http.Server[]} */
 		this.servers = [];
+		/** Set by close(): a restart in progress does not listen again. */
+		this.closed = false;
 	}
 
-	async listen() {
+	/** @param {{ port?: number, uploadPort?: number }} [ports] default: the configured ones */
+	async listen({ port = this.options.port, uploadPort = this.options.uploadPort } = {}) {
 		const api = http.createServer((req, res) => this.onRequest('api', req, res));
 		const upload = http.createServer((req, res) => this.onRequest('upload', req, res));
 		this.servers = [api, upload];
-		this.baseUrl = await listenOn(api, this.options.host, this.options.port);
-		this.uploadBaseUrl = await listenOn(upload, this.options.host, this.options.uploadPort);
+		this.baseUrl = await listenOn(api, this.options.host, port);
+		this.uploadBaseUrl = await listenOn(upload, this.options.host, uploadPort);
 		this.uploads.baseUrl = this.uploadBaseUrl;
 		return this;
 	}
 
+	/**
+	 * KIE's API restarting: both hosts stop taking connections (requests already in progress are
+	 * answered), stay down for `downMs` wall ms (connections refused), then listen again on the same
+	 * ports. Tasks keep running and keep their ids, callbacks are still sent, uploads, credits and
+	 * counters are kept. Emits 'down' and 'up'.
+	 * @param {{ downMs?: number, drainMs?: number }} [options] drainMs: how long requests in progress may take
+	 */
+	async restart({ downMs = 1000, drainMs = 5000 } = {}) {
+		const port = Number(new URL(this.baseUrl).port);
+		const uploadPort = Number(new URL(this.uploadBaseUrl).port);
+		await Promise.all(this.servers.map((s) => stopListening(s, drainMs)));
+		this.emit('down');
+		await sleep(downMs);
+		if (this.closed) return;
+		await this.listen({ port, uploadPort });
+		this.emit('up');
+	}
+
 	async close() {
+		this.closed = true;
 		this.taskStore.clear();
 		this.sender.close();
 		await Promise.all(
@@ -294,7 +320,8 @@ class Simulator extends EventEmitter {
 
 	/** @param {import('./tasks').Task} task */
 	resultUrls(task) {
-		return { videoUrl: `${this.baseUrl}/files/${task.taskId}.mp4`, imageUrl: `${this.baseUrl}/files/${task.taskId}.png` };
+		const link = (/** @type {string} */ path) => (this.options.signedResultLinks ? this.signedLink(path) : `${this.baseUrl}${path}`);
+		return { videoUrl: link(`/files/${task.taskId}.mp4`), imageUrl: link(`/files/${task.taskId}.png`) };
 	}
 
 	/** Older than KIE's 14-day media retention (simulated time). @param {import('./tasks').Task} task */
@@ -319,9 +346,14 @@ class Simulator extends EventEmitter {
 		const m = /^\/files\/([^/]+)\.(mp4|png)$/.exec(parsed.pathname);
 		const task = m ? this.taskStore.get(m[1]) : undefined;
 		if (!task || this.taskStore.phase(task) !== 'success') return null;
+		return this.signedLink(parsed.pathname);
+	}
+
+	/** A link to one of our result files that works for 20 minutes from now (simulated). @param {string} path */
+	signedLink(path) {
 		const date = String(Math.floor(this.clock.now()));
-		const sig = this.linkSignature(parsed.pathname, date);
-		return `${this.baseUrl}${parsed.pathname}?X-Amz-Date=${date}&X-Amz-Expires=${DOWNLOAD_URL_TTL_S}&X-Amz-Signature=${sig}`;
+		const sig = this.linkSignature(path, date);
+		return `${this.baseUrl}${path}?X-Amz-Date=${date}&X-Amz-Expires=${DOWNLOAD_URL_TTL_S}&X-Amz-Signature=${sig}`;
 	}
 
 	/** @param {string} path @param {URLSearchParams} query */
@@ -483,6 +515,22 @@ function listenOn(server, host, port) {
 			const h = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
 			resolve(`http://${h}:${addr.port}`);
 		});
+	});
+}
+
+/**
+ * Stops taking connections; idle keep-alive connections are closed now, those with a request in
+ * progress once it is answered, or after `drainMs` at the latest.
+ * @param {http.Server} server @param {number} drainMs
+ */
+function stopListening(server, drainMs) {
+	return new Promise((resolve) => {
+		const force = setTimeout(() => server.closeAllConnections(), drainMs);
+		server.close(() => {
+			clearTimeout(force);
+			resolve(undefined);
+		});
+		server.closeIdleConnections();
 	});
 }
 

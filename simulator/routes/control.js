@@ -34,6 +34,12 @@ function handleControl(sim, method, path, body, res) {
 			sim.advanceTime(Number(input.advanceMs) || 0);
 			return sendJson(res, 200, { ok: true, now: sim.clock.now() });
 		}
+		if (method === 'POST' && path === '/__sim/restart') {
+			const downMs = Math.max(0, Number(input.downMs) || 1000);
+			// Answered first: the restart takes this listener down too.
+			res.once('finish', () => sim.restart({ downMs }).catch((err) => console.error(`simulator restart failed: ${err.message}`)));
+			return sendJson(res, 200, { ok: true, downMs });
+		}
 		if (method === 'POST' && path === '/__sim/config') {
 			sim.configure(input);
 			return sendJson(res, 200, { ok: true, credits: sim.credits });
