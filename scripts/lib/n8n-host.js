@@ -390,9 +390,11 @@ process.on('exit', () => {
 /**
  * Start n8n (Node 24) on 127.0.0.1:port with N8N_USER_FOLDER=userFolder and an owner account from
  * env; resolves when /healthz/readiness answers 200.
+ * `command: 'worker'` starts a queue-mode worker (`n8n worker`) instead: it serves only its health
+ * check (on `port`), and `env` must carry the queue settings and the main instance's WEBHOOK_URL.
  * @param {{ userFolder: string, port?: number, brokerPort?: number, env?: NodeJS.ProcessEnv, log?: Log,
  *   echo?: boolean, readyTimeoutMs?: number, stopTimeoutMs?: number,
- *   ownerEmail?: string, ownerPassword?: string }} opts
+ *   ownerEmail?: string, ownerPassword?: string, command?: 'start' | 'worker' }} opts
  * @returns {Promise<N8nHandle>}
  */
 async function startN8n(opts) {
@@ -402,6 +404,7 @@ async function startN8n(opts) {
 	const port = opts.port || (await freePort());
 	const brokerPort = opts.brokerPort || (await freePort());
 	const owner = { email: opts.ownerEmail || OWNER_EMAIL, password: opts.ownerPassword || OWNER_PASSWORD };
+	const command = opts.command || 'start';
 	fs.mkdirSync(opts.userFolder, { recursive: true });
 	const env = n8nEnv(inst, opts.userFolder, {
 		N8N_PORT: String(port),
@@ -414,12 +417,14 @@ async function startN8n(opts) {
 		N8N_INSTANCE_OWNER_FIRST_NAME: 'Owner',
 		N8N_INSTANCE_OWNER_LAST_NAME: 'Local',
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(inst.installDir, owner.password),
+		// A worker's only HTTP server is its health check, which tells when it is ready.
+		...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
 		...(opts.env || {}),
 	});
-	const logFile = path.join(opts.userFolder, `n8n-${port}.log`);
+	const logFile = path.join(opts.userFolder, command === 'start' ? `n8n-${port}.log` : `n8n-${command}-${port}.log`);
 	const out = fs.openSync(logFile, 'a');
 	const t0 = Date.now();
-	const child = spawn(inst.nodeBin, [inst.n8nBin, 'start'], {
+	const child = spawn(inst.nodeBin, [inst.n8nBin, command], {
 		cwd: opts.userFolder,
 		env,
 		detached: true, // own process group: stop() can end the task runner too
@@ -493,7 +498,7 @@ async function startN8n(opts) {
 		}
 		await delay(250);
 	}
-	log(`n8n ready at ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s (log ${logFile})`);
+	log(`n8n${command === 'start' ? '' : ` ${command}`} ready at ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s (log ${logFile})`);
 	return handle;
 }
 
@@ -522,18 +527,19 @@ async function n8nCli(args, { userFolder, env = {}, log = defaultLog }) {
 }
 
 /**
- * Import credentials (plaintext `data`; n8n's import encrypts it with the user folder's key).
- * Existing ids are overwritten. n8n must be stopped.
+ * Import credentials (plaintext `data`; n8n's import encrypts it with the user folder's key, or
+ * N8N_ENCRYPTION_KEY in `env`). Existing ids are overwritten. n8n must be stopped (with sqlite).
+ * `env`: e.g. the database settings of a queue-mode cluster.
  * @param {string} userFolder @param {{ id: string, name: string, type: string, data: Record<string, unknown> }[]} credentials
- * @param {{ log?: Log }} [opts]
+ * @param {{ log?: Log, env?: NodeJS.ProcessEnv }} [opts]
  */
-async function importCredentials(userFolder, credentials, { log = defaultLog } = {}) {
+async function importCredentials(userFolder, credentials, { log = defaultLog, env = {} } = {}) {
 	userFolder = path.resolve(userFolder);
 	const file = path.join(userFolder, `.import-credentials-${process.pid}.json`);
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
 	try {
-		await n8nCli(['import:credentials', `--input=${file}`], { userFolder, log });
+		await n8nCli(['import:credentials', `--input=${file}`], { userFolder, env, log });
 	} finally {
 		fs.rmSync(file, { force: true });
 	}
@@ -542,11 +548,11 @@ async function importCredentials(userFolder, credentials, { log = defaultLog } =
 /**
  * Import workflows (each needs an `id`) and publish them so their production webhooks are live once
  * n8n starts. `publish`: true = every workflow, 'fromJson' = those with `active: true`, false = none.
- * n8n must be stopped.
+ * n8n must be stopped (with sqlite). `env`: as for importCredentials.
  * @param {string} userFolder @param {any[]} workflows
- * @param {{ publish?: boolean | 'fromJson', log?: Log }} [opts]
+ * @param {{ publish?: boolean | 'fromJson', log?: Log, env?: NodeJS.ProcessEnv }} [opts]
  */
-async function importWorkflows(userFolder, workflows, { publish = true, log = defaultLog } = {}) {
+async function importWorkflows(userFolder, workflows, { publish = true, log = defaultLog, env = {} } = {}) {
 	userFolder = path.resolve(userFolder);
 	if (!workflows.length) return;
 	for (const w of workflows) if (!w.id) throw new Error(`workflow "${w.name}" has no id: give every imported workflow a fixed id`);
@@ -554,13 +560,13 @@ async function importWorkflows(userFolder, workflows, { publish = true, log = de
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(workflows.map((w) => ({ active: false, settings: {}, connections: {}, ...w }))));
 	try {
-		await n8nCli(['import:workflow', `--input=${file}`], { userFolder, log });
+		await n8nCli(['import:workflow', `--input=${file}`], { userFolder, env, log });
 	} finally {
 		fs.rmSync(file, { force: true });
 	}
 	for (const w of workflows) {
 		if (publish === true || (publish === 'fromJson' && w.active)) {
-			await n8nCli(['publish:workflow', `--id=${w.id}`], { userFolder, log });
+			await n8nCli(['publish:workflow', `--id=${w.id}`], { userFolder, env, log });
 		}
 	}
 }
@@ -778,6 +784,7 @@ async function waitForExecution(target, workflowId, { timeoutMs = 60_000, until 
 }
 
 module.exports = {
+	run,
 	ensureN8nInstalled,
 	installPackageInto,
 	startN8n,
