@@ -210,3 +210,29 @@ export function callbackModeWorkflow(options: { id: string; name: string; webhoo
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+/**
+ * A KIE Trigger workflow (default options) whose items go to the collector. Node ids are
+ * `<idPrefix>-0000-4000-8000-00000000000N`; the production URL is `/webhook/<webhookId>/kie`.
+ */
+export function triggerWorkflow(options: { id: string; name: string; webhookId: string; credentialId: string; collectorUrl: string; idPrefix: string }) {
+	return {
+		id: options.id,
+		name: options.name,
+		nodes: [
+			{
+				id: `${options.idPrefix}-0000-4000-8000-000000000001`,
+				name: 'KIE Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: options.webhookId,
+				parameters: { options: {} },
+				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
+			},
+			collectorNode(options.collectorUrl, 'Collect', [240, 0]),
+		],
+		connections: { 'KIE Trigger': { main: [[{ node: 'Collect', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}

@@ -3,7 +3,6 @@
 // failure; HMAC signatures (forged, stale, missing, valid); 20 concurrent duplicates; bad bodies.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-trigger
 import {
-	collectorNode,
 	CREDENTIAL_TYPE,
 	executionsOf,
 	logger,
@@ -12,7 +11,7 @@ import {
 	sleep,
 	startCollector,
 	startN8nWith,
-	TRIGGER_TYPE,
+	triggerWorkflow,
 	waitFor,
 	type N8nEnv,
 } from './callback-helpers';
@@ -29,25 +28,7 @@ const HOOK_PLAIN = 'a1a1a1a1-0000-4000-8000-00000000aaaa';
 const HOOK_HMAC = 'b2b2b2b2-0000-4000-8000-00000000bbbb';
 
 function workflow(id: string, webhookId: string, credentialId: string, collectorUrl: string, serial: number) {
-	return {
-		id,
-		name: `e2e KIE trigger ${serial}`,
-		nodes: [
-			{
-				id: `7e1${serial}7e10-0000-4000-8000-000000000001`,
-				name: 'KIE Trigger',
-				type: TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { options: {} },
-				credentials: { [CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
-			},
-			collectorNode(collectorUrl, 'Collect', [240, 0]),
-		],
-		connections: { 'KIE Trigger': { main: [[{ node: 'Collect', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
+	return triggerWorkflow({ id, name: `e2e KIE trigger ${serial}`, webhookId, credentialId, collectorUrl, idPrefix: `7e1${serial}7e10` });
 }
 
 describe('KIE Trigger on real n8n', () => {
