@@ -3,13 +3,17 @@
 // (callbacks in random order, duplicated, lost, early, signed/forged), or at its time limit through
 // its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
 import {
+	callbackDeliveries,
 	CREDENTIAL_TYPE,
+	executionEnd,
 	executionsOf,
+	expectCallbackResults,
 	host,
 	logger,
 	post,
 	simulatorLib,
 	sleep,
+	startCallbackRun,
 	startCollector,
 	startN8nWith,
 	waitFor,
@@ -64,59 +68,14 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		await collector?.close();
 	});
 
-	/** Starts a run of 3 items and returns the waiting execution and its tasks in item order. */
-	async function startRun(workflowId: string, webhookPath: string, tag: string, timeoutMinutes: number) {
-		const before = await executionsOf(env.userFolder, workflowId);
-		const lastId = Math.max(0, ...before.map((e) => Number(e.id)));
-		const items = [0, 1, 2].map((i) => ({ prompt: `${tag} clip ${i}`, ref: `${tag}-ref-${i}`, timeoutMinutes }));
-		const t0 = Date.now();
-		const res = await host.callWebhook(env.n8n, webhookPath, { items });
-		expect(res.status).toBe(200);
-		const tasks = await waitFor(`3 ${tag} tasks in the simulator`, () => {
-			const mine = sim.tasks().filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
-			return mine.length === 3 ? mine : undefined;
-		}, 30_000);
-		tasks.sort((a: any, b: any) => a.params.prompt.localeCompare(b.params.prompt));
-		const waiting = await waitFor(`the ${tag} execution to wait`, async () => {
-			const execs = await executionsOf(env.userFolder, workflowId);
-			return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
-		}, 30_000);
-		return { tasks, waiting, t0 };
-	}
-
-	async function finished(workflowId: string, executionId: string, timeoutMs: number) {
-		return await waitFor(`execution ${executionId} to end`, async () => {
-			const execs = await executionsOf(env.userFolder, workflowId);
-			const e = execs.find((x) => x.id === executionId);
-			return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
-		}, timeoutMs, 500);
-	}
-
-	/** The KIE node's output after the resume, checked against the simulator's tasks (item order kept). */
-	function expectThreeResults(execution: any, tasks: any[], tag: string) {
-		const runs = execution.data.resultData.runData.KIE;
-		const out = runs[runs.length - 1].data.main[0];
-		expect(out).toHaveLength(3);
-		out.forEach((item: any, i: number) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json).toMatchObject({
-				taskId: tasks[i].taskId,
-				model: 'runway',
-				status: 'succeeded',
-				videoUrl: `${sim.baseUrl}/files/${tasks[i].taskId}.mp4`,
-				error: null,
-				reference: `${tag}-ref-${i}`,
-			});
-		});
-		// The node after KIE ran once per item, for this execution only: exactly one resume.
-		const collected = collector.received.filter((c) => c.query.exec === execution.id);
-		expect(collected.map((c) => c.body.taskId)).toEqual(tasks.map((t) => t.taskId));
-		return out;
-	}
-
-	const brief = (c: any) => ({ taskId: c.taskId, status: c.status, attempt: c.attempt, copy: c.copy, url: c.url.replace(/signature=\w+/, 'signature=…') });
-	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c: any) => c.taskId === taskId);
-	const okDelivery = (taskId: string) => deliveriesOf(taskId).find((c: any) => c.status >= 200 && c.status < 300);
+	const context = () => ({ n8n: env.n8n, sim, executions: (workflowId: string) => executionsOf(env.userFolder, workflowId) });
+	const startRun = (workflowId: string, webhookPath: string, tag: string, timeoutMinutes: number) =>
+		startCallbackRun(context(), { workflowId, webhookPath, tag, timeoutMinutes });
+	const finished = (workflowId: string, executionId: string, timeoutMs: number) => executionEnd(context().executions, workflowId, executionId, timeoutMs);
+	const expectThreeResults = (execution: any, tasks: any[], tag: string) => expectCallbackResults(execution, tasks, tag, sim, collector);
+	const deliveries = () => callbackDeliveries(sim);
+	const deliveriesOf = (taskId: string) => deliveries().of(taskId);
+	const okDelivery = (taskId: string) => deliveries().ok(taskId);
 
 	test('random order + duplicates: paused as "waiting", one resume, three correct items, <= 1 status call per task', async () => {
 		sim.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
@@ -135,7 +94,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		for (const [step, index] of order.entries()) {
 			const taskId = tasks[index].taskId;
 			expect(sim.completeTask(taskId)).toBe(true);
-			await waitFor(`callback of task ${index}`, () => okDelivery(taskId), 15_000, 50, () => sim.callbacks.map(brief));
+			await waitFor(`callback of task ${index}`, () => okDelivery(taskId), 15_000, 50, deliveries().brief);
 			if (step < order.length - 1) {
 				// Both of KIE's copies are answered, and the run keeps waiting.
 				await waitFor(`both copies for task ${index}`, () => deliveriesOf(taskId).filter((c: any) => c.status === 200).length === 2, 15_000, 50);
@@ -193,7 +152,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
 			await sleep(300);
 		}
-		await waitFor('the two callbacks', () => okDelivery(tasks[2].taskId) && okDelivery(tasks[0].taskId), 15_000, 50, () => sim.callbacks.map(brief));
+		await waitFor('the two callbacks', () => okDelivery(tasks[2].taskId) && okDelivery(tasks[0].taskId), 15_000, 50, deliveries().brief);
 		expect(deliveriesOf(tasks[1].taskId)).toHaveLength(0);
 		expect(sim.getTask(tasks[1].taskId).callbackFailed).toBe(true);
 		const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
@@ -254,7 +213,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 		for (const index of [1, 2, 0]) {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
-			await waitFor(`signed callback of task ${index}`, () => okDelivery(tasks[index].taskId), 15_000, 50, () => sim.callbacks.map(brief));
+			await waitFor(`signed callback of task ${index}`, () => okDelivery(tasks[index].taskId), 15_000, 50, deliveries().brief);
 			expect(okDelivery(tasks[index].taskId).headers['X-Webhook-Signature']).toBeTruthy();
 			await sleep(300);
 		}

@@ -3,10 +3,15 @@
 // failure; HMAC signatures (forged, stale, missing, valid); 20 concurrent duplicates; bad bodies.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-trigger
 import {
+	createSimTask,
+	createTasksForEveryModel,
 	CREDENTIAL_TYPE,
 	executionsOf,
+	expectTriggerItem,
 	logger,
 	post,
+	postConcurrentDuplicates,
+	runwaySuccessCallback,
 	simulatorLib,
 	sleep,
 	startCollector,
@@ -67,40 +72,12 @@ describe('KIE Trigger on real n8n', () => {
 		await collector?.close();
 	});
 
-	/** Creates a task on the simulator's API, as a KIE node in "submit" mode would. */
-	async function createTask(path: string, body: Record<string, unknown>): Promise<string> {
-		const res = await post(`${sim.baseUrl}${path}`, body, { authorization: 'Bearer sim-key' });
-		expect(res.body).toMatchObject({ code: 200 });
-		return res.body.data.taskId;
-	}
-
+	const createTask = (apiPath: string, body: Record<string, unknown>) => createSimTask(sim, apiPath, body);
 	const collectedFor = (taskId: string) => collector.received.filter((c) => c.body?.taskId === taskId);
 
 	test("every model's success and failure callback starts one execution with the normalised, confirmed task", async () => {
 		const t0 = Date.now();
-		const cb = (model: string, ref: string) => `${plainUrl}?model=${model}&reference=${ref}`;
-		const runwayBody = (prompt: string, model: string, ref: string) => ({ prompt, duration: 5, quality: '720p', aspectRatio: '16:9', callBackUrl: cb(model, ref) });
-		const expected: Array<{ taskId: string; model: string; ok: boolean; ref: string; code: number }> = [];
-		const runwayOk = await createTask('/api/v1/runway/generate', runwayBody('a lighthouse', 'runway', 'r-ok'));
-		expected.push({ taskId: runwayOk, model: 'runway', ok: true, ref: 'r-ok', code: 200 });
-		const runwayFail = await createTask('/api/v1/runway/generate', runwayBody('a lighthouse [fail]', 'runway', 'r-fail'));
-		expected.push({ taskId: runwayFail, model: 'runway', ok: false, ref: 'r-fail', code: 400 });
-		const source = 'https://example.com/source.mp4';
-		const alephOk = await createTask('/api/v1/aleph/generate', { prompt: 'make it snow', videoUrl: source, callBackUrl: cb('aleph', 'a-ok') });
-		expected.push({ taskId: alephOk, model: 'aleph', ok: true, ref: 'a-ok', code: 200 });
-		const alephFail = await createTask('/api/v1/aleph/generate', { prompt: 'make it snow [fail]', videoUrl: source, callBackUrl: cb('aleph', 'a-fail') });
-		expected.push({ taskId: alephFail, model: 'aleph', ok: false, ref: 'a-fail', code: 400 });
-		const lumaOk = await createTask('/api/v1/modify/generate', { prompt: 'watercolour', videoUrl: source, callBackUrl: cb('luma', 'l-ok') });
-		expected.push({ taskId: lumaOk, model: 'luma', ok: true, ref: 'l-ok', code: 200 });
-		const lumaFail = await createTask('/api/v1/modify/generate', { prompt: 'watercolour [fail]', videoUrl: source, callBackUrl: cb('luma', 'l-fail') });
-		expected.push({ taskId: lumaFail, model: 'luma', ok: false, ref: 'l-fail', code: 500 });
-		// Extend needs a finished Runway video.
-		await waitFor('the Runway parent to finish', () => sim.getTask(runwayOk).state === 'success', 15_000);
-		const extend = (prompt: string, ref: string) => ({ taskId: runwayOk, prompt, quality: '720p', callBackUrl: cb('runway-extend', ref) });
-		const extendOk = await createTask('/api/v1/runway/extend', extend('and it goes on', 'e-ok'));
-		expected.push({ taskId: extendOk, model: 'runway-extend', ok: true, ref: 'e-ok', code: 200 });
-		const extendFail = await createTask('/api/v1/runway/extend', extend('and it goes on [fail]', 'e-fail'));
-		expected.push({ taskId: extendFail, model: 'runway-extend', ok: false, ref: 'e-fail', code: 400 });
+		const expected = await createTasksForEveryModel(sim, (model, ref) => `${plainUrl}?model=${model}&reference=${ref}`);
 
 		await waitFor(
 			'one execution per callback',
@@ -110,29 +87,10 @@ describe('KIE Trigger on real n8n', () => {
 			() => ({ callbacks: sim.callbacks.map((c: any) => [c.taskId, c.status]), collected: collector.received.map((c) => c.body?.taskId) }),
 		);
 		timings.allModelsMs = Date.now() - t0;
-		for (const e of expected) {
-			const delivery = sim.callbacks.find((c: any) => c.taskId === e.taskId);
-			expect(delivery.status).toBe(200);
-			const json = collectedFor(e.taskId)[0].body;
-			expect(json).toMatchObject({
-				taskId: e.taskId,
-				model: e.model,
-				status: e.ok ? 'succeeded' : 'failed',
-				reference: e.ref,
-				callback: { code: e.code, msg: delivery.body.msg },
-				confirmed: true,
-			});
-			if (e.ok) {
-				expect(json.videoUrl).toBe(`${sim.baseUrl}/files/${e.taskId}.mp4`);
-				expect(json.error).toBeNull();
-			} else {
-				expect(json.videoUrl).toBeNull();
-				expect(json.error).toEqual({ code: expect.anything(), message: expect.any(String) });
-				expect(json.error.message.length).toBeGreaterThan(0);
-			}
-		}
+		for (const e of expected) expectTriggerItem(collectedFor(e.taskId)[0].body, e, sim);
 		// The execution data (not only what the next node received) holds the same item.
 		const execs = await executionsOf(env.userFolder, WF_PLAIN);
+		const runwayOk = expected[0].taskId;
 		const forRunwayOk = execs.find((x) => x.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.taskId === runwayOk);
 		expect(forRunwayOk).toMatchObject({ status: 'success', mode: 'webhook' });
 		const item = forRunwayOk.data.resultData.runData['KIE Trigger'][0].data.main[0][0].json;
@@ -143,11 +101,7 @@ describe('KIE Trigger on real n8n', () => {
 	test('with an HMAC key: forged, stale and missing signatures get 401 and start nothing; a valid one starts one execution', async () => {
 		const taskId = await createTask('/api/v1/runway/generate', { prompt: 'a signed task', duration: 5, quality: '720p', aspectRatio: '16:9' });
 		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
-		const body = {
-			code: 200,
-			msg: 'All generated successfully.',
-			data: { task_id: taskId, video_id: 'v', video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: '' },
-		};
+		const body = runwaySuccessCallback(sim, taskId);
 		const now = () => Math.floor(Date.now() / 1000);
 		const sign = (key: string, ts: number) => ({ 'X-Webhook-Timestamp': String(ts), 'X-Webhook-Signature': simulatorLib.signCallback(key, taskId, ts) });
 		const url = `${hmacUrl}?model=runway&reference=signed`;
@@ -172,19 +126,9 @@ describe('KIE Trigger on real n8n', () => {
 	});
 
 	test('20 concurrent duplicate callbacks for one task start exactly one execution', async () => {
-		const taskId = await createTask('/api/v1/runway/generate', { prompt: 'duplicated', duration: 5, quality: '720p', aspectRatio: '16:9' });
-		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
 		const before = (await executionsOf(env.userFolder, WF_PLAIN)).length;
-		const body = {
-			code: 200,
-			msg: 'All generated successfully.',
-			data: { task_id: taskId, video_id: 'v', video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: '' },
-		};
-		const t0 = Date.now();
-		const answers = await Promise.all(Array.from({ length: 20 }, () => post(`${plainUrl}?model=runway&reference=dup`, body)));
-		timings.twentyDuplicatesMs = Date.now() - t0;
-		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-		expect(answers.filter((a) => a.body?.duplicate === true)).toHaveLength(19);
+		const { taskId, ms } = await postConcurrentDuplicates(sim, plainUrl, 20);
+		timings.twentyDuplicatesMs = ms;
 		await waitFor('the execution', () => collectedFor(taskId).length >= 1, 20_000);
 		await sleep(2000);
 		expect(collectedFor(taskId)).toHaveLength(1);

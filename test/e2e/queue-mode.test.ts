@@ -1,0 +1,219 @@
+// The KIE node's callback mode and the KIE Trigger on n8n 2.40.7 in queue mode: Redis and PostgreSQL
+// (Debian's packages) started by scripts/lib/queue-cluster.js, one main process that takes every
+// HTTP request (webhooks, KIE's callbacks, REST) and two `n8n worker` processes that run the
+// executions. The KIE node's execute() runs on a worker, its webhook() for KIE's callbacks on main:
+// main has no memory of the run, so the first callback it takes reads every open task from KIE's
+// status API once (then each later callback its own task) — measured and printed here.
+// Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns queue-mode
+import {
+	callbackDeliveries,
+	callbackModeWorkflow,
+	createTasksForEveryModel,
+	CREDENTIAL_TYPE,
+	executionEnd,
+	expectCallbackResults,
+	expectTriggerItem,
+	host,
+	logger,
+	post,
+	postConcurrentDuplicates,
+	simulatorLib,
+	sleep,
+	startCallbackRun,
+	startCollector,
+	triggerWorkflow,
+	waitFor,
+} from './callback-helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const queueCluster = require('../../scripts/lib/queue-cluster.js');
+
+jest.setTimeout(20 * 60_000);
+
+const log = logger('queue-mode');
+const STATUS_PATH = '/api/v1/runway/record-detail';
+const CREATE = 'POST /api/v1/runway/generate';
+const BACKSTOP_MS = 5 * 60_000; // callback.ts: n8n's waitTill = the node's time limit + 5 min
+
+const CRED_CALLBACK = 'kieQueueCbCred01';
+const CRED_TRIGGER = 'kieQueueTrigCred';
+const WF_CALLBACK = 'kieQueueCbWf0001';
+const WF_TRIGGER = 'kieQueueTrigWf01';
+const HOOK_TRIGGER = 'c3c3c3c3-0000-4000-8000-00000000cccc';
+
+describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
+	// Callback-mode tasks end only when a test ends them; trigger tasks end by themselves.
+	let simCallback: any;
+	let simTrigger: any;
+	let collector: Awaited<ReturnType<typeof startCollector>>;
+	let cluster: any;
+	let triggerUrl: string;
+	let clusterStartMs = 0;
+	const figures: Record<string, unknown> = {};
+
+	beforeAll(async () => {
+		simCallback = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, callbackRetryDelayMs: 500 });
+		simTrigger = await simulatorLib.createSimulator({ taskDurationMs: 1500, callbackRetryDelayMs: 300 });
+		collector = await startCollector();
+		const credential = (id: string, sim: any) => ({ id, name: id, type: CREDENTIAL_TYPE, data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } });
+		const t0 = Date.now();
+		cluster = await queueCluster.startQueueCluster({
+			tag: 'queue-mode',
+			credentials: [credential(CRED_CALLBACK, simCallback), credential(CRED_TRIGGER, simTrigger)],
+			workflows: [
+				callbackModeWorkflow({ id: WF_CALLBACK, name: 'e2e queue: callback mode', webhookPath: 'kie-queue-cb', credentialId: CRED_CALLBACK, collectorUrl: collector.url, idPrefix: 'a0e0e0e0' }),
+				triggerWorkflow({ id: WF_TRIGGER, name: 'e2e queue: KIE Trigger', webhookId: HOOK_TRIGGER, credentialId: CRED_TRIGGER, collectorUrl: collector.url, idPrefix: 'a0e0e0e1' }),
+			],
+			workers: 2,
+			packageRoot: process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT,
+			log,
+		});
+		clusterStartMs = Date.now() - t0;
+		triggerUrl = cluster.main.webhookUrl(`${HOOK_TRIGGER}/kie`);
+		await waitFor('the trigger webhook to be registered', async () => (await post(triggerUrl, { hello: 1 })).status === 400, 15_000);
+	});
+
+	afterAll(async () => {
+		log(`figures: ${JSON.stringify({ clusterStartMs, ...figures }, null, 1)}`);
+		await cluster?.stop();
+		await simCallback?.close();
+		await simTrigger?.close();
+		await collector?.close();
+	});
+
+	const executions = (workflowId: string) => host.getExecutions(cluster.main, workflowId);
+	const context = () => ({ n8n: cluster.main, sim: simCallback, executions });
+	const deliveries = () => callbackDeliveries(simCallback);
+	const statusCallsOf = (taskId: string) => simCallback.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
+
+	/** Execution ids each worker's log says it started ("Worker started execution N (job M)"), in order. */
+	const startedOnWorkers = () => cluster.workers.map((w: any) => [...w.logs().matchAll(/Worker started execution (\d+) \(job \d+\)/g)].map((m) => m[1]));
+	/** Checks that every execution ran on the workers only, `runs` times each, and returns which worker ran each run. */
+	function expectRanOnWorkers(executionIds: string[], runs: number) {
+		const perWorker: string[][] = startedOnWorkers();
+		for (const id of executionIds) {
+			const by = perWorker.map((ids, w) => ids.filter((x) => x === id).map(() => w + 1)).flat();
+			expect({ id, runs: by.length }).toEqual({ id, runs });
+		}
+		// Main enqueues jobs; it never runs one.
+		expect(cluster.main.logs()).not.toMatch(/Worker started execution/);
+		return Object.fromEntries(executionIds.map((id) => [id, perWorker.map((ids, w) => ids.filter((x) => x === id).map(() => `worker-${w + 1}`)).flat()]));
+	}
+
+	test('callback mode, 4 items, callbacks in random order and duplicated: paused on a worker, resumed by main, finished on a worker', async () => {
+		simCallback.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
+		const creates0 = simCallback.count(CREATE);
+		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_CALLBACK, webhookPath: 'kie-queue-cb', tag: 'q1', timeoutMinutes: 3, count: 4 });
+		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
+		// The worker built the resume URL from its WEBHOOK_URL: main's address.
+		for (const t of tasks) expect(t.callBackUrl).toMatch(new RegExp(`^${cluster.main.baseUrl}/webhook-waiting/${waiting.id}\\?(.*&)?signature=`));
+		expect(simCallback.count(CREATE) - creates0).toBe(4);
+		expect(tasks.map((t: any) => statusCallsOf(t.taskId))).toEqual([0, 0, 0, 0]);
+
+		const order = [2, 0, 3, 1];
+		for (const [step, index] of order.entries()) {
+			const taskId = tasks[index].taskId;
+			expect(simCallback.completeTask(taskId)).toBe(true);
+			await waitFor(`callback of task ${index}`, () => deliveries().ok(taskId), 15_000, 50, deliveries().brief);
+			if (step < order.length - 1) {
+				await waitFor(`both copies for task ${index}`, () => deliveries().of(taskId).filter((c: any) => c.status === 200).length === 2, 15_000, 50);
+				const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
+				expect(still.status).toBe('waiting');
+			}
+			await sleep(300);
+		}
+
+		const done = await executionEnd(executions, WF_CALLBACK, waiting.id, 60_000);
+		expect(done.status).toBe('success');
+		expectCallbackResults(done, tasks, 'q1', simCallback, collector);
+		await sleep(1500); // the last callback's second copy
+		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(4);
+		expect(simCallback.count(CREATE) - creates0).toBe(4); // one create per item
+
+		// Main had no memory of the run: the first callback it took (task 2) read all 4 tasks once; each
+		// later callback read its own task once more. Duplicates cost nothing.
+		const statusCalls = tasks.map((t: any) => statusCallsOf(t.taskId));
+		expect(statusCalls).toEqual([2, 2, 1, 2]);
+		const total = statusCalls.reduce((a: number, b: number) => a + b, 0);
+		expect(cluster.main.logs()).not.toMatch(/already being resumed/);
+		const ranOn = expectRanOnWorkers([waiting.id], 2); // the run up to the wait, and the resumed run
+		figures.callbackMode = {
+			items: 4,
+			createsPerItem: (simCallback.count(CREATE) - creates0) / 4,
+			statusCallsPerTask: statusCalls,
+			statusCallsPerTaskMean: total / 4,
+			lastCallbackToExecutionEndMs: new Date(done.stoppedAt).getTime() - deliveries().ok(tasks[order[3]].taskId).at,
+			ranOn,
+		};
+		console.log(`[queue-mode] callback mode: ${JSON.stringify(figures.callbackMode)}`);
+		simCallback.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test("callback mode, a lost callback: the worker's wake-up call at the time limit resumes the run through main", async () => {
+		simCallback.setCallbackBehaviour({ mode: 'normal' });
+		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_CALLBACK, webhookPath: 'kie-queue-cb', tag: 'q2', timeoutMinutes: 0.5 });
+		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		// Tasks 0 and 2 call back; task 1 ends after main's first sweep and its callback is lost.
+		for (const index of [0, 2]) {
+			expect(simCallback.completeTask(tasks[index].taskId)).toBe(true);
+			await waitFor(`callback of task ${index}`, () => deliveries().ok(tasks[index].taskId), 15_000, 50, deliveries().brief);
+		}
+		simCallback.setCallbackBehaviour({ mode: 'lost', times: 1 });
+		expect(simCallback.completeTask(tasks[1].taskId)).toBe(true);
+		await sleep(1000);
+		expect(deliveries().of(tasks[1].taskId)).toHaveLength(0);
+		expect(simCallback.getTask(tasks[1].taskId).callbackFailed).toBe(true);
+		expect(Date.now()).toBeLessThan(deadline);
+		const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
+		expect(still.status).toBe('waiting');
+
+		const done = await executionEnd(executions, WF_CALLBACK, waiting.id, 150_000);
+		expect(done.status).toBe('success');
+		expectCallbackResults(done, tasks, 'q2', simCallback, collector);
+		const resumedAfterDeadlineMs = new Date(done.stoppedAt).getTime() - deadline;
+		expect(resumedAfterDeadlineMs).toBeGreaterThanOrEqual(-1000);
+		// The node's own wake-up (sent by the worker that ran execute()), not n8n's backstop 5 min later.
+		expect(resumedAfterDeadlineMs).toBeLessThan(30_000);
+		// Task 0: its callback (main's first, which swept the others); task 2: the sweep and its callback;
+		// task 1: the sweep and the wake-up call.
+		const statusCalls = tasks.map((t: any) => statusCallsOf(t.taskId));
+		expect(statusCalls).toEqual([1, 2, 2]);
+		const ranOn = expectRanOnWorkers([waiting.id], 2);
+		figures.lostCallback = { resumedAfterDeadlineMs, statusCallsPerTask: statusCalls, ranOn };
+		console.log(`[queue-mode] lost callback: ${JSON.stringify(figures.lostCallback)}`);
+		simCallback.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test("KIE Trigger: every model's success and failure callback starts one execution, run by a worker", async () => {
+		const t0 = Date.now();
+		const expected = await createTasksForEveryModel(simTrigger, (model, ref) => `${triggerUrl}?model=${model}&reference=${ref}`);
+		const collectedFor = (taskId: string) => collector.received.filter((c) => c.body?.taskId === taskId);
+		await waitFor('one execution per callback', () => expected.every((e) => collectedFor(e.taskId).length === 1), 60_000, 250, () => ({
+			callbacks: simTrigger.callbacks.map((c: any) => [c.taskId, c.status]),
+		}));
+		const allModelsMs = Date.now() - t0;
+		for (const e of expected) expectTriggerItem(collectedFor(e.taskId)[0].body, e, simTrigger);
+		await sleep(1000);
+		for (const e of expected) expect(collectedFor(e.taskId)).toHaveLength(1);
+		const execs = await executions(WF_TRIGGER);
+		expect(execs).toHaveLength(expected.length);
+		for (const e of execs) expect(e).toMatchObject({ status: 'success', mode: 'webhook' });
+		const ranOn = expectRanOnWorkers(execs.map((e) => e.id), 1);
+		const perWorker = cluster.workers.map((_: any, w: number) => Object.values(ranOn).filter((on: any) => on[0] === `worker-${w + 1}`).length);
+		figures.triggerAllModels = { executions: execs.length, allModelsMs, executionsPerWorker: perWorker };
+		console.log(`[queue-mode] trigger, every model: ${JSON.stringify(figures.triggerAllModels)}`);
+	});
+
+	test('KIE Trigger: 20 concurrent duplicate callbacks start exactly one execution', async () => {
+		const before = (await executions(WF_TRIGGER)).length;
+		const { taskId, ms } = await postConcurrentDuplicates(simTrigger, triggerUrl, 20);
+		const collectedFor = () => collector.received.filter((c) => c.body?.taskId === taskId);
+		await waitFor('the execution', () => collectedFor().length >= 1, 20_000);
+		await sleep(2000);
+		expect(collectedFor()).toHaveLength(1);
+		const execs = await executions(WF_TRIGGER);
+		expect(execs.length - before).toBe(1);
+		expectRanOnWorkers([execs[0].id], 1);
+		figures.twentyDuplicatesMs = ms;
+	});
+});
