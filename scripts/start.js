@@ -18,17 +18,14 @@
  * KIE_N8N_CACHE (where n8n is installed), KIE_N8N_VERBOSE=1 (echo n8n's log), other N8N_* settings
  * are passed to n8n.
  */
-const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const host = require('./lib/n8n-host');
+const dev = require('./lib/dev-instance');
 
 const ROOT = host.REPO_ROOT;
 const USER_FOLDER = path.join(ROOT, '.n8n-dev');
 const PORT = Number(process.env.N8N_PORT || 5678);
-const SIM = { host: '127.0.0.1', port: 8787, uploadPort: 8788, apiKeys: ['sim-key'], taskDurationMs: 20000 };
-const CRED_IDS = { simulator: 'kieSimulator0001', live: 'kieLiveApiKey001' };
+const SIM = { host: '127.0.0.1', port: 8787, uploadPort: 8788, taskDurationMs: 20000 };
 
 /** @param {string} line */
 const say = (line) => console.log(`[start] ${line}`);
@@ -45,93 +42,19 @@ function passThroughEnv() {
 	return env;
 }
 
-/** A stable n8n-style id (16 alphanumerics) for an example workflow without one. @param {string} s */
-function stableId(s) {
-	return crypto.createHash('sha256').update(s).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
-}
-
-/**
- * Example workflows, with every `kieApi` credential reference pointed at the credential in use.
- * @param {{ id: string, name: string }} credential
- */
-function loadExamples(credential) {
-	const dir = path.join(ROOT, 'examples');
-	if (!fs.existsSync(dir)) return [];
-	return fs
-		.readdirSync(dir)
-		.filter((f) => f.endsWith('.json'))
-		.sort()
-		.map((f) => {
-			const wf = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-			wf.id = wf.id || stableId(`example:${f}`);
-			for (const node of wf.nodes || []) {
-				if (node.credentials && node.credentials.kieApi) node.credentials.kieApi = { id: credential.id, name: credential.name };
-			}
-			return wf;
-		});
-}
-
-async function startSimulator() {
-	let mod;
-	try {
-		mod = require('../simulator');
-	} catch (e) {
-		if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'MODULE_NOT_FOUND') throw e;
-	}
-	if (!mod || typeof mod.createSimulator !== 'function') {
-		say('The KIE simulator (simulator/) is not available in this checkout: starting n8n without it.');
-		say('Set KIE_API_KEY to use real KIE instead.');
-		return undefined;
-	}
-	try {
-		return await mod.createSimulator(SIM);
-	} catch (e) {
-		const err = /** @type {NodeJS.ErrnoException} */ (e);
-		if (err.code === 'EADDRINUSE') {
-			throw new Error(`The KIE simulator's ports ${SIM.port}/${SIM.uploadPort} are in use (another \`npm start\` or \`npm run simulator\`?). Stop it and try again.`);
-		}
-		throw e;
-	}
-}
-
 async function main() {
 	// (a) n8n itself.
 	const inst = await host.ensureN8nInstalled({ log: say });
 	say(`n8n 2.40.7 ready in ${inst.installDir}`);
 
 	// (b) this package, freshly built, into ./.n8n-dev.
-	say('building n8n-nodes-kie-video (npm run build)…');
-	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-	if (build.status !== 0) throw new Error('`npm run build` failed (see above); fix the build and run `npm start` again.');
-	const pkg = host.installPackageInto(USER_FOLDER, ROOT, { build: false, log: say });
-	say(`installed ${pkg.name}@${pkg.version} into ${path.relative(ROOT, pkg.dir)}`);
+	dev.buildAndInstallPackage(USER_FOLDER, { log: say });
 
 	// (c) KIE: the simulator unless a real key is given.
 	const apiKey = process.env.KIE_API_KEY;
-	const sim = apiKey ? undefined : await startSimulator();
-
-	/** @type {{ id: string, name: string, type: string, data: Record<string, unknown> } | undefined} */
-	let credential;
-	if (apiKey) {
-		credential = {
-			id: CRED_IDS.live,
-			name: 'KIE',
-			type: 'kieApi',
-			data: {
-				apiKey,
-				baseUrl: 'https://api.kie.ai',
-				uploadBaseUrl: 'https://kieai.redpandaai.co',
-				...(process.env.KIE_WEBHOOK_HMAC_KEY ? { webhookHmacKey: process.env.KIE_WEBHOOK_HMAC_KEY } : {}),
-			},
-		};
-	} else if (sim) {
-		credential = {
-			id: CRED_IDS.simulator,
-			name: 'KIE (simulator)',
-			type: 'kieApi',
-			data: { apiKey: SIM.apiKeys[0], baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl },
-		};
-	}
+	const sim = apiKey ? undefined : await dev.startSimulator(SIM, { log: say });
+	if (!apiKey && !sim) say('Starting n8n without it; set KIE_API_KEY to use real KIE instead.');
+	const credential = apiKey ? dev.liveCredential(apiKey, process.env.KIE_WEBHOOK_HMAC_KEY) : sim ? dev.simulatorCredential(sim) : undefined;
 
 	/** @type {Awaited<ReturnType<typeof host.startN8n>> | undefined} */
 	let n8n;
@@ -155,15 +78,7 @@ async function main() {
 		}
 
 		// (e) example workflows not in n8n yet (yours, and your edits to examples, are never overwritten).
-		const examples = loadExamples(credential || { id: CRED_IDS.simulator, name: 'KIE (simulator)' });
-		if (examples.length) {
-			const existing = new Set((await host.sqliteQuery(USER_FOLDER, 'SELECT id FROM workflow_entity')).map((r) => r.id));
-			const fresh = examples.filter((w) => !existing.has(w.id));
-			if (fresh.length) {
-				say(`importing ${fresh.length} example workflow(s): ${fresh.map((w) => w.name).join(', ')}`);
-				await host.importWorkflows(USER_FOLDER, fresh, { publish: 'fromJson', log: say });
-			}
-		}
+		await dev.importNewExamples(USER_FOLDER, credential || dev.SIMULATOR_CREDENTIAL_REF, { log: say });
 
 		// (f) n8n.
 		say(`starting n8n on port ${PORT}…`);
@@ -189,7 +104,7 @@ async function main() {
 	console.log(`  n8n editor:   http://localhost:${PORT}`);
 	console.log(`  login:        ${n8n.owner.email}  /  ${n8n.owner.password}`);
 	if (sim) {
-		console.log(`  KIE simulator: API ${sim.baseUrl}  uploads ${sim.uploadBaseUrl}  (API key "${SIM.apiKeys[0]}")`);
+		console.log(`  KIE simulator: API ${sim.baseUrl}  uploads ${sim.uploadBaseUrl}  (API key "${dev.SIMULATOR_API_KEY}")`);
 		console.log(`  credential:   "KIE (simulator)" — tasks finish after ~${SIM.taskDurationMs / 1000} s, no credits spent`);
 	} else if (apiKey) {
 		console.log('  credential:   "KIE" — real KIE: tasks spend credits');
