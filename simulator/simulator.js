@@ -2,6 +2,7 @@
 'use strict';
 
 const http = require('http');
+const net = require('net');
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { SimClock } = require('./clock');
@@ -112,6 +113,11 @@ class Simulator extends EventEmitter {
 		this.servers = [];
 		/** Set by close(): a restart in progress does not listen again. */
 		this.closed = false;
+		/** True while a restart waits for requests in progress. */
+		this.stopping = false;
+		/** Open connections: whether one has had a request, and how many it is answering now. */
+		/** @type {Map<import('net').Socket, { served: boolean, active: number }>} */
+		this.sockets = new Map();
 	}
 
 	/** @param {{ port?: number, uploadPort?: number }} [ports] default: the configured ones */
@@ -119,6 +125,12 @@ class Simulator extends EventEmitter {
 		const api = http.createServer((req, res) => this.onRequest('api', req, res));
 		const upload = http.createServer((req, res) => this.onRequest('upload', req, res));
 		this.servers = [api, upload];
+		for (const server of this.servers) {
+			server.on('connection', (socket) => {
+				this.sockets.set(socket, { served: false, active: 0 });
+				socket.once('close', () => this.sockets.delete(socket));
+			});
+		}
 		this.baseUrl = await listenOn(api, this.options.host, port);
 		this.uploadBaseUrl = await listenOn(upload, this.options.host, uploadPort);
 		this.uploads.baseUrl = this.uploadBaseUrl;
@@ -135,7 +147,9 @@ class Simulator extends EventEmitter {
 	async restart({ downMs = 1000, drainMs = 5000 } = {}) {
 		const port = Number(new URL(this.baseUrl).port);
 		const uploadPort = Number(new URL(this.uploadBaseUrl).port);
-		await Promise.all(this.servers.map((s) => stopListening(s, drainMs)));
+		this.stopping = true;
+		await Promise.all(this.servers.map((s) => stopListening(s, this.sockets, drainMs)));
+		this.stopping = false;
 		this.emit('down');
 		await sleep(downMs);
 		if (this.closed) return;
@@ -199,6 +213,13 @@ class Simulator extends EventEmitter {
 
 	/** @param {'api' | 'upload'} listener @param {http.IncomingMessage} req @param {http.ServerResponse} res */
 	async onRequest(listener, req, res) {
+		const connection = this.sockets.get(req.socket);
+		if (connection) {
+			connection.served = true;
+			connection.active++;
+			res.once('close', () => connection.active--);
+		}
+		if (this.stopping) res.setHeader('Connection', 'close');
 		try {
 			await this.route(listener, req, res);
 		} catch (caught) {
@@ -519,18 +540,26 @@ function listenOn(server, host, port) {
 }
 
 /**
- * Stops taking connections; idle keep-alive connections are closed now, those with a request in
- * progress once it is answered, or after `drainMs` at the latest.
- * @param {http.Server} server @param {number} drainMs
+ * Stops taking connections. Connections already taken are answered (responses say "Connection:
+ * close"): also one whose request has not been read yet, which http's own close() would drop. Idle
+ * keep-alive connections are closed; after `drainMs` every connection is.
+ * @param {http.Server} server @param {Map<import('net').Socket, { served: boolean, active: number }>} sockets @param {number} drainMs
  */
-function stopListening(server, drainMs) {
+function stopListening(server, sockets, drainMs) {
 	return new Promise((resolve) => {
-		const force = setTimeout(() => server.closeAllConnections(), drainMs);
-		server.close(() => {
+		const closeIdle = () => {
+			for (const [socket, state] of sockets) if (state.served && state.active === 0) socket.destroy();
+		};
+		const idleTimer = setInterval(closeIdle, 20);
+		const force = setTimeout(() => {
+			for (const socket of sockets.keys()) socket.destroy();
+		}, drainMs);
+		net.Server.prototype.close.call(server, () => {
+			clearInterval(idleTimer);
 			clearTimeout(force);
 			resolve(undefined);
 		});
-		server.closeIdleConnections();
+		closeIdle();
 	});
 }
 

@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { downloadOptions } from '../Kie/actions/shared/fields';
 import { parseCallback, type ParsedCallback } from '../Kie/api/callbacks';
 import { RecentKeys } from '../Kie/api/dedupe';
-import { downloadToBinary } from '../Kie/api/files';
+import { downloadTaskVideo, errorText } from '../Kie/api/files';
 import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../Kie/api/signature';
 import { fetchTask } from '../Kie/api/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../Kie/api/transport';
@@ -193,6 +193,11 @@ export class KieTrigger implements INodeType {
 			} catch (error) {
 				confirmation = { confirmed: false, confirmError: (error as Error).message };
 			}
+			if (!confirmation.confirmed) {
+				// Anyone who knows a task id can post a callback: unconfirmed, its URLs are not passed on.
+				task = { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null };
+				confirmation.confirmError = `${String(confirmation.confirmError)}. The callback's URLs were not passed on: fetch the task with the Get operation.`;
+			}
 		}
 
 		const events = options.events?.length ? options.events : ['succeeded', 'failed'];
@@ -212,9 +217,9 @@ export class KieTrigger implements INodeType {
 		};
 		if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
 			try {
-				item.binary = { [options.binaryPropertyName || 'data']: await downloadToBinary.call(this, task.videoUrl, `${task.taskId}.mp4`) };
+				item.binary = { [options.binaryPropertyName || 'data']: await downloadTaskVideo.call(this, task) };
 			} catch (error) {
-				item.json.downloadError = (error as Error).message;
+				item.json.downloadError = errorText(error as Error);
 			}
 		}
 		return { noWebhookResponse: true, workflowData: [[item]] };

@@ -72,6 +72,24 @@ test('a lost callback: the node wakes itself at the time limit and polls the ope
 	expect(sim.callbacks).toHaveLength(0);
 });
 
+test('early callbacks (sent before the execution is stored as waiting) still end the run once, with every task', async () => {
+	sim.setCallbackBehaviour({ mode: 'early' });
+	const run = await runKie(engine, callbackRun(), [{ json: {} }, { json: {} }]);
+	const finished = await engine.whenFinished(run, 60_000);
+	expect(finished.status).toBe('success');
+	const items = finished.output('KIE');
+	expect(items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
+	expect(items.map((item) => item.json.taskId)).toEqual(sim.tasks().map((task) => task.taskId));
+	expect(sim.tasksCreated()).toBe(2);
+	expect(sim.count('POST /api/v1/runway/generate')).toBe(2);
+	// Both tasks' callbacks were taken (the later one as "already resumed" or n8n's 409); nothing ran twice.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	expect(sim.callbacks.map((delivery) => delivery.taskId).sort()).toEqual(sim.tasks().map((task) => task.taskId).sort());
+	for (const delivery of sim.callbacks) expect([200, 409]).toContain(delivery.status);
+	expect(engine.latest(finished)?.status).toBe('success');
+	expect(engine.latest(finished)?.output('KIE')).toHaveLength(2);
+});
+
 test('a failed task comes out as a failed item after the resume', async () => {
 	const run = await runKie(engine, { ...callbackRun('boom [fail]'), completionOptions: { timeoutMinutes: 5 } });
 	const finished = await engine.whenFinished(run, 30_000);

@@ -18,8 +18,9 @@ export const API_KEY = 'sim-key';
 export interface Simulator {
 	baseUrl: string;
 	uploadBaseUrl: string;
-	requests: Array<{ method: string; path: string; query: IDataObject; headers: IDataObject; body: any }>;
-	callbacks: Array<{ url: string; body: any; headers: IDataObject; status: unknown }>;
+	/** Every request received, in order; `at` = wall epoch ms. */
+	requests: Array<{ method: string; path: string; query: IDataObject; headers: IDataObject; body: any; at: number }>;
+	callbacks: Array<{ url: string; body: any; headers: IDataObject; status: unknown; taskId: string }>;
 	credits: number;
 	count(what: string): number;
 	tasksCreated(): number;
@@ -29,6 +30,13 @@ export interface Simulator {
 	failTask(taskId: string, msg?: string): void;
 	injectFault(fault: IDataObject): void;
 	setCallbackBehaviour(behaviour: IDataObject): void;
+	configure(options: IDataObject): void;
+	/** Jumps the simulated clock (task ends, link expiry, 14-day retention). */
+	advanceTime(ms: number): void;
+	/** Down for downMs (connections refused), then back on the same ports with every task kept. */
+	restart(options?: { downMs?: number }): Promise<void>;
+	on(event: 'request', listener: (request: Simulator['requests'][number]) => void): void;
+	on(event: 'down' | 'up', listener: () => void): void;
 	reset(): void;
 	close(): Promise<void>;
 }

@@ -3,7 +3,9 @@ import type { IBinaryData, IExecuteFunctions, IWebhookFunctions, IDataObject, Js
 import { BINARY_ENCODING, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { uploadResultSchema } from './schemas';
+import { fetchTask } from './tasks';
 import { kieRequest } from './transport';
+import type { KieTask } from './types';
 
 /** n8n's binary streams (a Node Readable; node code may not import 'stream' itself). */
 type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
@@ -125,42 +127,60 @@ export async function uploadFromUrl(
 	return toUploadedFile.call(this, response.data);
 }
 
-/**
- * Streams a result file into n8n's binary store. Result URLs are public CDN links, so no KIE
- * credential is sent with them (the key must never reach another host).
- */
-export async function downloadToBinary(
-	this: IExecuteFunctions | IWebhookFunctions,
-	url: string,
-	fileName: string,
-): Promise<IBinaryData> {
-	let response: { statusCode: number; headers: IDataObject; body: BinaryStream };
+type DownloadResponse = { statusCode: number; headers: IDataObject; body: BinaryStream };
+
+/** Answers that mean a result link no longer works: a signed link past its time, or a deleted file. */
+const DEAD_LINK_STATUSES = new Set([403, 404, 410]);
+
+/** Result URLs are public CDN links: no KIE credential is sent with them (the key must never reach another host). */
+async function openDownload(this: IExecuteFunctions | IWebhookFunctions, url: string): Promise<DownloadResponse> {
 	try {
-		response = (await this.helpers.httpRequest({
+		return (await this.helpers.httpRequest({
 			method: 'GET',
 			url,
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: 30 * 60_000,
-		})) as typeof response;
+		})) as DownloadResponse;
 	} catch (error) {
 		throw new NodeApiError(this.getNode(), error as JsonObject, {
 			message: `Could not download the result video: ${(error as Error).message}`,
 		});
 	}
+}
+
+/**
+ * Streams a finished task's video into n8n's binary store, never buffered whole. A link that no
+ * longer works (links can expire while a long batch runs) is replaced once by the one KIE's status
+ * API gives now; when that fails too, the error names the task and what to do.
+ */
+export async function downloadTaskVideo(
+	this: IExecuteFunctions | IWebhookFunctions,
+	task: Pick<KieTask, 'taskId' | 'model' | 'videoUrl'>,
+): Promise<IBinaryData> {
+	let response = await openDownload.call(this, task.videoUrl ?? '');
+	if (DEAD_LINK_STATUSES.has(response.statusCode)) {
+		response.body.resume();
+		const current = await fetchTask.call(this, task.model, task.taskId).catch(() => null);
+		if (current?.videoUrl) response = await openDownload.call(this, current.videoUrl);
+	}
 	if (response.statusCode >= 400) {
 		response.body.resume();
-		throw new NodeOperationError(this.getNode(), `Could not download the result video (HTTP ${response.statusCode})`, {
-			description:
-				response.statusCode === 404 || response.statusCode === 403
-					? 'KIE keeps results for 14 days; this link may have expired. Run the Get operation for a fresh link, or generate again.'
-					: `URL: ${url}`,
+		throw new NodeOperationError(this.getNode(), `Could not download the result video of KIE task ${task.taskId} (HTTP ${response.statusCode})`, {
+			description: DEAD_LINK_STATUSES.has(response.statusCode)
+				? `The link no longer works and KIE's status API gave no working one. KIE keeps results for 14 days: an older task has to be generated again; otherwise run the Get operation with Download Result for task ${task.taskId} later.`
+				: `The file host did not deliver the video. Run the Get operation with Download Result for task ${task.taskId} later.`,
 		});
 	}
 	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
 	const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
-	return await this.helpers.prepareBinaryData(response.body, fileName, mimeType);
+	return await this.helpers.prepareBinaryData(response.body, `${task.taskId}.mp4`, mimeType);
+}
+
+/** An error's message with its description, for an item that carries what went wrong. */
+export function errorText(error: Error & { description?: string | null }): string {
+	return error.description ? `${error.message}. ${error.description}` : error.message;
 }
 
 /** The size a server announces for a URL (HEAD), or undefined when it does not say or fails. */

@@ -86,11 +86,18 @@ function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
 }
 
+/** Codes after which a create call may still have made (and billed) a task at KIE. */
+const CREATE_OUTCOME_UNKNOWN = new Set([408, 500, 502, 503, 504]);
+
 function failureMessage(request: KieRequest, failure: AttemptFailure, kieMessage?: string) {
 	const what = `${request.method} ${request.path}`;
 	if (failure.type === 'code') {
 		const { message, description } = describeKieCode(failure.code, kieMessage);
-		return { message, description: `${description} (${what})`, httpCode: String(failure.code) };
+		const maybeCreated =
+			request.kind === 'create' && CREATE_OUTCOME_UNKNOWN.has(failure.code)
+				? ' KIE may have created (and billed) the task anyway, so it was not sent again: check https://kie.ai/logs before running again.'
+				: '';
+		return { message, description: `${description}${maybeCreated} (${what})`, httpCode: String(failure.code) };
 	}
 	if (request.kind === 'create') {
 		// Only a refused connection proves KIE never saw the request; anything else may have

@@ -152,18 +152,30 @@ export function createExecute(spec: CreateSpec) {
 			signal: this.getExecutionCancelSignal(),
 		});
 
+		// A failed task, a time limit or a failed download stops the node (n8n's On Error settings route
+		// it); every task of the run is paid for, so the error names them all.
+		const listTasks = (tasks: SubmittedTask[]) =>
+			tasks.map((task) => `item ${task.itemIndex}: ${task.taskId} (${result.done.get(task.taskId)?.status ?? 'not finished'})`).join(', ');
+		const firstFailed = created.find((task) => result.done.get(task.taskId)?.status === 'failed');
+		if (firstFailed && !continueOnFail) {
+			const failed = result.done.get(firstFailed.taskId)!;
+			throw new NodeOperationError(this.getNode(), `KIE task ${failed.taskId} failed: ${failed.error?.message ?? 'no reason given'}`, {
+				itemIndex: firstFailed.itemIndex,
+				description: `KIE error code: ${failed.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.${
+					created.length > 1 ? ` The other tasks of this run (fetch them with the Get operation): ${listTasks(created.filter((task) => task !== firstFailed))}.` : ''
+				}`,
+			});
+		}
+
 		const unfinished: string[] = [];
+		const undownloaded: string[] = [];
 		for (const task of created) {
 			const done = result.done.get(task.taskId);
 			const reference = referenceOf.get(task.itemIndex) ?? '';
-			if (done?.status === 'failed' && !continueOnFail) {
-				throw new NodeOperationError(this.getNode(), `KIE task ${done.taskId} failed: ${done.error?.message ?? 'no reason given'}`, {
-					itemIndex: task.itemIndex,
-					description: `KIE error code: ${done.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.`,
-				});
-			}
 			if (done) {
 				output[task.itemIndex] = await resultItem(this, done, task.itemIndex, reference, options);
+				const downloadError = output[task.itemIndex].json.downloadError;
+				if (downloadError) undownloaded.push(`item ${task.itemIndex}: ${String(downloadError)}`);
 				continue;
 			}
 			const open = result.open.get(task.taskId);
@@ -174,8 +186,14 @@ export function createExecute(spec: CreateSpec) {
 			output[task.itemIndex] = errorItem(unfinishedTask(task.taskId, open?.last ?? null, submittedTask(task, reference), message), task.itemIndex);
 		}
 		if (unfinished.length > 0 && !continueOnFail) {
+			const finished = created.filter((task) => result.done.has(task.taskId));
 			throw new NodeOperationError(this.getNode(), `${unfinished.length} KIE task(s) did not finish in time`, {
-				description: `Nothing was created twice. Pick these up later with the Get operation: ${unfinished.join('; ')}`,
+				description: `Nothing was created twice. Pick these up later with the Get operation: ${unfinished.join('; ')}${finished.length ? `. Finished: ${listTasks(finished)}` : ''}`,
+			});
+		}
+		if (undownloaded.length > 0 && !continueOnFail) {
+			throw new NodeOperationError(this.getNode(), `Could not download the result video of ${undownloaded.length} finished KIE task(s)`, {
+				description: `${undownloaded.join(' ')} Every task of this run (fetch them with the Get operation): ${listTasks(created)}.`,
 			});
 		}
 		return output;

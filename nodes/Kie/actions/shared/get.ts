@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { downloadToBinary } from '../../api/files';
+import { downloadTaskVideo } from '../../api/files';
 import { MODELS } from '../../api/models';
 import { fetchTask } from '../../api/tasks';
 import type { KieModel } from '../../api/types';
@@ -36,7 +36,7 @@ export function getExecute(model: KieModel) {
 				});
 			}
 			if (!options.downloadResult || !task.videoUrl) return { json: task };
-			const binary = await downloadToBinary.call(this, task.videoUrl, `${task.taskId}.mp4`);
+			const binary = await downloadTaskVideo.call(this, task);
 			return { json: task, binary: { [options.binaryPropertyName || 'data']: binary } };
 		});
 	};

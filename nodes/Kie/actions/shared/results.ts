@@ -1,10 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
-import { downloadToBinary } from '../../api/files';
+import { downloadTaskVideo, errorText } from '../../api/files';
 import type { KieTask } from '../../api/types';
 import type { CompletionOptions } from './completion.fields';
 
-/** The output item of a finished task: the task object, the caller's reference, and the video if asked. */
+/**
+ * The output item of a finished task: the task object, the caller's reference, and the video if
+ * asked. A failed download does not drop the item (the task is done and paid for): it carries
+ * `downloadError`, and the caller decides whether that fails the node.
+ */
 export async function resultItem(
 	context: IExecuteFunctions | IWebhookFunctions,
 	task: KieTask,
@@ -15,7 +19,11 @@ export async function resultItem(
 	const json: KieTask = { ...task, ...(reference ? { reference } : {}) };
 	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
 	if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
-		item.binary = { [options.binaryPropertyName || 'data']: await downloadToBinary.call(context, task.videoUrl, `${task.taskId}.mp4`) };
+		try {
+			item.binary = { [options.binaryPropertyName || 'data']: await downloadTaskVideo.call(context, task) };
+		} catch (error) {
+			json.downloadError = errorText(error as Error);
+		}
 	}
 	return item;
 }
