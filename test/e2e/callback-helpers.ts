@@ -106,12 +106,13 @@ export interface N8nEnv {
 
 /**
  * Installs the built package into a fresh temp user folder, imports credentials and (published)
- * workflows, and starts n8n on free ports.
+ * workflows, and starts n8n on free ports (with `env` added, e.g. N8N_LOG_LEVEL).
  */
 export async function startN8nWith(
 	tag: string,
 	credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>,
 	workflows: any[],
+	env: Record<string, string> = {},
 ): Promise<N8nEnv> {
 	const log = logger(tag);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-${tag}-`));
@@ -122,7 +123,7 @@ export async function startN8nWith(
 	host.installPackageInto(userFolder, packageRoot, { build: false, log });
 	await host.importCredentials(userFolder, credentials, { log });
 	await host.importWorkflows(userFolder, workflows, { publish: true, log });
-	const n8n = await host.startN8n({ userFolder, log });
+	const n8n = await host.startN8n({ userFolder, log, env });
 	return {
 		n8n,
 		userFolder,
@@ -159,9 +160,18 @@ export async function waitFor<T>(
 /**
  * The workflow both callback-mode e2e files run: Webhook (body.items) -> Split Out -> KIE runway
  * generate in callback mode (prompt, reference and time limit from each item) -> the collector.
- * Node ids are `<idPrefix>-0000-4000-8000-00000000000N` (KIE is N = 3).
+ * Node ids are `<idPrefix>-0000-4000-8000-00000000000N` (KIE is N = 3). `kieParameters` replace
+ * the KIE node's (e.g. another completion mode).
  */
-export function callbackModeWorkflow(options: { id: string; name: string; webhookPath: string; credentialId: string; collectorUrl: string; idPrefix: string }) {
+export function callbackModeWorkflow(options: {
+	id: string;
+	name: string;
+	webhookPath: string;
+	credentialId: string;
+	collectorUrl: string;
+	idPrefix: string;
+	kieParameters?: Record<string, unknown>;
+}) {
 	const uuid = (n: number) => `${options.idPrefix}-0000-4000-8000-00000000000${n}`;
 	return {
 		id: options.id,
@@ -197,6 +207,7 @@ export function callbackModeWorkflow(options: { id: string; name: string; webhoo
 					reference: '={{ $json.ref }}',
 					completion: 'callback',
 					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
+					...options.kieParameters,
 				},
 				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
 			},
@@ -212,10 +223,19 @@ export function callbackModeWorkflow(options: { id: string; name: string; webhoo
 }
 
 /**
- * A KIE Trigger workflow (default options) whose items go to the collector. Node ids are
- * `<idPrefix>-0000-4000-8000-00000000000N`; the production URL is `/webhook/<webhookId>/kie`.
+ * A KIE Trigger workflow (default options unless `triggerOptions` are given) whose items go to the
+ * collector. Node ids are `<idPrefix>-0000-4000-8000-00000000000N`; the production URL is
+ * `/webhook/<webhookId>/kie`.
  */
-export function triggerWorkflow(options: { id: string; name: string; webhookId: string; credentialId: string; collectorUrl: string; idPrefix: string }) {
+export function triggerWorkflow(options: {
+	id: string;
+	name: string;
+	webhookId: string;
+	credentialId: string;
+	collectorUrl: string;
+	idPrefix: string;
+	triggerOptions?: Record<string, unknown>;
+}) {
 	return {
 		id: options.id,
 		name: options.name,
@@ -227,7 +247,7 @@ export function triggerWorkflow(options: { id: string; name: string; webhookId: 
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: options.webhookId,
-				parameters: { options: {} },
+				parameters: { options: options.triggerOptions ?? {} },
 				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
 			},
 			collectorNode(options.collectorUrl, 'Collect', [240, 0]),
