@@ -14,7 +14,7 @@ import * as file from './actions/file';
 import * as luma from './actions/luma';
 import { router } from './actions/router';
 import * as runway from './actions/runway';
-import { resumeFromCallback } from './actions/shared/callback';
+import { resumeFromCallback, WAKE_UP_PATH } from './actions/shared/callback';
 import { nothingToRegister } from './actions/shared/webhookMethods';
 
 export class Kie implements INodeType {
@@ -31,13 +31,21 @@ export class Kie implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'kieApi', required: true }],
-		// Callback mode: KIE's callbacks arrive at this execution's resume URL (restartWebhook).
+		// Callback mode: KIE's callbacks arrive at this execution's resume URL (restartWebhook); the
+		// node's own wake-up call at the time limit at that URL plus WAKE_UP_PATH.
 		webhooks: [
 			{
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: '',
+				restartWebhook: true,
+			},
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: WAKE_UP_PATH,
 				restartWebhook: true,
 			},
 		],

@@ -39,7 +39,32 @@ const CRED_CALLBACK = 'kieQueueCbCred01';
 const CRED_TRIGGER = 'kieQueueTrigCred';
 const WF_CALLBACK = 'kieQueueCbWf0001';
 const WF_TRIGGER = 'kieQueueTrigWf01';
+const WF_THEN_WAIT = 'kieQueueWaitWf01';
 const HOOK_TRIGGER = 'c3c3c3c3-0000-4000-8000-00000000cccc';
+
+/**
+ * The callback-mode workflow with n8n's Wait node ("Approve", resumed by a call to the execution's
+ * resume URL) between KIE and the collector: after KIE resumes, the execution waits again on the
+ * same resume URL.
+ */
+function callbackThenWaitWorkflow(collectorUrl: string) {
+	const workflow = callbackModeWorkflow({ id: WF_THEN_WAIT, name: 'e2e queue: callback mode, then Wait', webhookPath: 'kie-queue-wait', credentialId: CRED_CALLBACK, collectorUrl, idPrefix: 'a0e0e0e2' });
+	const approve = {
+		id: 'a0e0e0e2-0000-4000-8000-000000000005',
+		name: 'Approve',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [550, 200],
+		webhookId: 'a0e0e0e2-0000-4000-8000-000000000008',
+		parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+	};
+	const connections = {
+		...workflow.connections,
+		KIE: { main: [[{ node: 'Approve', type: 'main', index: 0 }]] },
+		Approve: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
+	};
+	return { ...workflow, nodes: [...workflow.nodes, approve], connections };
+}
 
 describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 	// Callback-mode tasks end only when a test ends them; trigger tasks end by themselves.
@@ -62,6 +87,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			credentials: [credential(CRED_CALLBACK, simCallback), credential(CRED_TRIGGER, simTrigger)],
 			workflows: [
 				callbackModeWorkflow({ id: WF_CALLBACK, name: 'e2e queue: callback mode', webhookPath: 'kie-queue-cb', credentialId: CRED_CALLBACK, collectorUrl: collector.url, idPrefix: 'a0e0e0e0' }),
+				callbackThenWaitWorkflow(collector.url),
 				triggerWorkflow({ id: WF_TRIGGER, name: 'e2e queue: KIE Trigger', webhookId: HOOK_TRIGGER, credentialId: CRED_TRIGGER, collectorUrl: collector.url, idPrefix: 'a0e0e0e1' }),
 			],
 			workers: 2,
@@ -81,7 +107,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		await collector?.close();
 	});
 
-	const executions = (workflowId: string) => host.getExecutions(cluster.main, workflowId);
+	const executions = (workflowId: string): Promise<any[]> => host.getExecutions(cluster.main, workflowId);
 	const context = () => ({ n8n: cluster.main, sim: simCallback, executions });
 	const deliveries = () => callbackDeliveries(simCallback);
 	const statusCallsOf = (taskId: string) => simCallback.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
@@ -182,6 +208,46 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		figures.lostCallback = { resumedAfterDeadlineMs, statusCallsPerTask: statusCalls, ranOn };
 		console.log(`[queue-mode] lost callback: ${JSON.stringify(figures.lostCallback)}`);
 		simCallback.setCallbackBehaviour({ mode: 'normal' });
+	});
+
+	test("callback mode, then a Wait node: the worker's late wake-up call does not resume the Wait node", async () => {
+		// The worker that ran execute() keeps its wake-up timer: it cannot see that main resumed the run.
+		simCallback.setCallbackBehaviour({ mode: 'normal' });
+		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_THEN_WAIT, webhookPath: 'kie-queue-wait', tag: 'q3', timeoutMinutes: 0.5, count: 2 });
+		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		for (const t of tasks) expect(simCallback.completeTask(t.taskId)).toBe(true);
+		const atApprove = await waitFor('the run to wait at Approve', async () => {
+			const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
+			return e?.status === 'waiting' && e.data.resultData.lastNodeExecuted === 'Approve' ? e : undefined;
+		}, 30_000);
+		expect(atApprove.data.resultData.runData.KIE.at(-1).data.main[0]).toHaveLength(2);
+		const wakeUpRefused = new RegExp(`POST /webhook-waiting/${waiting.id}/kie-wake-up: The workflow for execution "${waiting.id}" does not contain a waiting webhook`);
+		const stateNow = async () => {
+			const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
+			return { status: e.status, at: e.data.resultData.lastNodeExecuted };
+		};
+		// Before the fix, the wake-up resumed Approve (as an approval with an empty body).
+		await waitFor(
+			"the wake-up call at KIE's time limit",
+			async () => wakeUpRefused.test(cluster.main.logs()) || (await stateNow()).status !== 'waiting',
+			deadline + 30_000 - Date.now(),
+			500,
+		);
+		await sleep(3000);
+		expect(await stateNow()).toEqual({ status: 'waiting', at: 'Approve' });
+		expect(cluster.main.logs()).toMatch(wakeUpRefused);
+		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(0);
+
+		// The approval, at the execution's resume URL (KIE's callback URL less its own query values).
+		const approveUrl = new URL(tasks[0].callBackUrl);
+		approveUrl.searchParams.delete('model');
+		expect((await post(approveUrl.toString(), { approved: true })).status).toBe(200);
+		const done = await executionEnd(executions, WF_THEN_WAIT, waiting.id, 60_000);
+		expect(done.status).toBe('success');
+		const collected = collector.received.filter((c) => c.query.exec === waiting.id);
+		expect(collected).toHaveLength(1);
+		expect(collected[0].body.body).toEqual({ approved: true });
+		expectRanOnWorkers([waiting.id], 3); // up to KIE's wait, KIE's resume up to Approve, Approve's resume
 	});
 
 	test("KIE Trigger: every model's success and failure callback starts one execution, run by a worker", async () => {

@@ -27,12 +27,22 @@ import { resultItem, unfinishedTask } from './results';
 const BACKSTOP_MS = 5 * 60_000;
 
 /**
- * This execution's resume URL with extra query values. `$execution.resumeUrl` (not
- * getSignedResumeUrl, whose node-id suffix only matches webhooks on the node id path) is what n8n
- * routes to this node's restart webhook; n8n ignores query values other than its own.
+ * The path of the node's second restart webhook, which takes only its own wake-up call. n8n hands a
+ * resume URL with a path to the waiting node's webhook of that path, or answers 404: so a wake-up
+ * sent after the run has moved on cannot resume a later waiting node (e.g. a Wait node). In queue
+ * mode that happens: the timer runs on the worker that ran execute(), which never learns that main
+ * resumed the run.
  */
-export function resumeUrl(this: IExecuteFunctions, params: Record<string, string> = {}): string {
+export const WAKE_UP_PATH = 'kie-wake-up';
+
+/**
+ * This execution's resume URL with extra query values (and a webhook path). `$execution.resumeUrl`
+ * (not getSignedResumeUrl, whose node-id suffix only matches webhooks on the node id path) is what
+ * n8n routes to this node's restart webhook; n8n ignores query values other than its own.
+ */
+export function resumeUrl(this: IExecuteFunctions, params: Record<string, string> = {}, webhookPath = ''): string {
 	const url = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
+	if (webhookPath) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${webhookPath}`;
 	for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
 	return url.toString();
 }
@@ -84,7 +94,7 @@ export async function waitForCallbacks(
 	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds });
 	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
 
-	const wakeUrl = resumeUrl.call(this, { wake: '1' });
+	const wakeUrl = resumeUrl.call(this, { wake: '1' }, WAKE_UP_PATH);
 	const logger = this.logger;
 	const wakeAtDeadline = async () => {
 		// Checked every second, so the timer ends as soon as the run has resumed.
