@@ -158,6 +158,9 @@ export class KieTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const query = this.getQueryData() as IDataObject;
+		// KIE posts JSON; n8n would also turn a form into an object that reads like a callback.
+		const contentType = String((this.getHeaderData() as IDataObject)['content-type'] ?? '');
+		if (!/^application\/json\b/i.test(contentType.trim())) return refuse(this, 415, `KIE callbacks are JSON, not "${contentType || 'untyped'}"`);
 		const callback = parseCallback(this.getBodyData());
 		if ('invalid' in callback) return refuse(this, 400, callback.invalid);
 
@@ -195,7 +198,7 @@ export class KieTrigger implements INodeType {
 			}
 			if (!confirmation.confirmed) {
 				// Anyone who knows a task id can post a callback: unconfirmed, its URLs are not passed on.
-				task = { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null };
+				task = { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null, raw: {} };
 				confirmation.confirmError = `${String(confirmation.confirmError)}. The callback's URLs were not passed on: fetch the task with the Get operation.`;
 			}
 		}
