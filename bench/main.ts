@@ -1,0 +1,81 @@
+// `npm run bench [-- --no-write] [-- --only=batch,polling,download,callback,trigger]`: measures the figures of
+// DESIGN.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
+// n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
+// the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { benchBatch } from './batch';
+import { benchDownload } from './download';
+import { benchN8n, N8N_TITLES } from './n8n';
+import { benchPolling } from './polling';
+import { describeMachine, machineLines, progress, renderResults, type ScenarioReport } from './report';
+
+const ENGINE_SCENARIOS: Record<string, { title: string; run: () => Promise<ScenarioReport> }> = {
+	batch: { title: '1. Batch', run: benchBatch },
+	polling: { title: '2. Polling', run: benchPolling },
+	download: { title: '5. Download', run: benchDownload },
+};
+/** Measured together on one real n8n. */
+const N8N_SCENARIOS = ['callback', 'trigger'] as const;
+const ALL = [...Object.keys(ENGINE_SCENARIOS), ...N8N_SCENARIOS];
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+async function main(): Promise<number> {
+	const args = process.argv.slice(2);
+	const write = !args.includes('--no-write');
+	const onlyArg = args.find((arg) => arg.startsWith('--only='));
+	const selected = onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL;
+	const unknown = selected.filter((name) => !ALL.includes(name));
+	if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+	const onN8n = N8N_SCENARIOS.filter((name) => selected.includes(name));
+
+	const machine = describeMachine();
+	for (const line of machineLines(machine)) progress(line);
+
+	if (onN8n.length) {
+		// real n8n installs the package from dist/ (the engine figures load the sources)
+		progress('building the package (npm run build) for real n8n…');
+		const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+		if (build.status !== 0) throw new Error('npm run build failed');
+	}
+
+	const reports: ScenarioReport[] = [];
+	let failures = 0;
+	const failed = (title: string, error: unknown): ScenarioReport => {
+		failures += 1;
+		progress(`${title}: FAILED: ${(error as Error).stack ?? error}`);
+		return { title, figures: [], notes: [`FAILED, no figures: ${(error as Error).message}`] };
+	};
+	for (const name of selected.filter((name) => name in ENGINE_SCENARIOS)) {
+		const scenario = ENGINE_SCENARIOS[name];
+		reports.push(await scenario.run().catch((error) => failed(scenario.title, error)));
+	}
+	if (onN8n.length) {
+		const outcomes = await benchN8n(onN8n).catch((error) => onN8n.map((name) => ({ name, outcome: error as Error })));
+		for (const { name, outcome } of outcomes) reports.push(outcome instanceof Error ? failed(N8N_TITLES[name], outcome) : outcome);
+	}
+	reports.sort((a, b) => a.title.localeCompare(b.title));
+
+	machine.loadAfter = os.loadavg();
+	const results = renderResults(machine, reports);
+	process.stdout.write(`\n${results}\n`);
+	if (write && !onlyArg) {
+		fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), `${results}\n`);
+		progress('wrote bench/RESULTS.md');
+	} else if (write) {
+		progress('bench/RESULTS.md not written: only some scenarios ran (--only)');
+	}
+	return failures ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error) => {
+		process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+		process.exit(1);
+	},
+);
