@@ -10,13 +10,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { downloadOptions } from '../Kie/actions/shared/fields';
 import { parseCallback, type ParsedCallback } from '../Kie/api/callbacks';
+import { taskOf } from '../Kie/api/models';
 import { RecentKeys } from '../Kie/api/dedupe';
 import { downloadTaskVideo, errorText } from '../Kie/api/files';
 import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../Kie/api/signature';
 import { fetchTask } from '../Kie/api/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../Kie/api/transport';
 import { isTerminal, type KieModel, type KieTask } from '../Kie/api/types';
-import { expiryOf } from '../Kie/api/time';
 import { nothingToRegister } from '../Kie/actions/shared/webhookMethods';
 
 const MODELS: KieModel[] = ['runway', 'runway-extend', 'aleph', 'luma'];
@@ -35,20 +35,13 @@ interface TriggerOptions {
 	binaryPropertyName?: string;
 }
 
+/**
+ * The task as the callback tells it. KIE sends the callback when the task ends, so its arrival
+ * stands in for the completion time (and the 14-day expiry) until the status API confirms them.
+ */
 function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
-	return {
-		taskId: callback.taskId,
-		model,
-		status: callback.status,
-		videoUrl: callback.videoUrls[0] ?? null,
-		videoUrls: callback.videoUrls,
-		thumbnailUrl: callback.thumbnailUrl,
-		error: callback.error,
-		createdAt: null,
-		completedAt: null,
-		expiresAt: callback.status === 'succeeded' ? expiryOf(new Date().toISOString()) : null,
-		raw: callback.raw,
-	};
+	const { videoUrls, thumbnailUrl, error } = callback;
+	return taskOf(model, callback.taskId, callback.status, { videoUrls, thumbnailUrl, error, completedAt: new Date().toISOString() }, callback.raw);
 }
 
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {

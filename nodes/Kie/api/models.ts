@@ -38,7 +38,8 @@ function failure(code: unknown, message: unknown, fallback: string): KieTask['er
 	};
 }
 
-function taskOf(
+/** The one place a KieTask is assembled, from a status record or (in the trigger) a callback. */
+export function taskOf(
 	model: KieModel,
 	taskId: string,
 	status: TaskStatus,
