@@ -16,6 +16,7 @@ export const PACKAGE = 'n8n-nodes-kie-video';
 export const KIE_TYPE = `${PACKAGE}.kie`;
 export const TRIGGER_TYPE = `${PACKAGE}.kieTrigger`;
 export const CREDENTIAL_TYPE = 'kieApi';
+export { kieCredential } from './kie-e2e-helpers';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

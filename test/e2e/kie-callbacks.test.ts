@@ -4,7 +4,6 @@
 // its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
 import {
 	callbackDeliveries,
-	CREDENTIAL_TYPE,
 	executionEnd,
 	executionsOf,
 	expectCallbackResults,
@@ -19,6 +18,7 @@ import {
 	waitFor,
 	type N8nEnv,
 	callbackModeWorkflow,
+	kieCredential,
 } from './callback-helpers';
 
 jest.setTimeout(15 * 60_000);
@@ -48,15 +48,9 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		// Tasks never end by themselves (the tests end them in a chosen order); callbacks are signed.
 		sim = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, hmacKey: HMAC_KEY, callbackRetryDelayMs: 500 });
 		collector = await startCollector();
-		const credential = (id: string, extra: Record<string, unknown> = {}) => ({
-			id,
-			name: id,
-			type: CREDENTIAL_TYPE,
-			data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...extra },
-		});
 		env = await startN8nWith(
 			'kie-callbacks',
-			[credential(CRED_PLAIN), credential(CRED_HMAC, { webhookHmacKey: HMAC_KEY })],
+			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
 			[workflow(WF_PLAIN, 'kie-cb', CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, 'kie-cb-hmac', CRED_HMAC, collector.url, 2)],
 		);
 	});

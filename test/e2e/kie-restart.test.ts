@@ -23,6 +23,7 @@ import {
 	startCollector,
 	waitFor,
 	callbackModeWorkflow,
+	kieCredential,
 } from './callback-helpers';
 import { unpackTaskId } from '../../nodes/Kie/api/waitState';
 
@@ -102,7 +103,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		host.installPackageInto(userFolder, process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT, { build: false, log });
 		await host.importCredentials(
 			userFolder,
-			[{ id: CRED, name: CRED, type: CREDENTIAL_TYPE, data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } }],
+			[kieCredential(CRED, sim)],
 			{ log },
 		);
 		await host.importWorkflows(userFolder, [generateWorkflow(collector.url), getWorkflow()], { publish: true, log });

@@ -5,7 +5,6 @@
 import {
 	createSimTask,
 	createTasksForEveryModel,
-	CREDENTIAL_TYPE,
 	executionsOf,
 	expectTriggerItem,
 	logger,
@@ -19,6 +18,7 @@ import {
 	triggerWorkflow,
 	waitFor,
 	type N8nEnv,
+	kieCredential,
 } from './callback-helpers';
 
 jest.setTimeout(15 * 60_000);
@@ -47,15 +47,9 @@ describe('KIE Trigger on real n8n', () => {
 	beforeAll(async () => {
 		sim = await simulatorLib.createSimulator({ taskDurationMs: 1500, hmacKey: HMAC_KEY, callbackRetryDelayMs: 300 });
 		collector = await startCollector();
-		const credential = (id: string, extra: Record<string, unknown> = {}) => ({
-			id,
-			name: id,
-			type: CREDENTIAL_TYPE,
-			data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...extra },
-		});
 		env = await startN8nWith(
 			'kie-trigger',
-			[credential(CRED_PLAIN), credential(CRED_HMAC, { webhookHmacKey: HMAC_KEY })],
+			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
 			[workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2)],
 		);
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.

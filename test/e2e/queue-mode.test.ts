@@ -9,7 +9,6 @@ import {
 	callbackDeliveries,
 	callbackModeWorkflow,
 	createTasksForEveryModel,
-	CREDENTIAL_TYPE,
 	executionEnd,
 	expectCallbackResults,
 	expectTriggerItem,
@@ -23,6 +22,7 @@ import {
 	startCollector,
 	triggerWorkflow,
 	waitFor,
+	kieCredential,
 } from './callback-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -80,11 +80,10 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		simCallback = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, callbackRetryDelayMs: 500 });
 		simTrigger = await simulatorLib.createSimulator({ taskDurationMs: 1500, callbackRetryDelayMs: 300 });
 		collector = await startCollector();
-		const credential = (id: string, sim: any) => ({ id, name: id, type: CREDENTIAL_TYPE, data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } });
 		const t0 = Date.now();
 		cluster = await queueCluster.startQueueCluster({
 			tag: 'queue-mode',
-			credentials: [credential(CRED_CALLBACK, simCallback), credential(CRED_TRIGGER, simTrigger)],
+			credentials: [kieCredential(CRED_CALLBACK, simCallback), kieCredential(CRED_TRIGGER, simTrigger)],
 			workflows: [
 				callbackModeWorkflow({ id: WF_CALLBACK, name: 'e2e queue: callback mode', webhookPath: 'kie-queue-cb', credentialId: CRED_CALLBACK, collectorUrl: collector.url, idPrefix: 'a0e0e0e0' }),
 				callbackThenWaitWorkflow(collector.url),
