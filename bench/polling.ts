@@ -77,7 +77,7 @@ export async function benchPolling(): Promise<ScenarioReport> {
 				`The simulator's clock is SCALED ${TIME_SCALE}×: the task takes 10 simulated minutes (${wallTaskS} s of wall time); both pollers' intervals are scaled the same way, so the KIE node's default 30 s is set as ${NODE_DEFAULT_INTERVAL_S / TIME_SCALE} s of wall time and the poller model's 3 s as ${PEER_INTERVAL_MS / TIME_SCALE} ms. Delays are given in simulated seconds.`,
 				'The KIE node runs in n8n-core\'s engine with completion "poll"; the poller model (bench/peer-poller.ts) creates its own task on the same simulator at the same time and GETs its status every 3 simulated seconds.',
 				'Status calls = GET record-detail requests for that task, counted by the simulator. Noticed = the first status call received at or after the task ended (the simulator ends it then and answers "success"); the delay is that call\'s simulated time minus the simulator\'s completion time.',
-				'Both pollers count their interval from the task\'s create, and the task takes exactly 10 minutes, so the node's 20th call (the poller's 200th) lands right at its end: the delay shown is the best case. A task that ends just after a call is noticed one interval later (at most 30 s for the node, 3 s for the poller model) and costs one call more.',
+				'Both pollers count their interval from the task\'s create, and the task takes exactly 10 minutes, so the node\'s 20th call (the poller\'s 200th) lands right at its end: the delay shown is the best case. A task that ends just after a call is noticed one interval later (at most 30 s for the node, 3 s for the poller model) and costs one call more.',
 			],
 		};
 	} finally {
