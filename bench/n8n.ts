@@ -5,7 +5,6 @@ import { mapBounded } from '../nodes/Kie/api/completion';
 import {
 	callbackModeWorkflow,
 	collectorNode,
-	CREDENTIAL_TYPE,
 	executionsOf,
 	host,
 	post,
@@ -14,7 +13,7 @@ import {
 	triggerWorkflow,
 	waitFor,
 } from '../test/e2e/callback-helpers';
-import { chainWorkflow, startN8nWithKie, webhookNode, type KieN8n, type WorkflowNode } from '../test/e2e/kie-e2e-helpers';
+import { chainWorkflow, kieCredential, startN8nWithKie, webhookNode, type KieN8n, type WorkflowNode } from '../test/e2e/kie-e2e-helpers';
 import { createRunwayTask } from './peer-poller';
 import { percentile, progress, type ScenarioReport } from './report';
 import { API_KEY, RUNWAY_CREATE, RUNWAY_STATUS } from './sim';
@@ -50,10 +49,6 @@ function settingsNote(): string {
 }
 
 const FINISHED = (status: string) => !['new', 'running', 'waiting'].includes(status);
-
-function credential(id: string, sim: { baseUrl: string; uploadBaseUrl: string }) {
-	return { id, name: id, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } };
-}
 
 const ms = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)} ms`);
 
@@ -322,7 +317,7 @@ export async function benchN8n(scenarios: readonly N8nScenario[]): Promise<Array
 	try {
 		progress('n8n: installing the package into a fresh user folder and starting real n8n…');
 		env = await startN8nWithKie({
-			credentials: [credential('benchCbCred00001', callbackSim), credential('benchTrigCred001', triggerSim)],
+			credentials: [kieCredential('benchCbCred00001', callbackSim), kieCredential('benchTrigCred001', triggerSim)],
 			workflows: [
 				callbackModeWorkflow({ id: CALLBACK_WORKFLOW, name: 'bench callback mode', webhookPath: CALLBACK_PATH, credentialId: 'benchCbCred00001', collectorUrl: collector.url, idPrefix: 'be0c0b00' }),
 				triggerWorkflow({ id: TRIGGER_WORKFLOW, name: 'bench KIE trigger', webhookId: TRIGGER_HOOK, credentialId: 'benchTrigCred001', collectorUrl: collector.url, idPrefix: 'be07e100' }),
