@@ -67,6 +67,9 @@ export class KieTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty: n8n then answers with webhook()'s webhookResponse (left out, it would send the
+				// literal text "firstEntryJson").
+				responseData: '',
 				path: 'kie',
 			},
 		],
@@ -167,12 +170,12 @@ export class KieTrigger implements INodeType {
 
 		const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
 		if (options.dropDuplicates !== false && !recentCallbacks.firstTime(dedupeKey)) {
-			this.getResponseObject().status(200).json({ received: true, duplicate: true });
-			return { noWebhookResponse: true };
+			return { webhookResponse: { received: true, duplicate: true } };
 		}
 
-		// KIE allows 15 s for the answer: answer now, then confirm and download.
-		this.getResponseObject().status(200).json({ received: true });
+		// No early answer: n8n answers with webhookResponse only once it has stored the new execution, so
+		// a 200 always means a run exists (answering first let callbacks be acknowledged and then lost
+		// when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
 
 		const model = MODELS.includes(query.model as KieModel) ? (query.model as KieModel) : callback.modelHint;
 		let task = taskFromCallback(callback, model);
@@ -199,7 +202,7 @@ export class KieTrigger implements INodeType {
 		const events = options.events?.length ? options.events : ['succeeded', 'failed'];
 		const models = options.models?.length ? options.models : MODELS;
 		if (!events.includes(task.status as 'succeeded' | 'failed') || !models.includes(model)) {
-			return { noWebhookResponse: true };
+			return { webhookResponse: { received: true, ignored: `${model} task ${task.status}: not among the trigger's events or models` } };
 		}
 
 		const reference = typeof query.reference === 'string' ? query.reference : undefined;
@@ -218,6 +221,6 @@ export class KieTrigger implements INodeType {
 				item.json.downloadError = errorText(error as Error);
 			}
 		}
-		return { noWebhookResponse: true, workflowData: [[item]] };
+		return { webhookResponse: { received: true }, workflowData: [[item]] };
 	}
 }
