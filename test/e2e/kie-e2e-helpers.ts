@@ -86,6 +86,21 @@ export function kieNode(name: string, credentialId: string, parameters: Record<s
 	};
 }
 
+/** KIE node parameters: Runway text-to-video (5 s, 720p, 16:9) of each item's `prompt`, polled. */
+export function runwayGenerateParameters(completionOptions: Record<string, unknown>): Record<string, unknown> {
+	return {
+		resource: 'runway',
+		operation: 'generate',
+		prompt: '={{ $json.prompt }}',
+		imageSource: 'none',
+		duration: 5,
+		quality: '720p',
+		aspectRatio: '16:9',
+		completion: 'poll',
+		completionOptions,
+	};
+}
+
 /** A workflow whose nodes run one after another (main output 0 -> next node's input 0). */
 export function chainWorkflow(id: string, name: string, nodes: WorkflowNode[]) {
 	const connections: Record<string, unknown> = {};

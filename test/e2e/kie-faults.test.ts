@@ -23,6 +23,7 @@ import {
 	kieNode,
 	n8nNode,
 	webhookNode,
+	runwayGenerateParameters,
 } from './kie-e2e-helpers';
 import {
 	collectorNode,
@@ -59,17 +60,8 @@ function itemsWorkflow(id: string, webhookPath: string, kieParameters: Record<st
 	]);
 }
 
-const generate = (completionOptions: Record<string, unknown> = {}) => ({
-	resource: 'runway',
-	operation: 'generate',
-	prompt: '={{ $json.prompt }}',
-	imageSource: 'none',
-	duration: 5,
-	quality: '720p',
-	aspectRatio: '16:9',
-	completion: 'poll',
-	completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 3, ...completionOptions },
-});
+const generate = (completionOptions: Record<string, unknown> = {}) =>
+	runwayGenerateParameters({ pollIntervalSeconds: 1, timeoutMinutes: 3, ...completionOptions });
 
 describe('KIE fault table on real n8n', () => {
 	let sim: any;

@@ -22,6 +22,7 @@ import {
 	n8nNode,
 	startN8nWithKie,
 	webhookNode,
+	runwayGenerateParameters,
 } from './kie-e2e-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -80,17 +81,7 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 				n8nNode('Prompts', 'n8n-nodes-base.code', 2, {
 					jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));',
 				}),
-				kieNode('KIE Runway', CRED, {
-					resource: 'runway',
-					operation: 'generate',
-					prompt: '={{ $json.prompt }}',
-					imageSource: 'none',
-					duration: 5,
-					quality: '720p',
-					aspectRatio: '16:9',
-					completion: 'poll',
-					completionOptions: { downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: 5 },
-				}),
+				kieNode('KIE Runway', CRED, runwayGenerateParameters({ downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: 5 })),
 				n8nNode('Write Video', 'n8n-nodes-base.readWriteFile', 1.1, {
 					operation: 'write',
 					fileName: `=${outDir}/{{ $json.taskId }}.mp4`,

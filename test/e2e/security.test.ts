@@ -33,7 +33,7 @@ import {
 	waitFor,
 	type N8nEnv,
 } from './callback-helpers';
-import { chainWorkflow, kieNode, n8nNode, webhookNode } from './kie-e2e-helpers';
+import { chainWorkflow, kieNode, n8nNode, runwayGenerateParameters, webhookNode } from './kie-e2e-helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -120,17 +120,7 @@ describe('security on real n8n', () => {
 		});
 		collector = await startCollector();
 		for (const credential of credentials) Object.assign(credential.data, { baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl });
-		const generate = {
-			resource: 'runway',
-			operation: 'generate',
-			prompt: '={{ $json.prompt }}',
-			imageSource: 'none',
-			duration: 5,
-			quality: '720p',
-			aspectRatio: '16:9',
-			completion: 'poll',
-			completionOptions: { downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: '={{ $json.timeoutMinutes }}' },
-		};
+		const generate = runwayGenerateParameters({ downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: '={{ $json.timeoutMinutes }}' });
 		const itemsFlow = (id: string, webhookPath: string, credentialId: string, parameters: Record<string, unknown>) =>
 			chainWorkflow(id, `e2e security ${webhookPath}`, [
 				webhookNode(webhookPath),
