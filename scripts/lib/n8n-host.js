@@ -388,6 +388,16 @@ process.on('exit', () => {
 });
 
 /**
+ * Kill a detached child's whole process group if this process exits while the child still runs
+ * (n8n, its task runner, Redis, PostgreSQL: nothing may outlive a test run).
+ * @param {import('node:child_process').ChildProcess} child
+ */
+function killGroupOnExit(child) {
+	running.add(child);
+	child.on('exit', () => running.delete(child));
+}
+
+/**
  * Start n8n (Node 24) on 127.0.0.1:port with N8N_USER_FOLDER=userFolder and an owner account from
  * env; resolves when /healthz/readiness answers 200.
  * `command: 'worker'` starts a queue-mode worker (`n8n worker`) instead: it serves only its health
@@ -430,7 +440,7 @@ async function startN8n(opts) {
 		detached: true, // own process group: stop() can end the task runner too
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	running.add(child);
+	killGroupOnExit(child);
 	/** @param {Buffer} chunk */
 	const onData = (chunk) => {
 		fs.writeSync(out, chunk);
@@ -440,10 +450,7 @@ async function startN8n(opts) {
 	child.stderr?.on('data', onData);
 	/** @type {Promise<void>} */
 	const exited = new Promise((resolve) =>
-		child.on('exit', () => {
-			running.delete(child);
-			resolve();
-		}),
+		child.on('exit', () => resolve()),
 	);
 	child.on('exit', () => {
 		try {
@@ -786,6 +793,7 @@ async function waitForExecution(target, workflowId, { timeoutMs = 60_000, until 
 module.exports = {
 	run,
 	ensureN8nInstalled,
+	killGroupOnExit,
 	installPackageInto,
 	startN8n,
 	n8nCli,

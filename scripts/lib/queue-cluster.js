@@ -92,18 +92,6 @@ async function ensureQueueServices({ log = defaultLog } = {}) {
 // Service processes
 // ---------------------------------------------------------------------------------------------
 
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const services = new Set();
-process.on('exit', () => {
-	for (const p of services) {
-		try {
-			if (p.pid) process.kill(-p.pid, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	}
-});
-
 /**
  * Starts a long-running service in its own process group, its output in logFile.
  * @param {string} cmd @param {string[]} args @param {string} logFile
@@ -112,14 +100,11 @@ function spawnService(cmd, args, logFile) {
 	const out = fs.openSync(logFile, 'a');
 	const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
-	services.add(child);
+	host.killGroupOnExit(child);
 	/** @type {Promise<void>} */
 	const exited = new Promise((resolve) => {
 		if (child.exitCode !== null || child.signalCode !== null) resolve();
-		child.on('exit', () => {
-			services.delete(child);
-			resolve();
-		});
+		child.on('exit', () => resolve());
 	});
 	/**
 	 * Sends `signal` to `pid` (default: the child), waits for the child to exit, then clears its group.
