@@ -7,7 +7,21 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesPlugin from 'eslint-plugin-n8n-nodes-base';
 
 export default defineConfig(
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'simulator/**', 'scripts/**', 'bench/**', 'examples/**', '*.js', '*.mjs', 'package-lock.json', 'tsconfig*.json'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'test/**',
+			'simulator/**',
+			'scripts/**',
+			'bench/**',
+			'examples/**',
+			'*.js',
+			'*.mjs',
+			'package-lock.json',
+			'tsconfig*.json',
+		],
+	},
 	n8nCommunityNodesPlugin.configs.recommended,
 	{ rules: { 'no-console': 'error' } },
 	{ plugins: { 'n8n-nodes-base': n8nNodesPlugin } },

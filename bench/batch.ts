@@ -30,12 +30,25 @@ interface BatchOutcome {
 async function nodeBatch(): Promise<BatchOutcome> {
 	const { sim, answered } = await startBenchSimulator({ rateLimit: KIE_LIMIT });
 	try {
-		const input = Array.from({ length: ITEMS }, (_, i) => ({ json: { prompt: `bench batch scene ${i}` } }));
+		const input = Array.from({ length: ITEMS }, (_, i) => ({
+			json: { prompt: `bench batch scene ${i}` },
+		}));
 		const started = performance.now();
-		const run = await runKie(kieEngine(sim), { resource: 'runway', operation: 'generate', prompt: '={{ $json.prompt }}', completion: 'submit' }, input);
+		const run = await runKie(
+			kieEngine(sim),
+			{
+				resource: 'runway',
+				operation: 'generate',
+				prompt: '={{ $json.prompt }}',
+				completion: 'submit',
+			},
+			input,
+		);
 		const elapsedMs = performance.now() - started;
 		const items = run.output('KIE');
-		const withTask = items.filter((item) => typeof item.json.taskId === 'string' && item.json.taskId !== '' && !item.json.error).length;
+		const withTask = items.filter(
+			(item) => typeof item.json.taskId === 'string' && item.json.taskId !== '' && !item.json.error,
+		).length;
 		return {
 			elapsedMs,
 			requests: sim.count(RUNWAY_CREATE),
@@ -72,26 +85,52 @@ async function peerBatch(): Promise<BatchOutcome> {
 
 export async function benchBatch(): Promise<ScenarioReport> {
 	const minimumMs = theoreticalMinimumMs(ITEMS, KIE_LIMIT.max, KIE_LIMIT.windowMs);
-	progress(`batch: ${ITEMS} Runway creates by the KIE node (completion "submit") in n8n-core's engine, simulator limit 20 per 10 s (about ${minimumMs / 1000} s)…`);
+	progress(
+		`batch: ${ITEMS} Runway creates by the KIE node (completion "submit") in n8n-core's engine, simulator limit 20 per 10 s (about ${minimumMs / 1000} s)…`,
+	);
 	const node = await nodeBatch();
-	progress(`batch: KIE node ${(node.elapsedMs / 1000).toFixed(1)} s, ${node.requests} create requests, ${node.http429} × 429, ${node.errors} errors`);
-	progress('batch: the same 100 creates by the fixed 3-s poller model (one after another, no rate-limit awareness)…');
+	progress(
+		`batch: KIE node ${(node.elapsedMs / 1000).toFixed(1)} s, ${node.requests} create requests, ${node.http429} × 429, ${node.errors} errors`,
+	);
+	progress(
+		'batch: the same 100 creates by the fixed 3-s poller model (one after another, no rate-limit awareness)…',
+	);
 	const peer = await peerBatch();
-	progress(`batch: poller model ${(peer.elapsedMs / 1000).toFixed(1)} s, ${peer.requests} create requests, ${peer.http429} × 429, ${peer.errors} errors`);
+	progress(
+		`batch: poller model ${(peer.elapsedMs / 1000).toFixed(1)} s, ${peer.requests} create requests, ${peer.http429} × 429, ${peer.errors} errors`,
+	);
 
 	const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 	return {
 		title: '1. Batch',
 		figures: [
-			{ name: `Elapsed, ${ITEMS} creates`, value: node.elapsedMs / 1000, unit: 's', limit: (GOAL_FACTOR * minimumMs) / 1000, kind: 'max', digits: 1 },
+			{
+				name: `Elapsed, ${ITEMS} creates`,
+				value: node.elapsedMs / 1000,
+				unit: 's',
+				limit: (GOAL_FACTOR * minimumMs) / 1000,
+				kind: 'max',
+				digits: 1,
+			},
 			{ name: 'Errors surfaced', value: node.errors, unit: '', limit: 0, kind: 'max', digits: 0 },
-			{ name: 'Create requests per item (429s included)', value: node.requests / ITEMS, unit: '', limit: 1, kind: 'exact', digits: 2 },
+			{
+				name: 'Create requests per item (429s included)',
+				value: node.requests / ITEMS,
+				unit: '',
+				limit: 1,
+				kind: 'exact',
+				digits: 2,
+			},
 		],
 		comparison: [
 			{ name: 'Create requests', node: String(node.requests), peer: String(peer.requests) },
 			{ name: '429 answers', node: String(node.http429), peer: String(peer.http429) },
 			{ name: 'Tasks created', node: String(node.tasksCreated), peer: String(peer.tasksCreated) },
-			{ name: 'Errors surfaced (items without a task)', node: String(node.errors), peer: String(peer.errors) },
+			{
+				name: 'Errors surfaced (items without a task)',
+				node: String(node.errors),
+				peer: String(peer.errors),
+			},
 			{ name: 'Elapsed', node: seconds(node.elapsedMs), peer: seconds(peer.elapsedMs) },
 		],
 		notes: [

@@ -32,7 +32,14 @@ export type Transfer = 'node' | 'copy';
 
 export type ChildMessage =
 	| { type: 'ready' }
-	| { type: 'done'; elapsedMs: number; bytes: number; binaryMode?: string; peakArrayBuffersMiB: number; peakHeapUsedMiB: number }
+	| {
+			type: 'done';
+			elapsedMs: number;
+			bytes: number;
+			binaryMode?: string;
+			peakArrayBuffersMiB: number;
+			peakHeapUsedMiB: number;
+	  }
 	| { type: 'verified'; sha256Matches: boolean };
 
 const WARM_UP_BYTES = 1 << 20;
@@ -46,7 +53,11 @@ function nextGo(): Promise<void> {
 }
 
 async function configureSimulator(baseUrl: string, patch: Record<string, unknown>): Promise<void> {
-	const response = await fetch(`${baseUrl}/__sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+	const response = await fetch(`${baseUrl}/__sim/config`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(patch),
+	});
 	if (!response.ok) throw new Error(`simulator config failed: ${response.status}`);
 }
 
@@ -64,17 +75,27 @@ async function main(): Promise<void> {
 
 	/** The KIE node: Runway "get" with Download Result; returns the stored binary's path and id. */
 	const nodeDownload = async (): Promise<{ id?: string; file: string }> => {
-		const run = await runKie(engine, { resource: 'runway', operation: 'get', taskId: job.taskId, getOptions: { downloadResult: true } });
+		const run = await runKie(engine, {
+			resource: 'runway',
+			operation: 'get',
+			taskId: job.taskId,
+			getOptions: { downloadResult: true },
+		});
 		const binary = run.output('KIE')[0]?.binary?.data;
-		if (run.status !== 'success' || !binary?.id) throw new Error(`the KIE node's download run ended ${run.status}: ${run.error?.message ?? 'no binary'}`);
+		if (run.status !== 'success' || !binary?.id)
+			throw new Error(
+				`the KIE node's download run ended ${run.status}: ${run.error?.message ?? 'no binary'}`,
+			);
 		return { id: binary.id, file: binaryData().getPath(binary.id) };
 	};
 	/** The reference: a plain http GET of the same URL piped to a file. */
 	const plainCopy = async (): Promise<{ id?: string; file: string }> => {
 		await new Promise<void>((resolve, reject) => {
-			http.get(`${job.baseUrl}/files/${job.taskId}.mp4`, (response) => {
-				pipeline(response, fs.createWriteStream(copyTarget)).then(resolve, reject);
-			}).on('error', reject);
+			http
+				.get(`${job.baseUrl}/files/${job.taskId}.mp4`, (response) => {
+					pipeline(response, fs.createWriteStream(copyTarget)).then(resolve, reject);
+				})
+				.on('error', reject);
 		});
 		return { file: copyTarget };
 	};
@@ -110,7 +131,12 @@ async function main(): Promise<void> {
 		peakArrayBuffersMiB: peakArrayBuffers / 2 ** 20,
 		peakHeapUsedMiB: peakHeapUsed / 2 ** 20,
 	});
-	if (job.verify) send({ type: 'verified', sha256Matches: (await sha256Of(stored.file)) === expectedVideoSha256(job.taskId, job.videoBytes) });
+	if (job.verify)
+		send({
+			type: 'verified',
+			sha256Matches:
+				(await sha256Of(stored.file)) === expectedVideoSha256(job.taskId, job.videoBytes),
+		});
 	fs.rmSync(stored.file, { force: true });
 }
 

@@ -22,10 +22,24 @@ const GOAL_GROWTH_MiB = 64;
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** The simulator in a process of its own, serving 512 MiB result videos. */
-async function startSimulatorProcess(): Promise<{ baseUrl: string; uploadBaseUrl: string; stop: () => Promise<void> }> {
+async function startSimulatorProcess(): Promise<{
+	baseUrl: string;
+	uploadBaseUrl: string;
+	stop: () => Promise<void>;
+}> {
 	const child = spawn(
 		process.execPath,
-		[path.join(REPO_ROOT, 'scripts', 'simulator.js'), '--port', '0', '--upload-port', '0', '--task-duration-ms', '0', '--video-size-bytes', String(VIDEO_BYTES)],
+		[
+			path.join(REPO_ROOT, 'scripts', 'simulator.js'),
+			'--port',
+			'0',
+			'--upload-port',
+			'0',
+			'--task-duration-ms',
+			'0',
+			'--video-size-bytes',
+			String(VIDEO_BYTES),
+		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -56,7 +70,8 @@ interface Memory {
 
 function memoryOf(pid: number): Memory {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+	const field = (name: string) =>
+		Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
 	return { rssKiB: field('VmRSS'), peakKiB: field('VmHWM') };
 }
 
@@ -90,13 +105,24 @@ interface TransferResult {
 /** One transfer in a fresh node process: baseline when it is ready, peak until it is done. */
 async function measureTransfer(job: DownloadJob, round: number): Promise<TransferResult> {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-bench-download-'));
-	const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'run.js'), path.join(__dirname, 'download-node.ts'), JSON.stringify(job)], {
-		cwd: REPO_ROOT,
-		env: { ...process.env, N8N_USER_FOLDER: userFolder },
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			'--expose-gc',
+			path.join(__dirname, 'run.js'),
+			path.join(__dirname, 'download-node.ts'),
+			JSON.stringify(job),
+		],
+		{
+			cwd: REPO_ROOT,
+			env: { ...process.env, N8N_USER_FOLDER: userFolder },
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		},
+	);
 	const pid = child.pid!;
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => resolve(code)),
+	);
 	try {
 		let baselineMiB = 0;
 		let peakReset = false;
@@ -145,7 +171,9 @@ async function measureTransfer(job: DownloadJob, round: number): Promise<Transfe
 					resolve({ ...done, sha256Matches: message.sha256Matches });
 				}
 			});
-			void exited.then((code) => reject(new Error(`the ${job.transfer} process exited (${code}) before it reported`)));
+			void exited.then((code) =>
+				reject(new Error(`the ${job.transfer} process exited (${code}) before it reported`)),
+			);
 		});
 		await exited;
 		return result;
@@ -155,20 +183,35 @@ async function measureTransfer(job: DownloadJob, round: number): Promise<Transfe
 	}
 }
 
-const growthOf = (result: TransferResult) => (result.kernelPeakMiB ?? result.sampledPeakMiB) - result.baselineMiB;
+const growthOf = (result: TransferResult) =>
+	(result.kernelPeakMiB ?? result.sampledPeakMiB) - result.baselineMiB;
 
 export async function benchDownload(): Promise<ScenarioReport> {
-	progress(`download: a ${VIDEO_BYTES / MiB} MiB result, simulator in its own process, ${ROUNDS} rounds of KIE node download + plain copy…`);
+	progress(
+		`download: a ${VIDEO_BYTES / MiB} MiB result, simulator in its own process, ${ROUNDS} rounds of KIE node download + plain copy…`,
+	);
 	const simulator = await startSimulatorProcess();
 	try {
-		const created = await createRunwayTask(simulator.baseUrl, API_KEY, 'bench download: a 512 MB result');
+		const created = await createRunwayTask(
+			simulator.baseUrl,
+			API_KEY,
+			'bench download: a 512 MB result',
+		);
 		if (!created.ok) throw new Error(`create failed: ${created.message}`);
-		while ((await runwayState(simulator.baseUrl, API_KEY, created.taskId)) !== 'success') await new Promise((resolve) => setTimeout(resolve, 100));
+		while ((await runwayState(simulator.baseUrl, API_KEY, created.taskId)) !== 'success')
+			await new Promise((resolve) => setTimeout(resolve, 100));
 
 		const results: TransferResult[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			for (const transfer of ['node', 'copy'] as Transfer[]) {
-				const job: DownloadJob = { baseUrl: simulator.baseUrl, uploadBaseUrl: simulator.uploadBaseUrl, taskId: created.taskId, videoBytes: VIDEO_BYTES, transfer, verify: transfer === 'node' && round === 1 };
+				const job: DownloadJob = {
+					baseUrl: simulator.baseUrl,
+					uploadBaseUrl: simulator.uploadBaseUrl,
+					taskId: created.taskId,
+					videoBytes: VIDEO_BYTES,
+					transfer,
+					verify: transfer === 'node' && round === 1,
+				};
 				const result = await measureTransfer(job, round);
 				results.push(result);
 				progress(
@@ -176,12 +219,15 @@ export async function benchDownload(): Promise<ScenarioReport> {
 				);
 			}
 		}
-		const sha256Matches = results.find((result) => result.sha256Matches !== undefined)?.sha256Matches;
+		const sha256Matches = results.find(
+			(result) => result.sha256Matches !== undefined,
+		)?.sha256Matches;
 
 		const nodeRuns = results.filter((result) => result.transfer === 'node');
 		const copyRuns = results.filter((result) => result.transfer === 'copy');
 		const worst = nodeRuns.reduce((a, b) => (growthOf(b) > growthOf(a) ? b : a));
-		const throughput = (runs: TransferResult[]) => median(runs.map((run) => run.bytes / MiB / (run.elapsedMs / 1000)))!;
+		const throughput = (runs: TransferResult[]) =>
+			median(runs.map((run) => run.bytes / MiB / (run.elapsedMs / 1000)))!;
 		const nodeMBs = throughput(nodeRuns);
 		const copyMBs = throughput(copyRuns);
 		const allBytesArrived = results.every((result) => result.bytes === VIDEO_BYTES);
@@ -190,18 +236,34 @@ export async function benchDownload(): Promise<ScenarioReport> {
 		return {
 			title: '5. Download',
 			figures: [
-				{ name: `Peak RSS growth, ${VIDEO_BYTES / MiB} MB download (worst of ${ROUNDS})`, value: growthOf(worst), unit: 'MB', limit: GOAL_GROWTH_MiB, kind: 'max', digits: 1 },
+				{
+					name: `Peak RSS growth, ${VIDEO_BYTES / MiB} MB download (worst of ${ROUNDS})`,
+					value: growthOf(worst),
+					unit: 'MB',
+					limit: GOAL_GROWTH_MiB,
+					kind: 'max',
+					digits: 1,
+				},
 			],
 			details: [
 				...results.map((run) => ({
 					name: `Round ${run.round}, ${run.transfer === 'node' ? 'KIE node' : 'plain copy'}: RSS baseline → peak (growth); V8 peaks`,
 					value: `${mib(run.baselineMiB)} → ${mib(run.kernelPeakMiB ?? run.sampledPeakMiB)} (${mib(growthOf(run))}); sampled ${mib(run.sampledPeakMiB)} in ${run.samples} samples; array buffers ${mib(run.peakArrayBuffersMiB)}, heap used ${mib(run.peakHeapUsedMiB)}`,
 				})),
-				{ name: 'Peak RSS growth, plain copy (worst of rounds)', value: mib(Math.max(...copyRuns.map(growthOf))) },
+				{
+					name: 'Peak RSS growth, plain copy (worst of rounds)',
+					value: mib(Math.max(...copyRuns.map(growthOf))),
+				},
 				{ name: 'Throughput, KIE node (median)', value: `${nodeMBs.toFixed(0)} MB/s` },
 				{ name: 'Throughput, plain loopback copy (median)', value: `${copyMBs.toFixed(0)} MB/s` },
-				{ name: 'Throughput ratio, KIE node / plain copy', value: `${(nodeMBs / copyMBs).toFixed(2)}×` },
-				{ name: 'Bytes stored', value: `${allBytesArrived ? 'every' : 'NOT every'} transfer ${VIDEO_BYTES} bytes; sha256 of the node's binary ${sha256Matches ? 'matches' : 'does NOT match'} the simulator's video` },
+				{
+					name: 'Throughput ratio, KIE node / plain copy',
+					value: `${(nodeMBs / copyMBs).toFixed(2)}×`,
+				},
+				{
+					name: 'Bytes stored',
+					value: `${allBytesArrived ? 'every' : 'NOT every'} transfer ${VIDEO_BYTES} bytes; sha256 of the node's binary ${sha256Matches ? 'matches' : 'does NOT match'} the simulator's video`,
+				},
 				{ name: "n8n-core's binary data mode", value: String(worst.binaryMode) },
 			],
 			notes: [

@@ -11,7 +11,13 @@ import { benchBatch } from './batch';
 import { benchDownload } from './download';
 import { benchN8n, N8N_TITLES } from './n8n';
 import { benchPolling } from './polling';
-import { describeMachine, machineLines, progress, renderResults, type ScenarioReport } from './report';
+import {
+	describeMachine,
+	machineLines,
+	progress,
+	renderResults,
+	type ScenarioReport,
+} from './report';
 
 const ENGINE_SCENARIOS: Record<string, { title: string; run: () => Promise<ScenarioReport> }> = {
 	batch: { title: '1. Batch', run: benchBatch },
@@ -30,7 +36,8 @@ async function main(): Promise<number> {
 	const onlyArg = args.find((arg) => arg.startsWith('--only='));
 	const selected = onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL;
 	const unknown = selected.filter((name) => !ALL.includes(name));
-	if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+	if (unknown.length)
+		throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
 	const onN8n = N8N_SCENARIOS.filter((name) => selected.includes(name));
 
 	const machine = describeMachine();
@@ -39,7 +46,10 @@ async function main(): Promise<number> {
 	if (onN8n.length) {
 		// real n8n installs the package from dist/ (the engine figures load the sources)
 		progress('building the package (npm run build) for real n8n…');
-		const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+		const build = spawnSync('npm', ['run', 'build', '--silent'], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', process.stderr, process.stderr],
+		});
 		if (build.status !== 0) throw new Error('npm run build failed');
 	}
 
@@ -55,8 +65,11 @@ async function main(): Promise<number> {
 		reports.push(await scenario.run().catch((error) => failed(scenario.title, error)));
 	}
 	if (onN8n.length) {
-		const outcomes = await benchN8n(onN8n).catch((error) => onN8n.map((name) => ({ name, outcome: error as Error })));
-		for (const { name, outcome } of outcomes) reports.push(outcome instanceof Error ? failed(N8N_TITLES[name], outcome) : outcome);
+		const outcomes = await benchN8n(onN8n).catch((error) =>
+			onN8n.map((name) => ({ name, outcome: error as Error })),
+		);
+		for (const { name, outcome } of outcomes)
+			reports.push(outcome instanceof Error ? failed(N8N_TITLES[name], outcome) : outcome);
 	}
 	reports.sort((a, b) => a.title.localeCompare(b.title));
 

@@ -13,7 +13,14 @@ import {
 	triggerWorkflow,
 	waitFor,
 } from '../test/e2e/callback-helpers';
-import { chainWorkflow, kieCredential, startN8nWithKie, webhookNode, type KieN8n, type WorkflowNode } from '../test/e2e/kie-e2e-helpers';
+import {
+	chainWorkflow,
+	kieCredential,
+	startN8nWithKie,
+	webhookNode,
+	type KieN8n,
+	type WorkflowNode,
+} from '../test/e2e/kie-e2e-helpers';
 import { createRunwayTask } from './peer-poller';
 import { percentile, progress, type ScenarioReport } from './report';
 import { API_KEY, RUNWAY_CREATE, RUNWAY_STATUS } from './sim';
@@ -37,7 +44,9 @@ const REFERENCE_PATH = 'bench-reference';
 
 /** n8n runs with its defaults; BENCH_N8N_ENV (a JSON object) adds settings, e.g. to try a larger sqlite pool. */
 export function n8nSettings(): Record<string, string> {
-	return process.env.BENCH_N8N_ENV ? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>) : {};
+	return process.env.BENCH_N8N_ENV
+		? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>)
+		: {};
 }
 
 /** How long the executions may take to finish after the last answer before the bench reads what there is. */
@@ -55,41 +64,76 @@ const ms = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(
 // ---------------------------------------------------------------------------------------------
 // 4. Callback mode
 
-async function callbackMode(env: KieN8n, sim: any, collector: Awaited<ReturnType<typeof startCollector>>): Promise<ScenarioReport> {
-	progress(`callback: ${CALLBACK_RUNS} runs of ${ITEMS_PER_RUN} Runway tasks (${CALLBACK_TASK_MS / 1000} s each) through Webhook -> KIE (callback) -> collector on real n8n…`);
-	const runs: Array<{ callsPerTask: number; toStoppedMs: number; toCollectedMs: number; failedDeliveries: number; status: string }> = [];
+async function callbackMode(
+	env: KieN8n,
+	sim: any,
+	collector: Awaited<ReturnType<typeof startCollector>>,
+): Promise<ScenarioReport> {
+	progress(
+		`callback: ${CALLBACK_RUNS} runs of ${ITEMS_PER_RUN} Runway tasks (${CALLBACK_TASK_MS / 1000} s each) through Webhook -> KIE (callback) -> collector on real n8n…`,
+	);
+	const runs: Array<{
+		callsPerTask: number;
+		toStoppedMs: number;
+		toCollectedMs: number;
+		failedDeliveries: number;
+		status: string;
+	}> = [];
 	let lastExecutionId = 0;
 	for (let run = 1; run <= CALLBACK_RUNS; run++) {
 		const prefix = `bench callback run ${run} clip `;
 		const creates0 = sim.count(RUNWAY_CREATE);
-		const items = Array.from({ length: ITEMS_PER_RUN }, (_, i) => ({ prompt: `${prefix}${i}`, ref: `run${run}-${i}`, timeoutMinutes: 5 }));
+		const items = Array.from({ length: ITEMS_PER_RUN }, (_, i) => ({
+			prompt: `${prefix}${i}`,
+			ref: `run${run}-${i}`,
+			timeoutMinutes: 5,
+		}));
 		const answer = await host.callWebhook(env.n8n, CALLBACK_PATH, { items });
 		if (answer.status !== 200) throw new Error(`run ${run}: the webhook answered ${answer.status}`);
 		const execution = await waitFor(
 			`run ${run} to finish`,
 			async () => {
-				const rows = await host.sqliteQuery(env.userFolder, 'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?', [CALLBACK_WORKFLOW, lastExecutionId]);
+				const rows = await host.sqliteQuery(
+					env.userFolder,
+					'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?',
+					[CALLBACK_WORKFLOW, lastExecutionId],
+				);
 				const row = rows.find((candidate: any) => FINISHED(candidate.status));
 				// sqlite holds n8n's UTC times without a zone
-				return row && { id: String(row.id), status: String(row.status), stoppedAt: `${String(row.stoppedAt).replace(' ', 'T')}Z` };
+				return (
+					row && {
+						id: String(row.id),
+						status: String(row.status),
+						stoppedAt: `${String(row.stoppedAt).replace(' ', 'T')}Z`,
+					}
+				);
 			},
 			120_000,
 			250,
 		);
 		lastExecutionId = Number(execution.id);
-		const taskIds: string[] = sim.tasks().filter((task: any) => String(task.params?.prompt).startsWith(prefix)).map((task: any) => task.taskId);
+		const taskIds: string[] = sim
+			.tasks()
+			.filter((task: any) => String(task.params?.prompt).startsWith(prefix))
+			.map((task: any) => task.taskId);
 		const deliveries = await waitFor(
 			`run ${run}: every callback recorded`,
 			() => {
 				const mine = sim.callbacks.filter((c: any) => taskIds.includes(c.taskId));
-				return taskIds.every((id) => mine.some((c: any) => c.taskId === id && c.status >= 200 && c.status < 300)) ? mine : undefined;
+				return taskIds.every((id) =>
+					mine.some((c: any) => c.taskId === id && c.status >= 200 && c.status < 300),
+				)
+					? mine
+					: undefined;
 			},
 			30_000,
 			50,
 		);
 		const lastSentAt = Math.max(...deliveries.map((c: any) => c.sentAt as number));
 		const collected = collector.received.filter((c) => c.query.exec === execution.id);
-		const statusCalls = sim.requests.filter((r: any) => `${r.method} ${r.path}` === RUNWAY_STATUS && taskIds.includes(r.query.taskId)).length;
+		const statusCalls = sim.requests.filter(
+			(r: any) => `${r.method} ${r.path}` === RUNWAY_STATUS && taskIds.includes(r.query.taskId),
+		).length;
 		const creates = sim.count(RUNWAY_CREATE) - creates0;
 		runs.push({
 			callsPerTask: (creates + statusCalls) / ITEMS_PER_RUN,
@@ -99,7 +143,9 @@ async function callbackMode(env: KieN8n, sim: any, collector: Awaited<ReturnType
 			status: `${execution.status}${taskIds.length === ITEMS_PER_RUN && collected.length === ITEMS_PER_RUN ? '' : ` (${taskIds.length} tasks, ${collected.length} items collected)`}`,
 		});
 		const last = runs[runs.length - 1];
-		progress(`callback: run ${run}/${CALLBACK_RUNS} ${last.status}, ${last.callsPerTask.toFixed(2)} calls per task, last callback -> finished ${ms(last.toStoppedMs)}`);
+		progress(
+			`callback: run ${run}/${CALLBACK_RUNS} ${last.status}, ${last.callsPerTask.toFixed(2)} calls per task, last callback -> finished ${ms(last.toStoppedMs)}`,
+		);
 	}
 	const toStopped = runs.map((run) => run.toStoppedMs);
 	const toCollected = runs.map((run) => run.toCollectedMs).filter(Number.isFinite);
@@ -109,21 +155,54 @@ async function callbackMode(env: KieN8n, sim: any, collector: Awaited<ReturnType
 	return {
 		title: N8N_TITLES.callback,
 		figures: [
-			{ name: 'Create + status calls per task (worst run)', value: worstCalls, unit: '', limit: 2, kind: 'max', digits: 2 },
-			{ name: 'Last callback sent → execution finished, p50', value: percentile(toStopped, 50), unit: 'ms', limit: 1000, kind: 'max', digits: 0 },
-			{ name: 'Last callback sent → execution finished, p95', value: percentile(toStopped, 95), unit: 'ms', limit: 1000, kind: 'max', digits: 0 },
+			{
+				name: 'Create + status calls per task (worst run)',
+				value: worstCalls,
+				unit: '',
+				limit: 2,
+				kind: 'max',
+				digits: 2,
+			},
+			{
+				name: 'Last callback sent → execution finished, p50',
+				value: percentile(toStopped, 50),
+				unit: 'ms',
+				limit: 1000,
+				kind: 'max',
+				digits: 0,
+			},
+			{
+				name: 'Last callback sent → execution finished, p95',
+				value: percentile(toStopped, 95),
+				unit: 'ms',
+				limit: 1000,
+				kind: 'max',
+				digits: 0,
+			},
 		],
 		details: [
 			{ name: 'Create + status calls per task (mean of runs)', value: meanCalls.toFixed(2) },
-			{ name: 'Last callback sent → collector got the resumed items, p50 / p95', value: `${ms(percentile(toCollected, 50))} / ${ms(percentile(toCollected, 95))}` },
-			{ name: 'Last callback sent → execution finished, min / max', value: `${ms(Math.min(...toStopped))} / ${ms(Math.max(...toStopped))}` },
-			{ name: 'Runs that ended in success', value: `${runs.length - notSuccess.length} of ${runs.length}${notSuccess.length ? ` (others: ${notSuccess.map((run) => run.status).join('; ')})` : ''}` },
-			{ name: 'Callback attempts answered non-2xx (retried by the simulator)', value: String(runs.reduce((sum, run) => sum + run.failedDeliveries, 0)) },
+			{
+				name: 'Last callback sent → collector got the resumed items, p50 / p95',
+				value: `${ms(percentile(toCollected, 50))} / ${ms(percentile(toCollected, 95))}`,
+			},
+			{
+				name: 'Last callback sent → execution finished, min / max',
+				value: `${ms(Math.min(...toStopped))} / ${ms(Math.max(...toStopped))}`,
+			},
+			{
+				name: 'Runs that ended in success',
+				value: `${runs.length - notSuccess.length} of ${runs.length}${notSuccess.length ? ` (others: ${notSuccess.map((run) => run.status).join('; ')})` : ''}`,
+			},
+			{
+				name: 'Callback attempts answered non-2xx (retried by the simulator)',
+				value: String(runs.reduce((sum, run) => sum + run.failedDeliveries, 0)),
+			},
 		],
 		notes: [
 			`Real n8n with the packed package; workflow = test/e2e/callback-helpers.ts callbackModeWorkflow (Webhook -> Split Out -> KIE Runway generate, completion "callback" -> HTTP Request to a collector). ${CALLBACK_RUNS} runs one after another, each ${ITEMS_PER_RUN} items; the simulator ends each task ${CALLBACK_TASK_MS / 1000} s after its create and sends its callback (unsigned, normal mode) to the execution's resume URL. ${settingsNote()}`,
-			'Calls per task = (create requests during the run + record-detail requests for the run\'s task ids) / tasks, counted by the simulator; the figure is the worst run.',
-			'Latency = the execution\'s stoppedAt (n8n\'s own record in its sqlite database, ms precision) minus the moment the simulator sent the last callback of the run (its callback record\'s sentAt, taken just before the POST). The collector variant ends when the HTTP Request node after KIE delivered the run\'s last item. p50/p95 by nearest rank over the runs.',
+			"Calls per task = (create requests during the run + record-detail requests for the run's task ids) / tasks, counted by the simulator; the figure is the worst run.",
+			"Latency = the execution's stoppedAt (n8n's own record in its sqlite database, ms precision) minus the moment the simulator sent the last callback of the run (its callback record's sentAt, taken just before the POST). The collector variant ends when the HTTP Request node after KIE delivered the run's last item. p50/p95 by nearest rank over the runs.",
 		],
 	};
 }
@@ -163,13 +242,22 @@ async function blast(url: string, bodies: string[], concurrency: number): Promis
 				let status = 0;
 				let text = '';
 				try {
-					const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[index] });
+					const response = await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: bodies[index],
+					});
 					text = await response.text();
 					status = response.status;
 				} catch (error) {
 					text = (error as Error).message;
 				}
-				answers[index] = { status, latencyMs: performance.now() - sentAt, duplicate: /"duplicate":\s*true/.test(text), text };
+				answers[index] = {
+					status,
+					latencyMs: performance.now() - sentAt,
+					duplicate: /"duplicate":\s*true/.test(text),
+					text,
+				};
 			}
 		}),
 	);
@@ -181,7 +269,11 @@ const is2xx = (status: number) => status >= 200 && status < 300;
 function summarise(result: Blast) {
 	const latencies = result.answers.map((answer) => answer.latencyMs);
 	const byStatus = new Map<string, number>();
-	for (const { status } of result.answers) byStatus.set(String(status || 'network error'), (byStatus.get(String(status || 'network error')) ?? 0) + 1);
+	for (const { status } of result.answers)
+		byStatus.set(
+			String(status || 'network error'),
+			(byStatus.get(String(status || 'network error')) ?? 0) + 1,
+		);
 	const other = result.answers.find((answer) => !is2xx(answer.status));
 	return {
 		answered2xx: result.answers.filter((answer) => is2xx(answer.status)).length,
@@ -196,16 +288,27 @@ function summarise(result: Blast) {
  * Waits until a workflow has `expected` finished executions, or nothing has changed for 10 s with
  * nothing running (some were never started), at most EXECUTIONS_WAIT_MS; then reads them all.
  */
-async function settledExecutions(env: KieN8n, workflowId: string, expected: number): Promise<{ settled: boolean; executions: any[] }> {
+async function settledExecutions(
+	env: KieN8n,
+	workflowId: string,
+	expected: number,
+): Promise<{ settled: boolean; executions: any[] }> {
 	let seen = -1;
 	let stableSince = Date.now();
 	const settled = await waitFor(
 		`the executions of ${workflowId} to finish`,
 		async () => {
-			const rows = (await host.sqliteQuery(env.userFolder, 'SELECT status, COUNT(*) AS n FROM execution_entity WHERE workflowId = ? GROUP BY status', [workflowId])) as Array<{ status: string; n: number }>;
+			const rows = (await host.sqliteQuery(
+				env.userFolder,
+				'SELECT status, COUNT(*) AS n FROM execution_entity WHERE workflowId = ? GROUP BY status',
+				[workflowId],
+			)) as Array<{ status: string; n: number }>;
 			const total = rows.reduce((sum, row) => sum + row.n, 0);
 			if (total !== seen) [seen, stableSince] = [total, Date.now()];
-			return rows.every((row) => FINISHED(row.status)) && (total >= expected || Date.now() - stableSince > 10_000);
+			return (
+				rows.every((row) => FINISHED(row.status)) &&
+				(total >= expected || Date.now() - stableSince > 10_000)
+			);
 		},
 		EXECUTIONS_WAIT_MS,
 		3000, // each look starts a process: not more often, the machine is busy enough
@@ -219,74 +322,160 @@ async function settledExecutions(env: KieN8n, workflowId: string, expected: numb
 
 function countByStatus(executions: any[]): string {
 	const byStatus = new Map<string, number>();
-	for (const execution of executions) byStatus.set(execution.status, (byStatus.get(execution.status) ?? 0) + 1);
+	for (const execution of executions)
+		byStatus.set(execution.status, (byStatus.get(execution.status) ?? 0) + 1);
 	return [...byStatus].map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
 }
 
-const lastStopped = (executions: any[]) => Math.max(0, ...executions.map((execution) => new Date(execution.stoppedAt ?? 0).getTime()));
+const lastStopped = (executions: any[]) =>
+	Math.max(0, ...executions.map((execution) => new Date(execution.stoppedAt ?? 0).getTime()));
 
 async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 	const unique = Math.round(TRIGGER_CALLBACKS * (1 - DUPLICATE_SHARE));
-	progress(`trigger: creating ${unique} finished Runway tasks in the trigger's simulator (setup, not measured)…`);
-	const created = await mapBounded(Array.from({ length: unique }, (_, i) => i), 10, async (i) => {
-		const outcome = await createRunwayTask(sim.baseUrl, API_KEY, `bench trigger task ${i}`);
-		if (!outcome.ok) throw new Error(`setup create ${i} failed: ${outcome.message}`);
-		return outcome.taskId;
-	});
-	await waitFor('the tasks to finish', () => created.every((id) => sim.getTask(id).state === 'success'), 30_000);
+	progress(
+		`trigger: creating ${unique} finished Runway tasks in the trigger's simulator (setup, not measured)…`,
+	);
+	const created = await mapBounded(
+		Array.from({ length: unique }, (_, i) => i),
+		10,
+		async (i) => {
+			const outcome = await createRunwayTask(sim.baseUrl, API_KEY, `bench trigger task ${i}`);
+			if (!outcome.ok) throw new Error(`setup create ${i} failed: ${outcome.message}`);
+			return outcome.taskId;
+		},
+	);
+	await waitFor(
+		'the tasks to finish',
+		() => created.every((id) => sim.getTask(id).state === 'success'),
+		30_000,
+	);
 
 	// Each task's callback exactly as the simulator sends it; then 30 % duplicates, shuffled.
-	const bodyOf = new Map(created.map((id) => [id, JSON.stringify(runwayModel.callbackBody(sim.taskStore.get(id), sim.modelContext()))]));
+	const bodyOf = new Map(
+		created.map((id) => [
+			id,
+			JSON.stringify(runwayModel.callbackBody(sim.taskStore.get(id), sim.modelContext())),
+		]),
+	);
 	const random = seededRandom(20_240_501);
-	const sends = [...created, ...Array.from({ length: TRIGGER_CALLBACKS - unique }, () => created[Math.floor(random() * unique)])];
+	const sends = [
+		...created,
+		...Array.from(
+			{ length: TRIGGER_CALLBACKS - unique },
+			() => created[Math.floor(random() * unique)],
+		),
+	];
 	for (let i = sends.length - 1; i > 0; i--) {
 		const j = Math.floor(random() * (i + 1));
 		[sends[i], sends[j]] = [sends[j], sends[i]];
 	}
 	const bodies = sends.map((id) => bodyOf.get(id)!);
 	const url = `${env.n8n.webhookUrl(`${TRIGGER_HOOK}/kie`)}?model=runway`;
-	await waitFor('the trigger webhook to be registered', async () => (await post(url, { hello: 1 })).status === 400, 30_000);
+	await waitFor(
+		'the trigger webhook to be registered',
+		async () => (await post(url, { hello: 1 })).status === 400,
+		30_000,
+	);
 
-	progress(`trigger: sending ${TRIGGER_CALLBACKS} callbacks (${unique} tasks, ${TRIGGER_CALLBACKS - unique} duplicates), ${TRIGGER_CONCURRENCY} at a time…`);
+	progress(
+		`trigger: sending ${TRIGGER_CALLBACKS} callbacks (${unique} tasks, ${TRIGGER_CALLBACKS - unique} duplicates), ${TRIGGER_CONCURRENCY} at a time…`,
+	);
 	const status0 = sim.count(RUNWAY_STATUS);
 	const sent = await blast(url, bodies, TRIGGER_CONCURRENCY);
 	const answers = summarise(sent);
-	progress(`trigger: ${answers.answered2xx} of ${TRIGGER_CALLBACKS} answered 2xx in ${(sent.totalMs / 1000).toFixed(2)} s (${answers.byStatus}); waiting for the executions…`);
+	progress(
+		`trigger: ${answers.answered2xx} of ${TRIGGER_CALLBACKS} answered 2xx in ${(sent.totalMs / 1000).toFixed(2)} s (${answers.byStatus}); waiting for the executions…`,
+	);
 	const { settled, executions } = await settledExecutions(env, TRIGGER_WORKFLOW, unique);
 	const confirmations = sim.count(RUNWAY_STATUS) - status0;
-	const taskIdOf = (execution: any): string => String(execution.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.taskId ?? '');
+	const taskIdOf = (execution: any): string =>
+		String(
+			execution.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json
+				?.taskId ?? '',
+		);
 	const perTask = new Map<string, number>();
-	for (const execution of executions) perTask.set(taskIdOf(execution), (perTask.get(taskIdOf(execution)) ?? 0) + 1);
+	for (const execution of executions)
+		perTask.set(taskIdOf(execution), (perTask.get(taskIdOf(execution)) ?? 0) + 1);
 	const exactlyOnce = created.filter((id) => perTask.get(id) === 1).length;
 	const never = created.filter((id) => !perTask.has(id)).length;
 	const more = created.filter((id) => (perTask.get(id) ?? 0) > 1).length;
 	const unreadable = executions.filter((execution) => !bodyOf.has(taskIdOf(execution))).length;
-	progress(`trigger: ${executions.length} executions (${countByStatus(executions)}) for ${unique} tasks; ${exactlyOnce} tasks with exactly one`);
+	progress(
+		`trigger: ${executions.length} executions (${countByStatus(executions)}) for ${unique} tasks; ${exactlyOnce} tasks with exactly one`,
+	);
 
 	// Reference: n8n's own Webhook node under the same POSTs (no dedupe: one execution per POST).
 	progress(`trigger: reference, the same ${TRIGGER_CALLBACKS} POSTs to n8n's own Webhook node…`);
 	const reference = await blast(env.n8n.webhookUrl(REFERENCE_PATH), bodies, TRIGGER_CONCURRENCY);
 	const referenceAnswers = summarise(reference);
 	const referenceRun = await settledExecutions(env, REFERENCE_WORKFLOW, TRIGGER_CALLBACKS);
-	progress(`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`);
+	progress(
+		`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`,
+	);
 
-	const unfinished = (run: { settled: boolean; executions: any[] }) => (run.settled ? '' : `; still unfinished after ${EXECUTIONS_WAIT_MS / 1000} s: ${run.executions.filter((execution) => !FINISHED(execution.status)).length}`);
+	const unfinished = (run: { settled: boolean; executions: any[] }) =>
+		run.settled
+			? ''
+			: `; still unfinished after ${EXECUTIONS_WAIT_MS / 1000} s: ${run.executions.filter((execution) => !FINISHED(execution.status)).length}`;
 	return {
 		title: N8N_TITLES.trigger,
 		figures: [
-			{ name: `Callbacks answered 2xx (of ${TRIGGER_CALLBACKS})`, value: answers.answered2xx, unit: '', limit: TRIGGER_CALLBACKS, kind: 'exact', digits: 0 },
-			{ name: `Total time, ${TRIGGER_CALLBACKS} callbacks`, value: sent.totalMs / 1000, unit: 's', limit: 15, kind: 'max', digits: 2 },
-			{ name: 'Executions per unique task', value: executions.length / unique, unit: '', limit: 1, kind: 'exact', digits: 3 },
-			{ name: 'Unique tasks without exactly 1 execution', value: unique - exactlyOnce, unit: '', limit: 0, kind: 'max', digits: 0 },
+			{
+				name: `Callbacks answered 2xx (of ${TRIGGER_CALLBACKS})`,
+				value: answers.answered2xx,
+				unit: '',
+				limit: TRIGGER_CALLBACKS,
+				kind: 'exact',
+				digits: 0,
+			},
+			{
+				name: `Total time, ${TRIGGER_CALLBACKS} callbacks`,
+				value: sent.totalMs / 1000,
+				unit: 's',
+				limit: 15,
+				kind: 'max',
+				digits: 2,
+			},
+			{
+				name: 'Executions per unique task',
+				value: executions.length / unique,
+				unit: '',
+				limit: 1,
+				kind: 'exact',
+				digits: 3,
+			},
+			{
+				name: 'Unique tasks without exactly 1 execution',
+				value: unique - exactlyOnce,
+				unit: '',
+				limit: 0,
+				kind: 'max',
+				digits: 0,
+			},
 		],
 		details: [
 			{ name: 'Per-request latency p50 / p99 / max', value: answers.latency },
 			{ name: 'Answers by HTTP status', value: answers.byStatus },
-			{ name: 'Answers marked duplicate', value: `${sent.answers.filter((answer) => answer.duplicate).length} (sent ${TRIGGER_CALLBACKS - unique})` },
-			{ name: 'Executions (n8n sqlite) by status', value: `${countByStatus(executions)}${unfinished({ settled, executions })}` },
-			{ name: 'Unique tasks with 0 / >1 executions; executions without a known task id in their data', value: `${never} / ${more}; ${unreadable}` },
-			{ name: 'First callback sent → last execution finished', value: `${((lastStopped(executions) - sent.startedAt) / 1000).toFixed(1)} s` },
-			{ name: 'Confirming status calls from n8n (Confirm with KIE API on)', value: String(confirmations) },
+			{
+				name: 'Answers marked duplicate',
+				value: `${sent.answers.filter((answer) => answer.duplicate).length} (sent ${TRIGGER_CALLBACKS - unique})`,
+			},
+			{
+				name: 'Executions (n8n sqlite) by status',
+				value: `${countByStatus(executions)}${unfinished({ settled, executions })}`,
+			},
+			{
+				name: 'Unique tasks with 0 / >1 executions; executions without a known task id in their data',
+				value: `${never} / ${more}; ${unreadable}`,
+			},
+			{
+				name: 'First callback sent → last execution finished',
+				value: `${((lastStopped(executions) - sent.startedAt) / 1000).toFixed(1)} s`,
+			},
+			{
+				name: 'Confirming status calls from n8n (Confirm with KIE API on)',
+				value: String(confirmations),
+			},
 			{
 				name: "Reference, n8n's Webhook node: answered 2xx, total time, latency p50 / p99 / max",
 				value: `${referenceAnswers.answered2xx} of ${TRIGGER_CALLBACKS}, ${(reference.totalMs / 1000).toFixed(2)} s, ${referenceAnswers.latency}`,
@@ -309,18 +498,43 @@ export const N8N_TITLES = { callback: '4. Callback mode', trigger: '6. Trigger' 
 export type N8nScenario = keyof typeof N8N_TITLES;
 
 /** Starts one real n8n for the chosen scenarios and measures them; a scenario that fails yields its error. */
-export async function benchN8n(scenarios: readonly N8nScenario[]): Promise<Array<{ name: N8nScenario; outcome: ScenarioReport | Error }>> {
-	const callbackSim = await simulatorLib.createSimulator({ taskDurationMs: CALLBACK_TASK_MS, callbackRetryDelayMs: 500 });
-	const triggerSim = await simulatorLib.createSimulator({ taskDurationMs: 0, rateLimit: { max: 1_000_000, windowMs: 10_000 } });
+export async function benchN8n(
+	scenarios: readonly N8nScenario[],
+): Promise<Array<{ name: N8nScenario; outcome: ScenarioReport | Error }>> {
+	const callbackSim = await simulatorLib.createSimulator({
+		taskDurationMs: CALLBACK_TASK_MS,
+		callbackRetryDelayMs: 500,
+	});
+	const triggerSim = await simulatorLib.createSimulator({
+		taskDurationMs: 0,
+		rateLimit: { max: 1_000_000, windowMs: 10_000 },
+	});
 	const collector = await startCollector();
 	let env: KieN8n | undefined;
 	try {
 		progress('n8n: installing the package into a fresh user folder and starting real n8n…');
 		env = await startN8nWithKie({
-			credentials: [kieCredential('benchCbCred00001', callbackSim), kieCredential('benchTrigCred001', triggerSim)],
+			credentials: [
+				kieCredential('benchCbCred00001', callbackSim),
+				kieCredential('benchTrigCred001', triggerSim),
+			],
 			workflows: [
-				callbackModeWorkflow({ id: CALLBACK_WORKFLOW, name: 'bench callback mode', webhookPath: CALLBACK_PATH, credentialId: 'benchCbCred00001', collectorUrl: collector.url, idPrefix: 'be0c0b00' }),
-				triggerWorkflow({ id: TRIGGER_WORKFLOW, name: 'bench KIE trigger', webhookId: TRIGGER_HOOK, credentialId: 'benchTrigCred001', collectorUrl: collector.url, idPrefix: 'be07e100' }),
+				callbackModeWorkflow({
+					id: CALLBACK_WORKFLOW,
+					name: 'bench callback mode',
+					webhookPath: CALLBACK_PATH,
+					credentialId: 'benchCbCred00001',
+					collectorUrl: collector.url,
+					idPrefix: 'be0c0b00',
+				}),
+				triggerWorkflow({
+					id: TRIGGER_WORKFLOW,
+					name: 'bench KIE trigger',
+					webhookId: TRIGGER_HOOK,
+					credentialId: 'benchTrigCred001',
+					collectorUrl: collector.url,
+					idPrefix: 'be07e100',
+				}),
 				chainWorkflow(REFERENCE_WORKFLOW, "bench reference: n8n's Webhook node", [
 					webhookNode(REFERENCE_PATH, { responseMode: 'onReceived' }),
 					collectorNode(collector.url) as WorkflowNode,
@@ -328,9 +542,13 @@ export async function benchN8n(scenarios: readonly N8nScenario[]): Promise<Array
 			],
 			env: n8nSettings(),
 		});
-		const measure = { callback: () => callbackMode(env!, callbackSim, collector), trigger: () => trigger(env!, triggerSim) };
+		const measure = {
+			callback: () => callbackMode(env!, callbackSim, collector),
+			trigger: () => trigger(env!, triggerSim),
+		};
 		const outcomes: Array<{ name: N8nScenario; outcome: ScenarioReport | Error }> = [];
-		for (const name of scenarios) outcomes.push({ name, outcome: await measure[name]().catch((error: Error) => error) });
+		for (const name of scenarios)
+			outcomes.push({ name, outcome: await measure[name]().catch((error: Error) => error) });
 		return outcomes;
 	} finally {
 		await env?.stop();

@@ -50,9 +50,16 @@ function ratioOf(figure: Figure): string {
 
 function markdownTable(header: string[], rows: string[][]): string {
 	if (!rows.length) return '(none in this run)';
-	const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
-	const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-	return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+	const widths = header.map((cell, column) =>
+		Math.max(cell.length, ...rows.map((row) => row[column].length)),
+	);
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+	return [
+		line(header),
+		`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+		...rows.map(line),
+	].join('\n');
 }
 
 /** The goals table: value, limit, ratio (value / limit), met. */
@@ -72,13 +79,17 @@ export function goalsTable(reports: ScenarioReport[]): string {
 
 /** The side-by-side table: the KIE node and a fixed 3-second poller on the same scenarios. */
 export function comparisonTable(reports: ScenarioReport[]): string {
-	const rows = reports.flatMap((report) => (report.comparison ?? []).map((row) => [report.title, row.name, row.node, row.peer]));
+	const rows = reports.flatMap((report) =>
+		(report.comparison ?? []).map((row) => [report.title, row.name, row.node, row.peer]),
+	);
 	return markdownTable(['Scenario', 'Figure', 'KIE node', 'Fixed 3-s poller'], rows);
 }
 
 /** Everything measured besides the goals. */
 export function detailsTable(reports: ScenarioReport[]): string {
-	const rows = reports.flatMap((report) => (report.details ?? []).map((detail) => [report.title, detail.name, detail.value]));
+	const rows = reports.flatMap((report) =>
+		(report.details ?? []).map((detail) => [report.title, detail.name, detail.value]),
+	);
 	return markdownTable(['Scenario', 'Figure', 'Value'], rows);
 }
 
@@ -98,8 +109,12 @@ export interface Machine {
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 export function describeMachine(): Machine {
-	const hostPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'n8n-host', 'package.json'), 'utf8'));
-	const corePackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'n8n-core', 'package.json'), 'utf8'));
+	const hostPackage = JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, 'test', 'n8n-host', 'package.json'), 'utf8'),
+	);
+	const corePackage = JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'n8n-core', 'package.json'), 'utf8'),
+	);
 	return {
 		date: new Date().toISOString(),
 		cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -133,7 +148,12 @@ export function machineLines(machine: Machine): string[] {
 
 /** Everything the bench prints at the end, also the body of RESULTS.md. */
 export function renderResults(machine: Machine, reports: ScenarioReport[]): string {
-	const notes = reports.flatMap((report) => [`### ${report.title}`, '', ...report.notes.map((note) => `- ${note}`), '']);
+	const notes = reports.flatMap((report) => [
+		`### ${report.title}`,
+		'',
+		...report.notes.map((note) => `- ${note}`),
+		'',
+	]);
 	return [
 		'# Benchmark results',
 		'',

@@ -32,5 +32,7 @@ extensions['.ts'] = (module, filename) => {
 for (const [extension, loader] of others) extensions[extension] = loader;
 process.setSourceMapsEnabled(true);
 
-const target = process.argv[2]?.endsWith('.ts') ? path.resolve(process.argv.splice(2, 1)[0]) : path.join(__dirname, 'main.ts');
+const target = process.argv[2]?.endsWith('.ts')
+	? path.resolve(process.argv.splice(2, 1)[0])
+	: path.join(__dirname, 'main.ts');
 require(target);

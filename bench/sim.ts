@@ -10,7 +10,10 @@ export { API_KEY };
 export type BenchSimulator = Simulator & {
 	servers: Server[];
 	clock: { now(): number; timeScale: number };
-	on(event: 'request', listener: (record: { method: string; path: string; query: Record<string, string> }) => void): void;
+	on(
+		event: 'request',
+		listener: (record: { method: string; path: string; query: Record<string, string> }) => void,
+	): void;
 };
 
 export const RUNWAY_CREATE = 'POST /api/v1/runway/generate';
@@ -22,7 +25,9 @@ export interface AnsweredStatuses {
 }
 
 /** A simulator (options as in the engine tests) that also counts its API host's HTTP answers. */
-export async function startBenchSimulator(options: IDataObject = {}): Promise<{ sim: BenchSimulator; answered: AnsweredStatuses }> {
+export async function startBenchSimulator(
+	options: IDataObject = {},
+): Promise<{ sim: BenchSimulator; answered: AnsweredStatuses }> {
 	const sim = (await startSimulator(options)) as BenchSimulator;
 	const counts = new Map<string, number>();
 	sim.servers[0].on('request', (req: IncomingMessage, res: ServerResponse) => {

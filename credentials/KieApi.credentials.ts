@@ -33,7 +33,7 @@ export class KieApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.kie.ai',
 			description:
-				'Where KIE\'s API lives. Change it only for the KIE simulator or a compatible reseller.',
+				"Where KIE's API lives. Change it only for the KIE simulator or a compatible reseller.",
 		},
 		{
 			displayName: 'Upload Base URL',
@@ -41,7 +41,7 @@ export class KieApi implements ICredentialType {
 			type: 'string',
 			default: 'https://kieai.redpandaai.co',
 			description:
-				'KIE\'s file upload API lives on a different host than the main API (and has no /v1 in its paths)',
+				"KIE's file upload API lives on a different host than the main API (and has no /v1 in its paths)",
 		},
 		{
 			displayName: 'Webhook HMAC Key',

@@ -31,22 +31,35 @@ const log = (line) => process.stderr.write(`[scan] ${line}\n`);
 /** Install the pinned scanner into the cache once (atomic: a finished install is renamed into place). */
 function ensureScannerInstalled() {
 	const hash = crypto.createHash('sha256');
-	for (const f of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(SCANNER_HOST, f)));
+	for (const f of ['package.json', 'package-lock.json'])
+		hash.update(fs.readFileSync(path.join(SCANNER_HOST, f)));
 	const installDir = path.join(cacheRoot(), `scanner-${hash.digest('hex').slice(0, 12)}`);
-	const scannerModule = path.join(installDir, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
+	const scannerModule = path.join(
+		installDir,
+		'node_modules',
+		'@n8n',
+		'scan-community-package',
+		'scanner',
+		'scanner.mjs',
+	);
 	if (fs.existsSync(path.join(installDir, '.complete'))) return scannerModule;
 
 	const tmp = `${installDir}.tmp-${process.pid}`;
 	fs.rmSync(tmp, { recursive: true, force: true });
 	fs.mkdirSync(tmp, { recursive: true });
-	for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(SCANNER_HOST, f), path.join(tmp, f));
+	for (const f of ['package.json', 'package-lock.json'])
+		fs.copyFileSync(path.join(SCANNER_HOST, f), path.join(tmp, f));
 	log(`installing the scanner into ${installDir} (first run only)…`);
 	// --ignore-scripts: nothing in it needs a build step, and install scripts are not run from a cache.
-	const res = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: tmp,
-		encoding: 'utf8',
-		env: { ...process.env, npm_config_yes: 'true' },
-	});
+	const res = spawnSync(
+		'npm',
+		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		{
+			cwd: tmp,
+			encoding: 'utf8',
+			env: { ...process.env, npm_config_yes: 'true' },
+		},
+	);
 	if (res.status !== 0) {
 		fs.rmSync(tmp, { recursive: true, force: true });
 		throw new Error(`installing the scanner failed:\n${res.stdout}\n${res.stderr}`);
@@ -92,7 +105,10 @@ async function scanPackage(packageDir, { tarball = true } = {}) {
 	const scanner = await import(pathToFileURL(ensureScannerInstalled()).href);
 	const results = [];
 	// The scanner lints the source with SOURCE_FILE_PATTERNS and the tarball with compiled .js + package.json.
-	const source = await scanner.analyzePackage(path.resolve(packageDir), scanner.SOURCE_FILE_PATTERNS);
+	const source = await scanner.analyzePackage(
+		path.resolve(packageDir),
+		scanner.SOURCE_FILE_PATTERNS,
+	);
 	results.push({ leg: 'source', files: scanner.SOURCE_FILE_PATTERNS.join(', '), ...source });
 	if (tarball) {
 		const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-scan-'));

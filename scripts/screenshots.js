@@ -21,34 +21,60 @@ const dev = require('./lib/dev-instance');
 const OUT_DIR = path.join(host.REPO_ROOT, 'docs', 'screenshots');
 const CHROMIUM = process.env.KIE_CHROMIUM || '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 const VIEWPORT = { width: 1440, height: 900 };
 /** n8n's loading placeholders (besides anything that spins). */
 const BUSY_SELECTOR = '.el-skeleton, .el-loading-mask';
 /** What n8n shows as its public address: callback URLs in the screenshots then look like a real setup's. */
 const PUBLIC_URL = 'https://n8n.example.com/';
 /** Example workflows used (ids from examples/*.json). */
-const WORKFLOWS = { canvas: 'kieExRunwayDisk1', executed: 'kieExBatchPrompt', trigger: 'kieExLumaTrigger' };
+const WORKFLOWS = {
+	canvas: 'kieExRunwayDisk1',
+	executed: 'kieExBatchPrompt',
+	trigger: 'kieExLumaTrigger',
+};
 const EXECUTED_WEBHOOK = 'kie-batch-prompts';
 const RUNWAY_NODE = 'KIE Runway Generate';
 const TRIGGER_NODE = 'KIE Trigger';
 
 const t0 = Date.now();
 /** @param {string} line */
-const say = (line) => console.log(`[screenshots ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const say = (line) =>
+	console.log(`[screenshots ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 /** Debian's chromium, installed with apt-get when missing and allowed (root), as ensureN8nInstalled does for n8n. */
 function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return CHROMIUM;
 	if (process.env.KIE_CHROMIUM || process.getuid?.() !== 0) {
-		throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's: \`sudo apt-get install chromium chromium-driver\` (or set KIE_CHROMIUM to a Chromium binary), then run \`npm run screenshots\` again.`);
+		throw new Error(
+			`No Chromium at ${CHROMIUM}. Install Debian's: \`sudo apt-get install chromium chromium-driver\` (or set KIE_CHROMIUM to a Chromium binary), then run \`npm run screenshots\` again.`,
+		);
 	}
 	say('installing Debian packages chromium and chromium-driver (apt-get, first run only)…');
-	for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']]) {
-		const res = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-		if (res.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${res.status}); install chromium yourself and run again.`);
+	for (const args of [
+		['update'],
+		['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver'],
+	]) {
+		const res = spawnSync('apt-get', args, {
+			stdio: 'inherit',
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
+		if (res.status !== 0)
+			throw new Error(
+				`apt-get ${args.join(' ')} failed (${res.status}); install chromium yourself and run again.`,
+			);
 	}
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing.`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing.`);
 	return CHROMIUM;
 }
 
@@ -56,7 +82,9 @@ function loadPlaywright() {
 	try {
 		return require('playwright-core');
 	} catch {
-		throw new Error('playwright-core is missing: run `npm install` in the project first (it is a dev dependency).');
+		throw new Error(
+			'playwright-core is missing: run `npm install` in the project first (it is a dev dependency).',
+		);
 	}
 }
 
@@ -80,15 +108,27 @@ async function settle(page) {
 			};
 			const spinning = doc
 				.getAnimations()
-				.filter((/** @type {any} */ a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity)
+				.filter(
+					(/** @type {any} */ a) =>
+						a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity,
+				)
 				.map((/** @type {any} */ a) => a.effect.target)
 				.filter(shown);
 			const skeletons = [...doc.querySelectorAll(selector)].filter(shown);
-			return [...new Set([...spinning, ...skeletons])].map((el) => `${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').trim().split(/\s+/).join('.')}`);
+			return [...new Set([...spinning, ...skeletons])].map(
+				(el) =>
+					`${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '')
+						.trim()
+						.split(/\s+/)
+						.join('.')}`,
+			);
 		}, BUSY_SELECTOR);
 	const deadline = Date.now() + 30_000;
 	for (let busy = await busyNow(); busy.length; busy = await busyNow()) {
-		if (Date.now() > deadline) throw new Error(`the page at ${page.url()} still shows a loading indicator after 30 s: ${busy.join(', ')}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`the page at ${page.url()} still shows a loading indicator after 30 s: ${busy.join(', ')}`,
+			);
 		await page.waitForTimeout(250);
 	}
 	await page.evaluate(() => /** @type {any} */ (globalThis).document.fonts.ready);
@@ -100,12 +140,18 @@ async function settle(page) {
  * @param {import('playwright-core').Page} page @param {string} [keep] selector of a dialog to leave open
  */
 async function dismissPopups(page, keep) {
-	for (const close of await page.locator('.el-notification__closeBtn, .el-message__closeBtn').all()) {
+	for (const close of await page
+		.locator('.el-notification__closeBtn, .el-message__closeBtn')
+		.all()) {
 		await close.click().catch(() => {});
 	}
 	for (const dialog of await page.locator('.el-dialog, .el-message-box, [role="dialog"]').all()) {
 		if (!(await dialog.isVisible())) continue;
-		if (keep && (await dialog.evaluate((el, sel) => Boolean(el.closest(sel) || el.querySelector(sel)), keep))) continue;
+		if (
+			keep &&
+			(await dialog.evaluate((el, sel) => Boolean(el.closest(sel) || el.querySelector(sel)), keep))
+		)
+			continue;
 		await page.keyboard.press('Escape');
 	}
 }
@@ -119,7 +165,9 @@ async function shoot(page, name, element) {
 	await page.mouse.move(1000, 40); // off the fields: no hover menus in the picture
 	if (element) await element.screenshot({ path: file, animations: 'disabled' });
 	else await page.screenshot({ path: file, animations: 'disabled' });
-	say(`wrote ${path.relative(host.REPO_ROOT, file)} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
+	say(
+		`wrote ${path.relative(host.REPO_ROOT, file)} (${Math.round(fs.statSync(file).size / 1024)} KB)`,
+	);
 }
 
 /** @param {import('playwright-core').Page} page @param {string} baseUrl @param {{ email: string, password: string }} owner */
@@ -155,7 +203,9 @@ async function startSimulatorForPictures() {
 		sim = await dev.startSimulator(options, { log: say });
 	} catch (e) {
 		if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EADDRINUSE') throw e;
-		say('ports 8787/8788 are taken (is `npm start` running?): the simulator takes free ports, which the credential picture then shows');
+		say(
+			'ports 8787/8788 are taken (is `npm start` running?): the simulator takes free ports, which the credential picture then shows',
+		);
 		sim = await dev.startSimulator({ ...options, port: 0, uploadPort: 0 }, { log: say });
 	}
 	if (!sim) throw new Error('The screenshots need the KIE simulator (simulator/).');
@@ -192,7 +242,12 @@ async function main() {
 		const credential = dev.simulatorCredential(sim);
 		await host.importCredentials(userFolder, [credential], { log: say });
 		await dev.importNewExamples(userFolder, credential, { log: say });
-		n8n = await host.startN8n({ userFolder, port: await host.freePort(), env: { WEBHOOK_URL: PUBLIC_URL }, log: say });
+		n8n = await host.startN8n({
+			userFolder,
+			port: await host.freePort(),
+			env: { WEBHOOK_URL: PUBLIC_URL },
+			log: say,
+		});
 		const baseUrl = n8n.baseUrl;
 
 		// 2. One example runs while the other pictures are taken (it polls KIE after 30 s).
@@ -226,15 +281,21 @@ async function main() {
 		// (d) the credential, after n8n's own connection test.
 		await page.goto(`${baseUrl}/home/credentials/${credential.id}`);
 		const modal = page.locator('[data-test-id=editCredential-modal]');
-		await page.waitForSelector('[data-test-id=credentials-config-container-test-success]', { timeout: 30_000 });
+		await page.waitForSelector('[data-test-id=credentials-config-container-test-success]', {
+			timeout: 30_000,
+		});
 		await settle(page);
 		await dismissPopups(page, '[data-test-id=editCredential-modal]');
 		await shoot(page, 'credential-kie-simulator', modal);
 
 		// (c) the finished execution, and the KIE node's output in it.
 		const response = await run;
-		if (response.status !== 200) throw new Error(`the example answered ${response.status}: ${response.text.slice(0, 300)}`);
-		const execution = await host.waitForExecution(n8n, WORKFLOWS.executed, { timeoutMs: 120_000, until: (e) => e.status === 'success' });
+		if (response.status !== 200)
+			throw new Error(`the example answered ${response.status}: ${response.text.slice(0, 300)}`);
+		const execution = await host.waitForExecution(n8n, WORKFLOWS.executed, {
+			timeoutMs: 120_000,
+			until: (e) => e.status === 'success',
+		});
 		say(`execution ${execution.id} ${execution.status}`);
 		await page.goto(`${baseUrl}/workflow/${WORKFLOWS.executed}/executions/${execution.id}`);
 		const preview = page.locator('[data-test-id=execution-preview-host]');

@@ -29,11 +29,16 @@ const FLAGS = {
 function parseArgs(argv) {
 	/** @type {Record<string, string>} */
 	const values = {};
-	for (const [flag, env] of Object.entries(FLAGS)) if (process.env[env]) values[flag] = /** @type {string} */ (process.env[env]);
+	for (const [flag, env] of Object.entries(FLAGS))
+		if (process.env[env]) values[flag] = /** @type {string} */ (process.env[env]);
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		if (flag === '--help' || flag === '-h') {
-			process.stdout.write(`Usage: node scripts/simulator.js ${Object.keys(FLAGS).map((f) => `[${f} V]`).join(' ')}\n`);
+			process.stdout.write(
+				`Usage: node scripts/simulator.js ${Object.keys(FLAGS)
+					.map((f) => `[${f} V]`)
+					.join(' ')}\n`,
+			);
 			process.exit(0);
 		}
 		if (!(flag in FLAGS)) throw new Error(`Unknown option ${flag}`);

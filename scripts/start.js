@@ -54,7 +54,11 @@ async function main() {
 	const apiKey = process.env.KIE_API_KEY;
 	const sim = apiKey ? undefined : await dev.startSimulator(SIM, { log: say });
 	if (!apiKey && !sim) say('Starting n8n without it; set KIE_API_KEY to use real KIE instead.');
-	const credential = apiKey ? dev.liveCredential(apiKey, process.env.KIE_WEBHOOK_HMAC_KEY) : sim ? dev.simulatorCredential(sim) : undefined;
+	const credential = apiKey
+		? dev.liveCredential(apiKey, process.env.KIE_WEBHOOK_HMAC_KEY)
+		: sim
+			? dev.simulatorCredential(sim)
+			: undefined;
 
 	/** @type {Awaited<ReturnType<typeof host.startN8n>> | undefined} */
 	let n8n;
@@ -78,7 +82,9 @@ async function main() {
 		}
 
 		// (e) example workflows not in n8n yet (yours, and your edits to examples, are never overwritten).
-		await dev.importNewExamples(USER_FOLDER, credential || dev.SIMULATOR_CREDENTIAL_REF, { log: say });
+		await dev.importNewExamples(USER_FOLDER, credential || dev.SIMULATOR_CREDENTIAL_REF, {
+			log: say,
+		});
 
 		// (f) n8n.
 		say(`starting n8n on port ${PORT}…`);
@@ -104,8 +110,12 @@ async function main() {
 	console.log(`  n8n editor:   http://localhost:${PORT}`);
 	console.log(`  login:        ${n8n.owner.email}  /  ${n8n.owner.password}`);
 	if (sim) {
-		console.log(`  KIE simulator: API ${sim.baseUrl}  uploads ${sim.uploadBaseUrl}  (API key "${dev.SIMULATOR_API_KEY}")`);
-		console.log(`  credential:   "KIE (simulator)" — tasks finish after ~${SIM.taskDurationMs / 1000} s, no credits spent`);
+		console.log(
+			`  KIE simulator: API ${sim.baseUrl}  uploads ${sim.uploadBaseUrl}  (API key "${dev.SIMULATOR_API_KEY}")`,
+		);
+		console.log(
+			`  credential:   "KIE (simulator)" — tasks finish after ~${SIM.taskDurationMs / 1000} s, no credits spent`,
+		);
 	} else if (apiKey) {
 		console.log('  credential:   "KIE" — real KIE: tasks spend credits');
 	}

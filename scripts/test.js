@@ -25,7 +25,13 @@ if (run('npm', ['run', 'build', '--silent']) !== 0) {
 }
 
 // The tests themselves are type-checked too (ts-jest compiles each file in isolation and would not).
-if (run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']) !== 0) {
+if (
+	run(process.execPath, [
+		path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+		'-p',
+		'tsconfig.test.json',
+	]) !== 0
+) {
 	console.error('Type errors in the code or the tests; no tests were run.');
 	console.log('0 passed, 1 failed');
 	process.exit(1);
@@ -40,17 +46,28 @@ let passed = 0;
 let failed = 0;
 let exitCode = 0;
 for (const phase of phases) {
-	const report = path.join(os.tmpdir(), `kie-jest-${process.pid}-${phase.name.replace(/\W+/g, '-')}.json`);
+	const report = path.join(
+		os.tmpdir(),
+		`kie-jest-${process.pid}-${phase.name.replace(/\W+/g, '-')}.json`,
+	);
 	console.log(`\n=== ${phase.name} ===`);
 	// process.execPath is Node 24 here: npm puts node_modules/.bin (the `node` package) first.
-	const status = run(process.execPath, [jestBin, ...phase.args, '--json', `--outputFile=${report}`, ...extraArgs]);
+	const status = run(process.execPath, [
+		jestBin,
+		...phase.args,
+		'--json',
+		`--outputFile=${report}`,
+		...extraArgs,
+	]);
 	if (status !== 0) exitCode = 1;
 	try {
 		const totals = JSON.parse(fs.readFileSync(report, 'utf8'));
 		passed += totals.numPassedTests;
 		failed += totals.numFailedTests;
 		// A suite that failed to run (syntax error, crash in beforeAll) counts as a failure too.
-		failed += totals.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+		failed += totals.testResults.filter(
+			(suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+		).length;
 		fs.rmSync(report, { force: true });
 	} catch {
 		console.error(`No jest report for ${phase.name}.`);

@@ -79,7 +79,10 @@ class CallbackSender {
 		const text = JSON.stringify(body);
 		for (let attempt = 1; attempt <= CALLBACK_MAX_ATTEMPTS && this.live(gen); attempt++) {
 			/** @type {Record<string, string>} */
-			const headers = { 'Content-Type': 'application/json', 'User-Agent': 'kie-simulator-callback/1.0' };
+			const headers = {
+				'Content-Type': 'application/json',
+				'User-Agent': 'kie-simulator-callback/1.0',
+			};
 			const key = this.opts.hmacKey();
 			if (key) {
 				// Wall-clock seconds: receivers check the skew against their own clock.
@@ -90,7 +93,17 @@ class CallbackSender {
 			const sentAt = Date.now();
 			const status = await this.post(url, text, headers);
 			if (!this.live(gen)) return false;
-			this.opts.onRecord({ url, body, headers, status, attempt, copy, taskId, sentAt, at: Date.now() });
+			this.opts.onRecord({
+				url,
+				body,
+				headers,
+				status,
+				attempt,
+				copy,
+				taskId,
+				sentAt,
+				at: Date.now(),
+			});
 			if (typeof status === 'number' && status >= 200 && status < 300) return true;
 			if (attempt < CALLBACK_MAX_ATTEMPTS) await this.wait(this.opts.retryDelayMs ?? 1000);
 		}
@@ -127,7 +140,9 @@ class CallbackSender {
 				this.inFlight.delete(req);
 				resolve(v);
 			};
-			req.setTimeout(this.opts.timeoutMs ?? CALLBACK_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
+			req.setTimeout(this.opts.timeoutMs ?? CALLBACK_TIMEOUT_MS, () =>
+				req.destroy(new Error('timeout')),
+			);
 			req.on('response', (res) => {
 				res.resume();
 				res.on('end', () => done(res.statusCode || 0));

@@ -16,10 +16,29 @@ const { FAULT_MESSAGES } = require('./constants');
  * @property {string} [msg] override the body message
  */
 
-const KINDS = new Set(['http429', 'code429', 'code455', 'code500', 'http500', 'code408', 'reset', 'slow',
-	'code402', 'code401', 'code422', 'code451', 'code501', 'code505']);
+const KINDS = new Set([
+	'http429',
+	'code429',
+	'code455',
+	'code500',
+	'http500',
+	'code408',
+	'reset',
+	'slow',
+	'code402',
+	'code401',
+	'code422',
+	'code451',
+	'code501',
+	'code505',
+]);
 
-const CREATE_PATHS = new Set(['/api/v1/runway/generate', '/api/v1/runway/extend', '/api/v1/aleph/generate', '/api/v1/modify/generate']);
+const CREATE_PATHS = new Set([
+	'/api/v1/runway/generate',
+	'/api/v1/runway/extend',
+	'/api/v1/aleph/generate',
+	'/api/v1/modify/generate',
+]);
 
 /** Injected faults, matched in the order they were injected; each hits `times` requests. */
 class FaultQueue {
@@ -31,7 +50,10 @@ class FaultQueue {
 	/** @param {FaultSpec} spec */
 	add(spec) {
 		if (!spec || !KINDS.has(spec.kind)) throw new Error(`Unknown fault kind: ${spec && spec.kind}`);
-		this.faults.push({ ...spec, remaining: spec.times === undefined ? 1 : Math.max(0, Number(spec.times)) });
+		this.faults.push({
+			...spec,
+			remaining: spec.times === undefined ? 1 : Math.max(0, Number(spec.times)),
+		});
 	}
 
 	/** Takes the first fault matching a request, if any. @param {string} method @param {string} path */

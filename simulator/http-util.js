@@ -94,4 +94,14 @@ function isHttpUrl(v) {
 	}
 }
 
-module.exports = { kie, readBody, readJson, sendJson, sleep, bearerKey, redactHeaders, isNonEmptyString, isHttpUrl };
+module.exports = {
+	kie,
+	readBody,
+	readJson,
+	sendJson,
+	sleep,
+	bearerKey,
+	redactHeaders,
+	isNonEmptyString,
+	isHttpUrl,
+};

@@ -23,4 +23,11 @@ async function createSimulator(options = {}) {
 	}
 }
 
-module.exports = { createSimulator, Simulator, DEFAULTS, expectedVideoBytes, expectedVideoSha256, signCallback };
+module.exports = {
+	createSimulator,
+	Simulator,
+	DEFAULTS,
+	expectedVideoBytes,
+	expectedVideoSha256,
+	signCallback,
+};

@@ -11,7 +11,10 @@ const { Readable } = require('stream');
 const CHUNK_SIZE = 65536;
 
 /** An ISO-BMFF 'ftyp' box so the file at least starts like an MP4 (sniffers, `file`). */
-const FTYP = Buffer.from('00000020667479706973736f6d00000200697373306d69736f32617663316d703431', 'hex');
+const FTYP = Buffer.from(
+	'00000020667479706973736f6d00000200697373306d69736f32617663316d703431',
+	'hex',
+);
 FTYP.write('isom', 8, 'latin1');
 FTYP.write('isom', 16, 'latin1');
 
@@ -24,7 +27,12 @@ const THUMBNAIL_PNG = Buffer.from(
 /** @param {string} taskId @returns {Uint32Array} four seed words */
 function seedOf(taskId) {
 	const h = crypto.createHash('sha256').update(String(taskId)).digest();
-	return new Uint32Array([h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8), h.readUInt32LE(12)]);
+	return new Uint32Array([
+		h.readUInt32LE(0),
+		h.readUInt32LE(4),
+		h.readUInt32LE(8),
+		h.readUInt32LE(12),
+	]);
 }
 
 /**
@@ -132,10 +140,26 @@ function isoSeconds(ms) {
 }
 
 const MIME_BY_EXT = /** @type {Record<string,string>} */ ({
-	mp4: 'video/mp4', mov: 'video/quicktime', avi: 'video/x-msvideo', webm: 'video/webm', mkv: 'video/x-matroska',
-	png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp',
-	svg: 'image/svg+xml', mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', m4a: 'audio/mp4',
-	txt: 'text/plain', json: 'application/json', pdf: 'application/pdf', zip: 'application/zip',
+	mp4: 'video/mp4',
+	mov: 'video/quicktime',
+	avi: 'video/x-msvideo',
+	webm: 'video/webm',
+	mkv: 'video/x-matroska',
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	gif: 'image/gif',
+	webp: 'image/webp',
+	bmp: 'image/bmp',
+	svg: 'image/svg+xml',
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	ogg: 'audio/ogg',
+	m4a: 'audio/mp4',
+	txt: 'text/plain',
+	json: 'application/json',
+	pdf: 'application/pdf',
+	zip: 'application/zip',
 });
 
 /** @param {string} name */
@@ -146,7 +170,10 @@ function mimeFromName(name) {
 
 /** @param {string | null | undefined} mime */
 function extFromMime(mime) {
-	const clean = String(mime || '').split(';')[0].trim().toLowerCase();
+	const clean = String(mime || '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	for (const [ext, m] of Object.entries(MIME_BY_EXT)) if (m === clean) return ext;
 	return 'bin';
 }

@@ -30,7 +30,8 @@ class MultipartError extends Error {}
  */
 async function parseMultipart(source, contentType, dir) {
 	const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType || '');
-	if (!/^multipart\/form-data/i.test(contentType || '') || !m) throw new MultipartError('Content-Type must be multipart/form-data with a boundary');
+	if (!/^multipart\/form-data/i.test(contentType || '') || !m)
+		throw new MultipartError('Content-Type must be multipart/form-data with a boundary');
 	const delimiter = Buffer.from(`\r\n--${m[1] || m[2]}`);
 	/** @type {Record<string, string>} */
 	const fields = {};
@@ -58,7 +59,9 @@ async function parseMultipart(source, contentType, dir) {
 		if (!part) return;
 		if (part.stream && part.file) {
 			const stream = part.stream;
-			await new Promise((resolve, reject) => stream.end((/** @type {any} */ err) => (err ? reject(err) : resolve(undefined))));
+			await new Promise((resolve, reject) =>
+				stream.end((/** @type {any} */ err) => (err ? reject(err) : resolve(undefined))),
+			);
 			part.file.size = part.size;
 			files[part.name] = part.file;
 		} else if (!part.stream) {
@@ -140,11 +143,16 @@ function openPart(headerText, dir) {
 	const headers = {};
 	for (const line of headerText.split('\r\n')) {
 		const colon = line.indexOf(':');
-		if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+		if (colon > 0)
+			headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 	}
 	const disposition = headers['content-disposition'] || '';
-	const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? /\bname=([^;]+)/i.exec(disposition)?.[1]?.trim() ?? '';
-	const filenameMatch = /\bfilename\*=UTF-8''([^;]+)/i.exec(disposition) || /\bfilename="([^"]*)"/i.exec(disposition);
+	const name =
+		/\bname="([^"]*)"/i.exec(disposition)?.[1] ??
+		/\bname=([^;]+)/i.exec(disposition)?.[1]?.trim() ??
+		'';
+	const filenameMatch =
+		/\bfilename\*=UTF-8''([^;]+)/i.exec(disposition) || /\bfilename="([^"]*)"/i.exec(disposition);
 	if (!filenameMatch) return { name, file: null, stream: null, chunks: [], size: 0 };
 	let filename = filenameMatch[1];
 	try {

@@ -224,7 +224,14 @@ class Simulator extends EventEmitter {
 			await this.route(listener, req, res);
 		} catch (caught) {
 			const err = /** @type {Error & { tooLarge?: boolean }} */ (caught);
-			if (err && err.tooLarge) return sendJson(res, 413, listener === 'upload' ? uploadError(413, err.message).body : { code: 413, msg: err.message, data: null });
+			if (err && err.tooLarge)
+				return sendJson(
+					res,
+					413,
+					listener === 'upload'
+						? uploadError(413, err.message).body
+						: { code: 413, msg: err.message, data: null },
+				);
 			sendJson(res, 500, { code: 500, msg: 'Server Error', data: null });
 		}
 	}
@@ -244,7 +251,10 @@ class Simulator extends EventEmitter {
 		let body = null;
 		let invalidJson = false;
 		if (!multipart && method !== 'GET' && method !== 'HEAD') {
-			({ body, invalid: invalidJson } = await readJson(req, listener === 'upload' ? UPLOAD_JSON_LIMIT : API_BODY_LIMIT));
+			({ body, invalid: invalidJson } = await readJson(
+				req,
+				listener === 'upload' ? UPLOAD_JSON_LIMIT : API_BODY_LIMIT,
+			));
 		}
 		this.log(listener, method, path, url.searchParams, req, body);
 
@@ -260,7 +270,9 @@ class Simulator extends EventEmitter {
 
 		if ((method === 'GET' || method === 'HEAD') && path.startsWith('/files/')) {
 			if (fault) await sleep(fault.delayMs || 0);
-			return listener === 'api' ? serveResultFile(this, path, url.searchParams, req, res) : this.uploads.serve(path, req, res);
+			return listener === 'api'
+				? serveResultFile(this, path, url.searchParams, req, res)
+				: this.uploads.serve(path, req, res);
 		}
 
 		/** @type {import('./http-util').Reply} */
@@ -284,7 +296,11 @@ class Simulator extends EventEmitter {
 	 * @returns {Promise<import('./http-util').Reply>}
 	 */
 	async handleUpload(method, path, req, body, invalidJson) {
-		const known = ['/api/file-base64-upload', '/api/file-stream-upload', '/api/file-url-upload'].includes(path);
+		const known = [
+			'/api/file-base64-upload',
+			'/api/file-stream-upload',
+			'/api/file-url-upload',
+		].includes(path);
 		if (!known) {
 			req.resume();
 			return uploadError(404, 'Not Found');
@@ -306,11 +322,27 @@ class Simulator extends EventEmitter {
 	log(listener, method, path, query, req, body) {
 		let logged = body;
 		// A base64 upload can be tens of MB: keep the log small.
-		if (body && typeof body === 'object' && typeof body.base64Data === 'string' && body.base64Data.length > 256) {
-			logged = { ...body, base64Data: `${body.base64Data.slice(0, 64)}…(${body.base64Data.length} chars)` };
+		if (
+			body &&
+			typeof body === 'object' &&
+			typeof body.base64Data === 'string' &&
+			body.base64Data.length > 256
+		) {
+			logged = {
+				...body,
+				base64Data: `${body.base64Data.slice(0, 64)}…(${body.base64Data.length} chars)`,
+			};
 		}
 		/** @type {RequestRecord} */
-		const record = { listener, method, path, query: Object.fromEntries(query), headers: redactHeaders(req.headers), body: logged, at: Date.now() };
+		const record = {
+			listener,
+			method,
+			path,
+			query: Object.fromEntries(query),
+			headers: redactHeaders(req.headers),
+			body: logged,
+			at: Date.now(),
+		};
 		this.requests.push(record);
 		const key = `${method} ${path}`;
 		this.counts.set(key, (this.counts.get(key) || 0) + 1);
@@ -341,8 +373,12 @@ class Simulator extends EventEmitter {
 
 	/** @param {import('./tasks').Task} task */
 	resultUrls(task) {
-		const link = (/** @type {string} */ path) => (this.options.signedResultLinks ? this.signedLink(path) : `${this.baseUrl}${path}`);
-		return { videoUrl: link(`/files/${task.taskId}.mp4`), imageUrl: link(`/files/${task.taskId}.png`) };
+		const link = (/** @type {string} */ path) =>
+			this.options.signedResultLinks ? this.signedLink(path) : `${this.baseUrl}${path}`;
+		return {
+			videoUrl: link(`/files/${task.taskId}.mp4`),
+			imageUrl: link(`/files/${task.taskId}.png`),
+		};
 	}
 
 	/** Older than KIE's 14-day media retention (simulated time). @param {import('./tasks').Task} task */
@@ -400,7 +436,8 @@ class Simulator extends EventEmitter {
 		if (b.mode !== mode) return false;
 		if (b.remaining !== undefined) {
 			b.remaining--;
-			if (b.remaining <= 0) this.callbackBehaviour = { mode: 'normal', shape: b.shape, delayMs: b.delayMs };
+			if (b.remaining <= 0)
+				this.callbackBehaviour = { mode: 'normal', shape: b.shape, delayMs: b.delayMs };
 		}
 		return true;
 	}
@@ -429,7 +466,8 @@ class Simulator extends EventEmitter {
 	/** @param {import('./callbacks').CallbackBehaviour} behaviour */
 	setCallbackBehaviour(behaviour) {
 		const mode = behaviour?.mode || 'normal';
-		if (!['normal', 'duplicate', 'lost', 'early'].includes(mode)) throw new Error(`Unknown callback mode: ${mode}`);
+		if (!['normal', 'duplicate', 'lost', 'early'].includes(mode))
+			throw new Error(`Unknown callback mode: ${mode}`);
 		const shape = behaviour.shape || 'doc';
 		if (shape !== 'doc' && shape !== 'openapi') throw new Error(`Unknown callback shape: ${shape}`);
 		this.callbackBehaviour = {
@@ -437,7 +475,10 @@ class Simulator extends EventEmitter {
 			times: behaviour.times,
 			delayMs: behaviour.delayMs,
 			shape,
-			remaining: (mode === 'lost' || mode === 'early') && behaviour.times !== undefined ? Number(behaviour.times) : undefined,
+			remaining:
+				(mode === 'lost' || mode === 'early') && behaviour.times !== undefined
+					? Number(behaviour.times)
+					: undefined,
 		};
 	}
 
@@ -485,8 +526,8 @@ class Simulator extends EventEmitter {
 			durationMs: task.durationMs,
 			completedAt: task.terminal ? task.terminal.at : null,
 			credits: task.credits,
-			failCode: state === 'fail' ? task.terminal?.code ?? 400 : null,
-			failMsg: state === 'fail' ? task.terminal?.msg ?? null : null,
+			failCode: state === 'fail' ? (task.terminal?.code ?? 400) : null,
+			failMsg: state === 'fail' ? (task.terminal?.msg ?? null) : null,
 			callbackFailed: task.callbackFailed,
 			expired: this.isExpired(task),
 			...(state === 'success' ? this.resultUrls(task) : {}),
@@ -496,13 +537,21 @@ class Simulator extends EventEmitter {
 	/** Ends a task successfully now (fires its callback). False if unknown or already ended. @param {string} taskId */
 	completeTask(taskId) {
 		const task = this.taskStore.get(taskId);
-		return task ? this.taskStore.end(task, { ok: true, callbackFailed: task.planned.callbackFailed }) : false;
+		return task
+			? this.taskStore.end(task, { ok: true, callbackFailed: task.planned.callbackFailed })
+			: false;
 	}
 
 	/** Ends a task as failed now (fires its callback). @param {string} taskId @param {string} [msg] */
 	failTask(taskId, msg) {
 		const task = this.taskStore.get(taskId);
-		return task ? this.taskStore.end(task, { ok: false, code: 400, msg: msg || 'Generation failed, please try again later' }) : false;
+		return task
+			? this.taskStore.end(task, {
+					ok: false,
+					code: 400,
+					msg: msg || 'Generation failed, please try again later',
+				})
+			: false;
 	}
 
 	/** Jumps simulated time forward (e.g. past the 14-day retention); due tasks end at once. @param {number} ms */
@@ -517,7 +566,12 @@ class Simulator extends EventEmitter {
 			uploadBaseUrl: this.uploadBaseUrl,
 			now: this.clock.now(),
 			credits: this.credits,
-			counts: { requests: this.requests.length, create: this.createCount, tasksCreated: this.tasksCreated(), byRoute: Object.fromEntries(this.counts) },
+			counts: {
+				requests: this.requests.length,
+				create: this.createCount,
+				tasksCreated: this.tasksCreated(),
+				byRoute: Object.fromEntries(this.counts),
+			},
 			callbackBehaviour: this.callbackBehaviour,
 			faults: this.faults.list(),
 			tasks: this.tasks(),
@@ -548,7 +602,8 @@ function listenOn(server, host, port) {
 function stopListening(server, sockets, drainMs) {
 	return new Promise((resolve) => {
 		const closeIdle = () => {
-			for (const [socket, state] of sockets) if (state.served && state.active === 0) socket.destroy();
+			for (const [socket, state] of sockets)
+				if (state.served && state.active === 0) socket.destroy();
 		};
 		const idleTimer = setInterval(closeIdle, 20);
 		const force = setTimeout(() => {
@@ -565,7 +620,9 @@ function stopListening(server, sockets, drainMs) {
 
 /** @template {Record<string, any>} T @param {T} o @returns {T} */
 function stripUndefined(o) {
-	return /** @type {T} */ (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
+	return /** @type {T} */ (
+		Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
+	);
 }
 
 module.exports = { Simulator, DEFAULTS };

@@ -63,7 +63,11 @@ class TaskStore {
 		/** @type {Outcome} */
 		const planned = prompt.toLowerCase().includes(FAIL_MARKER)
 			? { ok: false, code: 400, msg: init.model === 'aleph' ? MSG.alephModeration : MSG.moderation }
-			: { ok: true, callbackFailed: init.model === 'luma' && prompt.toLowerCase().includes(CALLBACK_FAILED_MARKER) };
+			: {
+					ok: true,
+					callbackFailed:
+						init.model === 'luma' && prompt.toLowerCase().includes(CALLBACK_FAILED_MARKER),
+				};
 		/** @type {Task} */
 		const task = {
 			taskId: TaskStore.newId(init.model),
@@ -121,7 +125,8 @@ class TaskStore {
 	 * @param {Task} task @returns {Phase}
 	 */
 	phase(task) {
-		if (!task.terminal && this.clock.now() - task.createdAt >= task.durationMs) this.end(task, task.planned);
+		if (!task.terminal && this.clock.now() - task.createdAt >= task.durationMs)
+			this.end(task, task.planned);
 		if (task.terminal) return task.terminal.ok ? 'success' : 'fail';
 		const f = (this.clock.now() - task.createdAt) / (task.durationMs || 1);
 		// Rough split of KIE's lifecycle: briefly submitted, then queued, then most of the time generating.

@@ -56,7 +56,8 @@ class UploadStore {
 
 	/** @param {any} body */
 	async base64Upload(body) {
-		if (!body || typeof body !== 'object') return uploadError(400, 'Missing required parameter: base64Data');
+		if (!body || typeof body !== 'object')
+			return uploadError(400, 'Missing required parameter: base64Data');
 		if (!body.base64Data) return uploadError(400, 'Missing required parameter: base64Data');
 		const target = this.target(body.uploadPath, body.fileName);
 		if ('error' in target) return target.error;
@@ -83,35 +84,46 @@ class UploadStore {
 		try {
 			parsed = await parseMultipart(req, String(req.headers['content-type'] || ''), this.dir);
 		} catch (err) {
-			if (err instanceof MultipartError) return uploadError(400, `Invalid multipart body: ${err.message}`);
+			if (err instanceof MultipartError)
+				return uploadError(400, `Invalid multipart body: ${err.message}`);
 			throw err;
 		}
 		const file = parsed.files.file;
-		const drop = () => Object.values(parsed.files).forEach((f) => fs.rm(f.diskPath, { force: true }, () => {}));
+		const drop = () =>
+			Object.values(parsed.files).forEach((f) => fs.rm(f.diskPath, { force: true }, () => {}));
 		if (!file) {
 			drop();
 			return uploadError(400, 'Missing required parameter: file');
 		}
-		const target = this.target(parsed.fields.uploadPath, parsed.fields.fileName || file.filename || undefined);
+		const target = this.target(
+			parsed.fields.uploadPath,
+			parsed.fields.fileName || file.filename || undefined,
+		);
 		if ('error' in target) {
 			drop();
 			return target.error;
 		}
-		for (const [name, f] of Object.entries(parsed.files)) if (name !== 'file') fs.rm(f.diskPath, { force: true }, () => {});
+		for (const [name, f] of Object.entries(parsed.files))
+			if (name !== 'file') fs.rm(f.diskPath, { force: true }, () => {});
 		return this.store(file.diskPath, file.size, target, file.contentType || null);
 	}
 
 	/** @param {any} body */
 	async urlUpload(body) {
-		if (!body || typeof body !== 'object' || !body.fileUrl) return uploadError(400, 'Missing required parameter: fileUrl');
-		if (!isHttpUrl(body.fileUrl)) return uploadError(400, 'Invalid fileUrl: only http and https URLs are supported');
+		if (!body || typeof body !== 'object' || !body.fileUrl)
+			return uploadError(400, 'Missing required parameter: fileUrl');
+		if (!isHttpUrl(body.fileUrl))
+			return uploadError(400, 'Invalid fileUrl: only http and https URLs are supported');
 		let urlName = new URL(body.fileUrl).pathname.split('/').pop() || '';
 		try {
 			urlName = decodeURIComponent(urlName);
 		} catch {
 			/* keep the raw name */
 		}
-		const target = this.target(body.uploadPath, body.fileName || (urlName.includes('.') ? urlName : undefined));
+		const target = this.target(
+			body.uploadPath,
+			body.fileName || (urlName.includes('.') ? urlName : undefined),
+		);
 		if ('error' in target) return target.error;
 		const tmp = this.tempPath();
 		try {
@@ -129,12 +141,20 @@ class UploadStore {
 	 * @returns {{ error: Reply } | { uploadPath: string, fileName: string | null }}
 	 */
 	target(uploadPath, fileName) {
-		if (typeof uploadPath !== 'string' || uploadPath.trim() === '') return { error: uploadError(400, 'Missing required parameter: uploadPath') };
+		if (typeof uploadPath !== 'string' || uploadPath.trim() === '')
+			return { error: uploadError(400, 'Missing required parameter: uploadPath') };
 		// KIE asks for no leading/trailing slashes; we trim them rather than fail.
 		const clean = uploadPath.trim().replace(/^\/+|\/+$/g, '');
-		if (clean.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return { error: uploadError(400, 'Invalid uploadPath') };
+		if (clean.split('/').some((seg) => seg === '' || seg === '.' || seg === '..'))
+			return { error: uploadError(400, 'Invalid uploadPath') };
 		if (fileName !== undefined && fileName !== null && fileName !== '') {
-			if (typeof fileName !== 'string' || /[/\\]/.test(fileName) || fileName === '.' || fileName === '..') return { error: uploadError(400, 'Invalid fileName') };
+			if (
+				typeof fileName !== 'string' ||
+				/[/\\]/.test(fileName) ||
+				fileName === '.' ||
+				fileName === '..'
+			)
+				return { error: uploadError(400, 'Invalid fileName') };
 			return { uploadPath: clean, fileName };
 		}
 		return { uploadPath: clean, fileName: null };
@@ -160,7 +180,14 @@ class UploadStore {
 				success: true,
 				code: 200,
 				msg: MSG.uploadSuccess,
-				data: { fileName, filePath, downloadUrl: this.downloadUrl(filePath), fileSize: size, mimeType, uploadedAt: new Date(uploadedAt).toISOString() },
+				data: {
+					fileName,
+					filePath,
+					downloadUrl: this.downloadUrl(filePath),
+					fileSize: size,
+					mimeType,
+					uploadedAt: new Date(uploadedAt).toISOString(),
+				},
 			},
 		};
 	}

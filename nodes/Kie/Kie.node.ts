@@ -25,7 +25,8 @@ export class Kie implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Generate and transform videos with KIE.ai: Runway Gen4, Runway Aleph and Luma Modify',
+		description:
+			'Generate and transform videos with KIE.ai: Runway Gen4, Runway Aleph and Luma Modify',
 		defaults: { name: 'KIE' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -57,10 +58,26 @@ export class Kie implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account', description: 'Credits left on the KIE account' },
-					{ name: 'File', value: 'file', description: 'Upload files to KIE, or get download links for KIE results' },
-					{ name: 'Luma Modify', value: 'luma', description: 'Change an existing video with a prompt' },
-					{ name: 'Runway Aleph (Video to Video)', value: 'aleph', description: 'Restyle or edit an existing video with a prompt' },
-					{ name: 'Runway Gen4 Video', value: 'runway', description: 'Make a video from text or an image, or extend one' },
+					{
+						name: 'File',
+						value: 'file',
+						description: 'Upload files to KIE, or get download links for KIE results',
+					},
+					{
+						name: 'Luma Modify',
+						value: 'luma',
+						description: 'Change an existing video with a prompt',
+					},
+					{
+						name: 'Runway Aleph (Video to Video)',
+						value: 'aleph',
+						description: 'Restyle or edit an existing video with a prompt',
+					},
+					{
+						name: 'Runway Gen4 Video',
+						value: 'runway',
+						description: 'Make a video from text or an image, or extend one',
+					},
 				],
 				default: 'runway',
 			},

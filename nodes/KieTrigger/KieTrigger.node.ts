@@ -41,7 +41,13 @@ interface TriggerOptions {
  */
 function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
 	const { videoUrls, thumbnailUrl, error } = callback;
-	return taskOf(model, callback.taskId, callback.status, { videoUrls, thumbnailUrl, error, completedAt: new Date().toISOString() }, callback.raw);
+	return taskOf(
+		model,
+		callback.taskId,
+		callback.status,
+		{ videoUrls, thumbnailUrl, error, completedAt: new Date().toISOString() },
+		callback.raw,
+	);
 }
 
 function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
@@ -56,7 +62,8 @@ export class KieTrigger implements INodeType {
 		icon: { light: 'file:kie.svg', dark: 'file:kie.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '=Callbacks: {{ ($parameter["options"].events || ["succeeded", "failed"]).join(", ") }}',
+		subtitle:
+			'=Callbacks: {{ ($parameter["options"].events || ["succeeded", "failed"]).join(", ") }}',
 		description: 'Starts the workflow when KIE reports that a video task has finished',
 		defaults: { name: 'KIE Trigger' },
 		inputs: [],
@@ -76,7 +83,7 @@ export class KieTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy this node\'s Production URL into the Callback URL of a KIE node (Completion: Submit Only). KIE must be able to reach it from the internet; the workflow must be active.',
+					"Copy this node's Production URL into the Callback URL of a KIE node (Completion: Submit Only). KIE must be able to reach it from the internet; the workflow must be active.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -94,7 +101,7 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to read the task\'s status and URLs from KIE\'s API (one free call) instead of trusting the callback body, which KIE does not sign',
+							"Whether to read the task's status and URLs from KIE's API (one free call) instead of trusting the callback body, which KIE does not sign",
 					},
 					...downloadOptions,
 					{
@@ -102,7 +109,8 @@ export class KieTrigger implements INodeType {
 						name: 'dropDuplicates',
 						type: 'boolean',
 						default: true,
-						description: 'Whether to start the workflow only once per task when KIE sends the same callback again',
+						description:
+							'Whether to start the workflow only once per task when KIE sends the same callback again',
 					},
 					{
 						displayName: 'Events',
@@ -120,7 +128,8 @@ export class KieTrigger implements INodeType {
 						name: 'maxSkewSeconds',
 						type: 'number',
 						default: DEFAULT_MAX_SKEW_SECONDS,
-						description: 'Signed callbacks older or newer than this are refused (replay protection)',
+						description:
+							'Signed callbacks older or newer than this are refused (replay protection)',
 					},
 					{
 						displayName: 'Models',
@@ -156,15 +165,21 @@ export class KieTrigger implements INodeType {
 		const query = this.getQueryData() as IDataObject;
 		// KIE posts JSON; n8n would also turn a form into an object that reads like a callback.
 		const contentType = String((this.getHeaderData() as IDataObject)['content-type'] ?? '');
-		if (!/^application\/json\b/i.test(contentType.trim())) return refuse(this, 415, `KIE callbacks are JSON, not "${contentType || 'untyped'}"`);
+		if (!/^application\/json\b/i.test(contentType.trim()))
+			return refuse(this, 415, `KIE callbacks are JSON, not "${contentType || 'untyped'}"`);
 		const callback = parseCallback(this.getBodyData());
 		if ('invalid' in callback) return refuse(this, 400, callback.invalid);
 
 		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
 		if (options.verifySignature !== false && credentials.webhookHmacKey) {
-			const verdict = verifyCallbackSignature(credentials.webhookHmacKey, callback.taskId, this.getHeaderData() as IDataObject, {
-				maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
-			});
+			const verdict = verifyCallbackSignature(
+				credentials.webhookHmacKey,
+				callback.taskId,
+				this.getHeaderData() as IDataObject,
+				{
+					maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
+				},
+			);
 			if (!verdict.ok) return refuse(this, 401, `Signature refused: ${verdict.reason}`);
 		}
 
@@ -177,7 +192,9 @@ export class KieTrigger implements INodeType {
 		// a 200 always means a run exists (answering first let callbacks be acknowledged and then lost
 		// when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
 
-		const model = MODELS.includes(query.model as KieModel) ? (query.model as KieModel) : callback.modelHint;
+		const model = MODELS.includes(query.model as KieModel)
+			? (query.model as KieModel)
+			: callback.modelHint;
 		let task = taskFromCallback(callback, model);
 		let confirmation: IDataObject = { confirmed: false };
 		if (options.confirmWithApi !== false) {
@@ -187,7 +204,10 @@ export class KieTrigger implements INodeType {
 					task = { ...fromApi, model };
 					confirmation = { confirmed: true };
 				} else {
-					confirmation = { confirmed: false, confirmError: `KIE's API reports the task as ${fromApi?.status ?? 'unknown'}` };
+					confirmation = {
+						confirmed: false,
+						confirmError: `KIE's API reports the task as ${fromApi?.status ?? 'unknown'}`,
+					};
 				}
 			} catch (error) {
 				confirmation = { confirmed: false, confirmError: (error as Error).message };
@@ -202,7 +222,12 @@ export class KieTrigger implements INodeType {
 		const events = options.events?.length ? options.events : ['succeeded', 'failed'];
 		const models = options.models?.length ? options.models : MODELS;
 		if (!events.includes(task.status as 'succeeded' | 'failed') || !models.includes(model)) {
-			return { webhookResponse: { received: true, ignored: `${model} task ${task.status}: not among the trigger's events or models` } };
+			return {
+				webhookResponse: {
+					received: true,
+					ignored: `${model} task ${task.status}: not among the trigger's events or models`,
+				},
+			};
 		}
 
 		const reference = typeof query.reference === 'string' ? query.reference : undefined;
@@ -216,7 +241,9 @@ export class KieTrigger implements INodeType {
 		};
 		if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
 			try {
-				item.binary = { [options.binaryPropertyName || 'data']: await downloadTaskVideo.call(this, task) };
+				item.binary = {
+					[options.binaryPropertyName || 'data']: await downloadTaskVideo.call(this, task),
+				};
 			} catch (error) {
 				item.json.downloadError = errorText(error as Error);
 			}

@@ -28,7 +28,8 @@ const SIMULATOR_CREDENTIAL_REF = { id: CREDENTIAL_IDS.simulator, name: 'KIE (sim
 function buildAndInstallPackage(userFolder, { log }) {
 	log('building n8n-nodes-kie-video (npm run build)…');
 	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-	if (build.status !== 0) throw new Error('`npm run build` failed (see above); fix the build and run again.');
+	if (build.status !== 0)
+		throw new Error('`npm run build` failed (see above); fix the build and run again.');
 	const pkg = host.installPackageInto(userFolder, ROOT, { build: false, log });
 	log(`installed ${pkg.name}@${pkg.version} into ${path.relative(ROOT, pkg.dir) || pkg.dir}`);
 	return pkg;
@@ -56,7 +57,9 @@ async function startSimulator(options, { log }) {
 	} catch (e) {
 		const err = /** @type {NodeJS.ErrnoException} */ (e);
 		if (err.code === 'EADDRINUSE') {
-			const inUse = new Error(`The KIE simulator's ports ${options.port}/${options.uploadPort} are in use (another \`npm start\` or \`npm run simulator\`?). Stop it and try again.`);
+			const inUse = new Error(
+				`The KIE simulator's ports ${options.port}/${options.uploadPort} are in use (another \`npm start\` or \`npm run simulator\`?). Stop it and try again.`,
+			);
 			throw Object.assign(inUse, { code: err.code });
 		}
 		throw e;
@@ -95,7 +98,12 @@ function liveCredential(apiKey, webhookHmacKey) {
 
 /** A stable n8n-style id (16 alphanumerics) for an example workflow without one. @param {string} s */
 function stableId(s) {
-	return crypto.createHash('sha256').update(s).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(s)
+		.digest('base64')
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, 16);
 }
 
 /**
@@ -113,7 +121,8 @@ function loadExamples(credential) {
 			const wf = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
 			wf.id = wf.id || stableId(`example:${f}`);
 			for (const node of wf.nodes || []) {
-				if (node.credentials && node.credentials.kieApi) node.credentials.kieApi = { id: credential.id, name: credential.name };
+				if (node.credentials && node.credentials.kieApi)
+					node.credentials.kieApi = { id: credential.id, name: credential.name };
 			}
 			return wf;
 		});
@@ -128,7 +137,9 @@ function loadExamples(credential) {
 async function importNewExamples(userFolder, credential, { log }) {
 	const examples = loadExamples(credential);
 	if (!examples.length) return examples;
-	const existing = new Set((await host.sqliteQuery(userFolder, 'SELECT id FROM workflow_entity')).map((r) => r.id));
+	const existing = new Set(
+		(await host.sqliteQuery(userFolder, 'SELECT id FROM workflow_entity')).map((r) => r.id),
+	);
 	const fresh = examples.filter((w) => !existing.has(w.id));
 	if (fresh.length) {
 		log(`importing ${fresh.length} example workflow(s): ${fresh.map((w) => w.name).join(', ')}`);

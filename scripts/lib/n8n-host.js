@@ -104,7 +104,11 @@ function run(cmd, args, o) {
 	return new Promise((resolve, reject) => {
 		const out = fs.openSync(o.logFile, 'a');
 		fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
-		const p = spawn(cmd, args, { cwd: o.cwd, env: o.env || process.env, stdio: ['ignore', out, out] });
+		const p = spawn(cmd, args, {
+			cwd: o.cwd,
+			env: o.env || process.env,
+			stdio: ['ignore', out, out],
+		});
 		if (o.onSpawn && p.pid) o.onSpawn(p.pid);
 		p.on('error', (e) => {
 			fs.closeSync(out);
@@ -115,7 +119,11 @@ function run(cmd, args, o) {
 			if (code === 0) resolve(undefined);
 			else {
 				const tail = fs.readFileSync(o.logFile, 'utf8').split('\n').slice(-30).join('\n');
-				reject(new Error(`${cmd} ${args.join(' ')} failed (${signal || code}); log ${o.logFile}:\n${tail}`));
+				reject(
+					new Error(
+						`${cmd} ${args.join(' ')} failed (${signal || code}); log ${o.logFile}:\n${tail}`,
+					),
+				);
 			}
 		});
 	});
@@ -152,11 +160,19 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		} catch {
 			/* being written */
 		}
-		const lockAge = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-		if ((Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) || (!Number.isFinite(owner) && lockAge > 60_000)) {
+		const lockAge =
+			Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+		if (
+			(Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) ||
+			(!Number.isFinite(owner) && lockAge > 60_000)
+		) {
 			log(`removing a stale install lock (process ${owner} is gone)`);
 			// Its npm may have outlived it (kill -9 of the installer): stop it before reusing the folder.
-			const orphan = Number(fs.existsSync(path.join(lockDir, 'child')) ? fs.readFileSync(path.join(lockDir, 'child'), 'utf8') : NaN);
+			const orphan = Number(
+				fs.existsSync(path.join(lockDir, 'child'))
+					? fs.readFileSync(path.join(lockDir, 'child'), 'utf8')
+					: NaN,
+			);
 			if (orphan > 0 && pidAlive(orphan)) {
 				try {
 					process.kill(orphan, 'SIGKILL');
@@ -203,7 +219,8 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		fs.rmSync(tmp, { recursive: true, force: true });
 		// Leftovers of interrupted installs (their owners are gone: we hold the lock).
 		for (const f of fs.readdirSync(root)) {
-			if (f.startsWith(`${path.basename(installDir)}.tmp-`)) fs.rmSync(path.join(root, f), { recursive: true, force: true });
+			if (f.startsWith(`${path.basename(installDir)}.tmp-`))
+				fs.rmSync(path.join(root, f), { recursive: true, force: true });
 		}
 		fs.mkdirSync(tmp, { recursive: true });
 		fs.copyFileSync(path.join(HOST_DIR, 'package.json'), path.join(tmp, 'package.json'));
@@ -212,13 +229,27 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 		fs.writeFileSync(logFile, `install of n8n ${version} started ${new Date().toISOString()}\n`);
 		log(`installing n8n ${version} (first run only, takes ~4 min, ~2.8 GB) into ${installDir}`);
 		log(`  npm output goes to ${logFile}`);
-		const ticker = setInterval(() => log(`  … still installing n8n (${Math.round((Date.now() - t0) / 1000)} s)`), 30_000);
+		const ticker = setInterval(
+			() => log(`  … still installing n8n (${Math.round((Date.now() - t0) / 1000)} s)`),
+			30_000,
+		);
 		try {
 			// `npm install` (not `ci`): npm's lock files miss some platform-only optional packages, which `ci`
 			// refuses. --ignore-scripts: some of n8n's dependencies download binaries in install scripts.
-			const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-			await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: tmp, env, logFile, onSpawn });
-			log(`  packages installed (${Math.round((Date.now() - t0) / 1000)} s); building sqlite3 for Node 24…`);
+			const env = {
+				...process.env,
+				npm_config_yes: 'true',
+				npm_config_audit: 'false',
+				npm_config_fund: 'false',
+			};
+			await run(
+				'npm',
+				['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'],
+				{ cwd: tmp, env, logFile, onSpawn },
+			);
+			log(
+				`  packages installed (${Math.round((Date.now() - t0) / 1000)} s); building sqlite3 for Node 24…`,
+			);
 			// sqlite3 is the one native module n8n needs at run time. It is an N-API module, so headers of
 			// any Node version work; use Node 24's when available.
 			const headers = findNodeHeaders();
@@ -228,15 +259,30 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 				...(headers ? { npm_config_nodedir: headers } : {}),
 				npm_config_build_from_source: 'true',
 			};
-			await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: tmp, env: rebuildEnv, logFile, onSpawn });
+			await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
+				cwd: tmp,
+				env: rebuildEnv,
+				logFile,
+				onSpawn,
+			});
 		} finally {
 			clearInterval(ticker);
 		}
-		const check = spawnSync(nodeBin, ['-e', "require('sqlite3'); require('bcryptjs'); require('flatted')"], { cwd: tmp, encoding: 'utf8' });
-		if (check.status !== 0) throw new Error(`n8n install check failed (sqlite3 under Node 24):\n${check.stderr}`);
+		const check = spawnSync(
+			nodeBin,
+			['-e', "require('sqlite3'); require('bcryptjs'); require('flatted')"],
+			{ cwd: tmp, encoding: 'utf8' },
+		);
+		if (check.status !== 0)
+			throw new Error(`n8n install check failed (sqlite3 under Node 24):\n${check.stderr}`);
 		fs.writeFileSync(
 			path.join(tmp, '.complete'),
-			JSON.stringify({ n8n: version, node: process.versions.node, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }) + '\n',
+			JSON.stringify({
+				n8n: version,
+				node: process.versions.node,
+				at: new Date().toISOString(),
+				seconds: (Date.now() - t0) / 1000,
+			}) + '\n',
 		);
 		fs.rmSync(installDir, { recursive: true, force: true });
 		fs.renameSync(tmp, installDir);
@@ -271,10 +317,22 @@ function installPackageInto(userFolder, packageRoot, { build = true, log = defau
 	const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-host-pack-'));
 	try {
-		const args = ['pack', '--json', '--pack-destination', work, ...(build ? [] : ['--ignore-scripts'])];
+		const args = [
+			'pack',
+			'--json',
+			'--pack-destination',
+			work,
+			...(build ? [] : ['--ignore-scripts']),
+		];
 		log(`packing ${pkg.name}@${pkg.version}${build ? ' (runs its prepack build)' : ''}…`);
-		const res = spawnSync('npm', args, { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true' }, maxBuffer: 64 << 20 });
-		if (res.status !== 0) throw new Error(`npm pack failed in ${packageRoot}:\n${res.stdout}\n${res.stderr}`);
+		const res = spawnSync('npm', args, {
+			cwd: packageRoot,
+			encoding: 'utf8',
+			env: { ...process.env, npm_config_yes: 'true' },
+			maxBuffer: 64 << 20,
+		});
+		if (res.status !== 0)
+			throw new Error(`npm pack failed in ${packageRoot}:\n${res.stdout}\n${res.stderr}`);
 		const tgz = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
 		if (!tgz) throw new Error(`npm pack wrote no tarball:\n${res.stdout}`);
 		const extractDir = path.join(work, 'x');
@@ -287,7 +345,9 @@ function installPackageInto(userFolder, packageRoot, { build = true, log = defau
 		fs.renameSync(path.join(extractDir, 'package'), dest);
 		// What n8n itself keeps beside an installed community package.
 		const nodesPkg = path.join(userFolder, '.n8n', 'nodes', 'package.json');
-		const manifest = fs.existsSync(nodesPkg) ? JSON.parse(fs.readFileSync(nodesPkg, 'utf8')) : { name: 'installed-nodes', private: true };
+		const manifest = fs.existsSync(nodesPkg)
+			? JSON.parse(fs.readFileSync(nodesPkg, 'utf8'))
+			: { name: 'installed-nodes', private: true };
 		manifest.dependencies = { ...(manifest.dependencies || {}), [pkg.name]: pkg.version };
 		fs.writeFileSync(nodesPkg, JSON.stringify(manifest, null, 2) + '\n');
 		return { name: pkg.name, version: pkg.version, dir: dest };
@@ -339,7 +399,12 @@ function n8nEnv(inst, userFolder, extra = {}) {
 	// Variables of the caller's own n8n setup, or of a jest run (NODE_ENV=test makes n8n's commands
 	// skip their work silently), must not leak into this instance.
 	for (const k of Object.keys(env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|JEST_WORKER_ID$|E2E_TESTS$)/.test(k)) delete env[k];
+		if (
+			/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|JEST_WORKER_ID$|E2E_TESTS$)/.test(
+				k,
+			)
+		)
+			delete env[k];
 	}
 	return {
 		...env,
@@ -413,7 +478,10 @@ async function startN8n(opts) {
 	const inst = await ensureN8nInstalled({ log });
 	const port = opts.port || (await freePort());
 	const brokerPort = opts.brokerPort || (await freePort());
-	const owner = { email: opts.ownerEmail || OWNER_EMAIL, password: opts.ownerPassword || OWNER_PASSWORD };
+	const owner = {
+		email: opts.ownerEmail || OWNER_EMAIL,
+		password: opts.ownerPassword || OWNER_PASSWORD,
+	};
 	const command = opts.command || 'start';
 	fs.mkdirSync(opts.userFolder, { recursive: true });
 	const env = n8nEnv(inst, opts.userFolder, {
@@ -428,10 +496,19 @@ async function startN8n(opts) {
 		N8N_INSTANCE_OWNER_LAST_NAME: 'Local',
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(inst.installDir, owner.password),
 		// A worker's only HTTP server is its health check, which tells when it is ready.
-		...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
+		...(command === 'worker'
+			? {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}
+			: {}),
 		...(opts.env || {}),
 	});
-	const logFile = path.join(opts.userFolder, command === 'start' ? `n8n-${port}.log` : `n8n-${command}-${port}.log`);
+	const logFile = path.join(
+		opts.userFolder,
+		command === 'start' ? `n8n-${port}.log` : `n8n-${command}-${port}.log`,
+	);
 	const out = fs.openSync(logFile, 'a');
 	const t0 = Date.now();
 	const child = spawn(inst.nodeBin, [inst.n8nBin, command], {
@@ -449,9 +526,7 @@ async function startN8n(opts) {
 	child.stdout?.on('data', onData);
 	child.stderr?.on('data', onData);
 	/** @type {Promise<void>} */
-	const exited = new Promise((resolve) =>
-		child.on('exit', () => resolve()),
-	);
+	const exited = new Promise((resolve) => child.on('exit', () => resolve()));
 	child.on('exit', () => {
 		try {
 			fs.closeSync(out);
@@ -495,17 +570,26 @@ async function startN8n(opts) {
 	const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n exited during start (${child.exitCode ?? child.signalCode}); log ${logFile}:\n${logs().split('\n').slice(-40).join('\n')}`);
+			throw new Error(
+				`n8n exited during start (${child.exitCode ?? child.signalCode}); log ${logFile}:\n${logs().split('\n').slice(-40).join('\n')}`,
+			);
 		}
-		const status = await fetch(`${baseUrl}/healthz/readiness`).then((r) => r.status, () => 0);
+		const status = await fetch(`${baseUrl}/healthz/readiness`).then(
+			(r) => r.status,
+			() => 0,
+		);
 		if (status === 200) break;
 		if (Date.now() > deadline) {
 			await handle.stop();
-			throw new Error(`n8n not ready after ${opts.readyTimeoutMs ?? 120_000} ms; log ${logFile}:\n${logs().split('\n').slice(-40).join('\n')}`);
+			throw new Error(
+				`n8n not ready after ${opts.readyTimeoutMs ?? 120_000} ms; log ${logFile}:\n${logs().split('\n').slice(-40).join('\n')}`,
+			);
 		}
 		await delay(250);
 	}
-	log(`n8n${command === 'start' ? '' : ` ${command}`} ready at ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s (log ${logFile})`);
+	log(
+		`n8n${command === 'start' ? '' : ` ${command}`} ready at ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s (log ${logFile})`,
+	);
 	return handle;
 }
 
@@ -520,7 +604,11 @@ async function n8nCli(args, { userFolder, env = {}, log = defaultLog }) {
 	const inst = await ensureN8nInstalled({ log });
 	fs.mkdirSync(userFolder, { recursive: true });
 	return await new Promise((resolve, reject) => {
-		const child = spawn(inst.nodeBin, [inst.n8nBin, ...args], { cwd: userFolder, env: n8nEnv(inst, userFolder, env), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(inst.nodeBin, [inst.n8nBin, ...args], {
+			cwd: userFolder,
+			env: n8nEnv(inst, userFolder, env),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
@@ -559,13 +647,22 @@ async function importCredentials(userFolder, credentials, { log = defaultLog, en
  * @param {string} userFolder @param {any[]} workflows
  * @param {{ publish?: boolean | 'fromJson', log?: Log, env?: NodeJS.ProcessEnv }} [opts]
  */
-async function importWorkflows(userFolder, workflows, { publish = true, log = defaultLog, env = {} } = {}) {
+async function importWorkflows(
+	userFolder,
+	workflows,
+	{ publish = true, log = defaultLog, env = {} } = {},
+) {
 	userFolder = path.resolve(userFolder);
 	if (!workflows.length) return;
-	for (const w of workflows) if (!w.id) throw new Error(`workflow "${w.name}" has no id: give every imported workflow a fixed id`);
+	for (const w of workflows)
+		if (!w.id)
+			throw new Error(`workflow "${w.name}" has no id: give every imported workflow a fixed id`);
 	const file = path.join(userFolder, `.import-workflows-${process.pid}.json`);
 	fs.mkdirSync(userFolder, { recursive: true });
-	fs.writeFileSync(file, JSON.stringify(workflows.map((w) => ({ active: false, settings: {}, connections: {}, ...w }))));
+	fs.writeFileSync(
+		file,
+		JSON.stringify(workflows.map((w) => ({ active: false, settings: {}, connections: {}, ...w }))),
+	);
 	try {
 		await n8nCli(['import:workflow', `--input=${file}`], { userFolder, env, log });
 	} finally {
@@ -592,7 +689,10 @@ async function loginOwner(handle) {
 	const res = await fetch(`${handle.baseUrl}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-		body: JSON.stringify({ emailOrLdapLoginId: handle.owner.email, password: handle.owner.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: handle.owner.email,
+			password: handle.owner.password,
+		}),
 	});
 	if (res.status !== 200) throw new Error(`login failed (${res.status}): ${await res.text()}`);
 	const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]);
@@ -639,13 +739,21 @@ async function restCall(handle, method, p, body) {
  * @param {unknown} [body] @param {{ method?: string, headers?: Record<string, string>, retryMs?: number }} [opts]
  * @returns {Promise<{ status: number, headers: Headers, text: string, body: any }>}
  */
-async function callWebhook(handle, p, body, { method = 'POST', headers = {}, retryMs = 15_000 } = {}) {
+async function callWebhook(
+	handle,
+	p,
+	body,
+	{ method = 'POST', headers = {}, retryMs = 15_000 } = {},
+) {
 	const url = /^https?:/.test(p) ? p : handle.webhookUrl(p);
 	const deadline = Date.now() + retryMs;
 	for (;;) {
 		const res = await fetch(url, {
 			method,
-			headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+			headers: {
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				...headers,
+			},
 			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 		});
 		const text = await res.text();
@@ -673,7 +781,12 @@ async function callWebhook(handle, p, body, { method = 'POST', headers = {}, ret
  */
 async function testCredential(handle, credentials) {
 	const data = await restCall(handle, 'POST', '/credentials/test', {
-		credentials: { id: credentials.id ?? '', name: credentials.name ?? '', type: credentials.type, data: credentials.data },
+		credentials: {
+			id: credentials.id ?? '',
+			name: credentials.name ?? '',
+			type: credentials.type,
+			data: credentials.data,
+		},
 	});
 	return { status: data.status, message: data.message };
 }
@@ -703,7 +816,11 @@ async function testCredential(handle, credentials) {
  */
 async function getExecutions(target, workflowId) {
 	if (typeof target !== 'string') {
-		const list = await restCall(target, 'GET', `/executions?filter=${encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}))}&limit=100`);
+		const list = await restCall(
+			target,
+			'GET',
+			`/executions?filter=${encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}))}&limit=100`,
+		);
 		const inst = await ensureN8nInstalled({ log: () => {} });
 		const flatted = require(path.join(inst.installDir, 'node_modules', 'flatted'));
 		/** @type {ExecutionRecord[]} */
@@ -744,7 +861,11 @@ async function getExecutions(target, workflowId) {
 				data: r.data ? flatted.parse(r.data) : null }))));
 			d.close();
 		});`;
-	const res = spawnSync(inst.nodeBin, ['-e', script, db, workflowId || ''], { cwd: inst.installDir, encoding: 'utf8', maxBuffer: 256 << 20 });
+	const res = spawnSync(inst.nodeBin, ['-e', script, db, workflowId || ''], {
+		cwd: inst.installDir,
+		encoding: 'utf8',
+		maxBuffer: 256 << 20,
+	});
 	if (res.status !== 0) throw new Error(`reading executions from ${db} failed:\n${res.stderr}`);
 	return JSON.parse(res.stdout);
 }
@@ -769,7 +890,11 @@ async function sqliteQuery(userFolder, sql, params = []) {
 			process.stdout.write(JSON.stringify(rows));
 			d.close();
 		});`;
-	const res = spawnSync(inst.nodeBin, ['-e', script, db, sql, JSON.stringify(params)], { cwd: inst.installDir, encoding: 'utf8', maxBuffer: 256 << 20 });
+	const res = spawnSync(inst.nodeBin, ['-e', script, db, sql, JSON.stringify(params)], {
+		cwd: inst.installDir,
+		encoding: 'utf8',
+		maxBuffer: 256 << 20,
+	});
 	if (res.status !== 0) throw new Error(`sqlite query on ${db} failed:\n${res.stderr}`);
 	return JSON.parse(res.stdout);
 }
@@ -779,13 +904,20 @@ async function sqliteQuery(userFolder, sql, params = []) {
  * @param {N8nHandle | string} target @param {string} workflowId
  * @param {{ timeoutMs?: number, until?: (e: ExecutionRecord) => boolean }} [opts]
  */
-async function waitForExecution(target, workflowId, { timeoutMs = 60_000, until = (e) => e.status !== 'running' && e.status !== 'new' } = {}) {
+async function waitForExecution(
+	target,
+	workflowId,
+	{ timeoutMs = 60_000, until = (e) => e.status !== 'running' && e.status !== 'new' } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execs = await getExecutions(target, workflowId);
 		const hit = execs.find(until);
 		if (hit) return hit;
-		if (Date.now() > deadline) throw new Error(`no matching execution of workflow ${workflowId} after ${timeoutMs} ms (have: ${execs.map((e) => `${e.id}:${e.status}`).join(', ') || 'none'})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`no matching execution of workflow ${workflowId} after ${timeoutMs} ms (have: ${execs.map((e) => `${e.id}:${e.status}`).join(', ') || 'none'})`,
+			);
 		await delay(300);
 	}
 }

@@ -50,13 +50,22 @@ function onPath(name) {
  * @returns {{ redisServer?: string, pgBin?: string }}
  */
 function findServiceBinaries() {
-	const redisServer = onPath('redis-server') || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
+	const redisServer =
+		onPath('redis-server') ||
+		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+	const versions = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((v) => /^\d+$/.test(v))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
 	const candidates = versions.map((v) => path.join(root, v, 'bin'));
 	const initdb = onPath('initdb');
 	if (initdb) candidates.push(path.dirname(initdb));
-	const pgBin = candidates.find((dir) => ['initdb', 'postgres', 'pg_isready', 'createdb'].every((b) => fs.existsSync(path.join(dir, b))));
+	const pgBin = candidates.find((dir) =>
+		['initdb', 'postgres', 'pg_isready', 'createdb'].every((b) => fs.existsSync(path.join(dir, b))),
+	);
 	return { redisServer, pgBin };
 }
 
@@ -67,15 +76,25 @@ function findServiceBinaries() {
  */
 async function ensureQueueServices({ log = defaultLog } = {}) {
 	let found = findServiceBinaries();
-	if (found.redisServer && found.pgBin) return /** @type {{ redisServer: string, pgBin: string }} */ (found);
-	const missing = [!found.redisServer && 'redis-server', !found.pgBin && 'postgresql'].filter(Boolean).join(' and ');
+	if (found.redisServer && found.pgBin)
+		return /** @type {{ redisServer: string, pgBin: string }} */ (found);
+	const missing = [!found.redisServer && 'redis-server', !found.pgBin && 'postgresql']
+		.filter(Boolean)
+		.join(' and ');
 	if (!isRoot() || process.platform !== 'linux') {
-		throw new Error(`n8n queue mode needs Redis and PostgreSQL: ${missing} not found. Install Debian's packages: apt-get install -y ${APT_PACKAGES.join(' ')}`);
+		throw new Error(
+			`n8n queue mode needs Redis and PostgreSQL: ${missing} not found. Install Debian's packages: apt-get install -y ${APT_PACKAGES.join(' ')}`,
+		);
 	}
 	const logFile = path.join(os.tmpdir(), 'queue-cluster-apt.log');
 	log(`installing ${APT_PACKAGES.join(' ')} (${missing} not found; output in ${logFile})`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = () => host.run('apt-get', ['install', '-y', '--no-install-recommends', ...APT_PACKAGES], { cwd: '/', env, logFile });
+	const install = () =>
+		host.run('apt-get', ['install', '-y', '--no-install-recommends', ...APT_PACKAGES], {
+			cwd: '/',
+			env,
+			logFile,
+		});
 	try {
 		await install();
 	} catch {
@@ -84,7 +103,10 @@ async function ensureQueueServices({ log = defaultLog } = {}) {
 		await install();
 	}
 	found = findServiceBinaries();
-	if (!found.redisServer || !found.pgBin) throw new Error(`apt-get installed ${APT_PACKAGES.join(' ')} but ${missing} is still not found; see ${logFile}`);
+	if (!found.redisServer || !found.pgBin)
+		throw new Error(
+			`apt-get installed ${APT_PACKAGES.join(' ')} but ${missing} is still not found; see ${logFile}`,
+		);
 	return /** @type {{ redisServer: string, pgBin: string }} */ (found);
 }
 
@@ -138,7 +160,9 @@ function spawnService(cmd, args, logFile) {
 
 /** @param {string} cmd @param {string[]} args a command line run as PostgreSQL's system user (it refuses root) */
 function asPostgresUser(cmd, args) {
-	return isRoot() ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] } : { cmd, args };
+	return isRoot()
+		? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] }
+		: { cmd, args };
 }
 
 /** @param {string} what @param {() => Promise<boolean> | boolean} ready @param {import('node:child_process').ChildProcess} child @param {string} logFile */
@@ -146,10 +170,13 @@ async function waitUntilReady(what, ready, child, logFile, timeoutMs = 60_000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`${what} exited during start (${child.exitCode ?? child.signalCode}); log ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+			throw new Error(
+				`${what} exited during start (${child.exitCode ?? child.signalCode}); log ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
+			);
 		}
 		if (await ready()) return;
-		if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs} ms; log ${logFile}`);
+		if (Date.now() > deadline)
+			throw new Error(`${what} not ready after ${timeoutMs} ms; log ${logFile}`);
 		await delay(100);
 	}
 }
@@ -181,7 +208,22 @@ async function startRedis({ redisServer, dir, log = defaultLog }) {
 	fs.mkdirSync(dir, { recursive: true });
 	const port = await host.freePort();
 	const logFile = path.join(dir, 'redis.log');
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'];
+	const args = [
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--daemonize',
+		'no',
+		'--protected-mode',
+		'yes',
+	];
 	const { child, stop } = spawnService(redisServer, args, logFile);
 	await waitUntilReady('redis-server', () => redisPing(port), child, logFile);
 	log(`redis ready on 127.0.0.1:${port}`);
@@ -208,24 +250,57 @@ async function startPostgres({ pgBin, dir, log = defaultLog }) {
 	}
 	const logFile = path.join(dir, 'postgres.log');
 	const initdb = asPostgresUser(bin('initdb'), [
-		'-D', dataDir, '-U', DB_USER, `--pwfile=${pwFile}`,
-		'--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
+		'-D',
+		dataDir,
+		'-U',
+		DB_USER,
+		`--pwfile=${pwFile}`,
+		'--auth-local=trust',
+		'--auth-host=scram-sha-256',
+		'--encoding=UTF8',
+		'--locale=C',
+		'--no-sync',
+		'--no-instructions',
 	]);
 	await host.run(initdb.cmd, initdb.args, { cwd: dir, logFile });
 	fs.rmSync(pwFile, { force: true });
 	const port = await host.freePort();
 	const server = asPostgresUser(bin('postgres'), [
-		'-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`,
-		'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100',
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		`unix_socket_directories=${socketDir}`,
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+		'-c',
+		'max_connections=100',
 	]);
 	const { child, stop } = spawnService(server.cmd, server.args, logFile);
-	const isReady = () => spawnSync(bin('pg_isready'), ['-q', '-h', socketDir, '-p', String(port)]).status === 0;
+	const isReady = () =>
+		spawnSync(bin('pg_isready'), ['-q', '-h', socketDir, '-p', String(port)]).status === 0;
 	await waitUntilReady('postgres', isReady, child, logFile);
-	const createdb = asPostgresUser(bin('createdb'), ['-h', socketDir, '-p', String(port), '-U', DB_USER, DB_NAME]);
+	const createdb = asPostgresUser(bin('createdb'), [
+		'-h',
+		socketDir,
+		'-p',
+		String(port),
+		'-U',
+		DB_USER,
+		DB_NAME,
+	]);
 	await host.run(createdb.cmd, createdb.args, { cwd: dir, logFile });
 	log(`postgres ready on 127.0.0.1:${port} (database ${DB_NAME})`);
 	// SIGINT to the postmaster is PostgreSQL's "fast" shutdown; runuser only waits for it.
-	const postmasterPid = () => Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+	const postmasterPid = () =>
+		Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 	return {
 		host: '127.0.0.1',
 		port,
@@ -247,8 +322,14 @@ async function startPostgres({ pgBin, dir, log = defaultLog }) {
 
 /** @param {string} user @returns {{ uid: number, gid: number }} */
 function userIds(user) {
-	const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
-	if (!line) throw new Error(`no system user "${user}": install Debian's postgresql package (apt-get install -y postgresql)`);
+	const line = fs
+		.readFileSync('/etc/passwd', 'utf8')
+		.split('\n')
+		.find((l) => l.startsWith(`${user}:`));
+	if (!line)
+		throw new Error(
+			`no system user "${user}": install Debian's postgresql package (apt-get install -y postgresql)`,
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
@@ -295,7 +376,15 @@ function queueModeEnv({ redis, postgres, encryptionKey }) {
  * @param {{ tag?: string, credentials?: any[], workflows?: any[], workers?: number, packageRoot?: string, env?: Record<string, string>, log?: Log }} [opts]
  * @returns {Promise<QueueCluster>}
  */
-async function startQueueCluster({ tag = 'queue', credentials = [], workflows = [], workers = 2, packageRoot = host.REPO_ROOT, env = {}, log = defaultLog } = {}) {
+async function startQueueCluster({
+	tag = 'queue',
+	credentials = [],
+	workflows = [],
+	workers = 2,
+	packageRoot = host.REPO_ROOT,
+	env = {},
+	log = defaultLog,
+} = {}) {
 	const t0 = Date.now();
 	const binaries = await ensureQueueServices({ log });
 	await host.ensureN8nInstalled({ log });
@@ -315,13 +404,25 @@ async function startQueueCluster({ tag = 'queue', credentials = [], workflows = 
 			startPostgres({ pgBin: binaries.pgBin, dir: path.join(dir, 'postgres'), log }),
 		]);
 		stops.push(redis.stop, postgres.stop);
-		const shared = { ...queueModeEnv({ redis, postgres, encryptionKey: crypto.randomBytes(24).toString('base64url') }), ...env };
+		const shared = {
+			...queueModeEnv({
+				redis,
+				postgres,
+				encryptionKey: crypto.randomBytes(24).toString('base64url'),
+			}),
+			...env,
+		};
 
 		const mainFolder = path.join(dir, 'main');
-		const workerFolders = Array.from({ length: workers }, (_, i) => path.join(dir, `worker-${i + 1}`));
+		const workerFolders = Array.from({ length: workers }, (_, i) =>
+			path.join(dir, `worker-${i + 1}`),
+		);
 		host.installPackageInto(mainFolder, packageRoot, { build: false, log });
 		// Every process needs the package: the same files, as a deployment would copy them.
-		for (const folder of workerFolders) fs.cpSync(path.join(mainFolder, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'), { recursive: true });
+		for (const folder of workerFolders)
+			fs.cpSync(path.join(mainFolder, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'), {
+				recursive: true,
+			});
 		await host.importCredentials(mainFolder, credentials, { log, env: shared });
 		await host.importWorkflows(mainFolder, workflows, { publish: true, log, env: shared });
 
@@ -329,10 +430,19 @@ async function startQueueCluster({ tag = 'queue', credentials = [], workflows = 
 		stops.push(main.stop);
 		// Workers build the resume URLs of waiting executions: they must name the main's address.
 		const workerHandles = await Promise.all(
-			workerFolders.map((userFolder) => host.startN8n({ userFolder, command: 'worker', env: { ...shared, WEBHOOK_URL: `${main.baseUrl}/` }, log })),
+			workerFolders.map((userFolder) =>
+				host.startN8n({
+					userFolder,
+					command: 'worker',
+					env: { ...shared, WEBHOOK_URL: `${main.baseUrl}/` },
+					log,
+				}),
+			),
 		);
 		for (const w of workerHandles) stops.push(w.stop);
-		log(`queue cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${main.baseUrl}, ${workers} workers, redis :${redis.port}, postgres :${postgres.port}`);
+		log(
+			`queue cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${main.baseUrl}, ${workers} workers, redis :${redis.port}, postgres :${postgres.port}`,
+		);
 		return { main, workers: workerHandles, env: shared, dir, redis, postgres, stop };
 	} catch (e) {
 		await stop();
@@ -340,4 +450,12 @@ async function startQueueCluster({ tag = 'queue', credentials = [], workflows = 
 	}
 }
 
-module.exports = { APT_PACKAGES, ensureQueueServices, findServiceBinaries, startRedis, startPostgres, queueModeEnv, startQueueCluster };
+module.exports = {
+	APT_PACKAGES,
+	ensureQueueServices,
+	findServiceBinaries,
+	startRedis,
+	startPostgres,
+	queueModeEnv,
+	startQueueCluster,
+};

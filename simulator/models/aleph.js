@@ -37,7 +37,10 @@ function record(task, ctx) {
 	return {
 		taskId: task.taskId,
 		paramJson: JSON.stringify(task.params),
-		response: phase === 'success' ? { taskId: task.taskId, resultVideoUrl: videoUrl, resultImageUrl: imageUrl } : null,
+		response:
+			phase === 'success'
+				? { taskId: task.taskId, resultVideoUrl: videoUrl, resultImageUrl: imageUrl }
+				: null,
 		completeTime: ended && task.terminal ? isoSeconds(task.terminal.at) : null,
 		createTime: isoSeconds(task.createdAt),
 		// 1 = success; 0 = failed or in progress, told apart by errorMessage (§4b).
@@ -55,11 +58,25 @@ function callbackBody(task, ctx) {
 	const code = task.terminal?.code ?? 400;
 	if (ctx.alephCallbackShape === 'openapi') {
 		return ok
-			? { code: 200, msg: MSG.runwayCallbackSuccess, data: { task_id: task.taskId, video_id: task.videoId, video_url: videoUrl, image_url: imageUrl } }
+			? {
+					code: 200,
+					msg: MSG.runwayCallbackSuccess,
+					data: {
+						task_id: task.taskId,
+						video_id: task.videoId,
+						video_url: videoUrl,
+						image_url: imageUrl,
+					},
+				}
 			: { code, msg, data: { task_id: task.taskId, video_id: '', video_url: '', image_url: '' } };
 	}
 	return ok
-		? { code: 200, msg: MSG.success, data: { result_video_url: videoUrl, result_image_url: imageUrl }, taskId: task.taskId }
+		? {
+				code: 200,
+				msg: MSG.success,
+				data: { result_video_url: videoUrl, result_image_url: imageUrl },
+				taskId: task.taskId,
+			}
 		: { code, msg, data: null, taskId: task.taskId };
 }
 

@@ -18,7 +18,9 @@ const { isHttpUrl } = require('../http-util');
  */
 function optionalString(body, field) {
 	const v = body[field];
-	return v === undefined || v === null || typeof v === 'string' ? null : `${field} must be a string`;
+	return v === undefined || v === null || typeof v === 'string'
+		? null
+		: `${field} must be a string`;
 }
 
 /** @param {Record<string, any>} body @param {string} field */
@@ -31,23 +33,36 @@ function optionalUrl(body, field) {
 /** @param {Record<string, any>} body @param {string} field */
 function requiredString(body, field) {
 	const v = body[field];
-	if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return `${field} is required`;
+	if (v === undefined || v === null || (typeof v === 'string' && v.trim() === ''))
+		return `${field} is required`;
 	return typeof v === 'string' ? null : `${field} must be a string`;
 }
 
 /** @param {Record<string, any>} body @param {string} field */
 function requiredUrl(body, field) {
-	return requiredString(body, field) || (isHttpUrl(body[field]) ? null : `${field} must be a valid http(s) URL`);
+	return (
+		requiredString(body, field) ||
+		(isHttpUrl(body[field]) ? null : `${field} must be a valid http(s) URL`)
+	);
 }
 
 /** @param {Record<string, any>} body @param {string} field @param {string[]} allowed */
 function optionalEnum(body, field, allowed) {
 	const v = body[field];
 	if (v === undefined || v === null || v === '') return null;
-	return allowed.includes(v) ? null : `${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`;
+	return allowed.includes(v)
+		? null
+		: `${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`;
 }
 
 /** First non-null message of a list of checks. @param {(string | null)[]} checks */
 const firstError = (checks) => checks.find((c) => c !== null) ?? null;
 
-module.exports = { optionalString, optionalUrl, requiredString, requiredUrl, optionalEnum, firstError };
+module.exports = {
+	optionalString,
+	optionalUrl,
+	requiredString,
+	requiredUrl,
+	optionalEnum,
+	firstError,
+};

@@ -59,7 +59,12 @@ function record(task, ctx) {
 		errorMessage: flag === 3 ? task.terminal?.msg || 'Generation failed' : null,
 	};
 	// "only present when task is completed" (successfully).
-	if (flag === 1 || flag === 4) data.response = { taskId: task.taskId, originUrls: [task.params.videoUrl], resultUrls: [videoUrl] };
+	if (flag === 1 || flag === 4)
+		data.response = {
+			taskId: task.taskId,
+			originUrls: [task.params.videoUrl],
+			resultUrls: [videoUrl],
+		};
 	return data;
 }
 
@@ -69,10 +74,18 @@ function callbackBody(task, ctx) {
 		return {
 			code: 200,
 			msg: MSG.lumaCallbackSuccess,
-			data: { taskId: task.taskId, promptJson: paramJson(task), resultUrls: [ctx.resultUrls(task).videoUrl] },
+			data: {
+				taskId: task.taskId,
+				promptJson: paramJson(task),
+				resultUrls: [ctx.resultUrls(task).videoUrl],
+			},
 		};
 	}
-	return { code: 500, msg: MSG.lumaCallbackFailure, data: { taskId: task.taskId, promptJson: paramJson(task) } };
+	return {
+		code: 500,
+		msg: MSG.lumaCallbackFailure,
+		data: { taskId: task.taskId, promptJson: paramJson(task) },
+	};
 }
 
 module.exports = { validateGenerate, record, callbackBody };

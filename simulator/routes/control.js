@@ -37,7 +37,11 @@ function handleControl(sim, method, path, body, res) {
 		if (method === 'POST' && path === '/__sim/restart') {
 			const downMs = Math.max(0, Number(input.downMs) || 1000);
 			// Answered first: the restart takes this listener down too.
-			res.once('finish', () => sim.restart({ downMs }).catch((err) => console.error(`simulator restart failed: ${err.message}`)));
+			res.once('finish', () =>
+				sim
+					.restart({ downMs })
+					.catch((err) => console.error(`simulator restart failed: ${err.message}`)),
+			);
 			return sendJson(res, 200, { ok: true, downMs });
 		}
 		if (method === 'POST' && path === '/__sim/config') {
@@ -49,8 +53,10 @@ function handleControl(sim, method, path, body, res) {
 			const id = decodeURIComponent(m[1]);
 			if (!sim.getTask(id)) return sendJson(res, 404, { ok: false, error: `No task ${id}` });
 			if (method === 'GET' && !m[2]) return sendJson(res, 200, sim.getTask(id));
-			if (method === 'POST' && m[2] === 'complete') return sendJson(res, 200, { ok: sim.completeTask(id), task: sim.getTask(id) });
-			if (method === 'POST' && m[2] === 'fail') return sendJson(res, 200, { ok: sim.failTask(id, input.msg), task: sim.getTask(id) });
+			if (method === 'POST' && m[2] === 'complete')
+				return sendJson(res, 200, { ok: sim.completeTask(id), task: sim.getTask(id) });
+			if (method === 'POST' && m[2] === 'fail')
+				return sendJson(res, 200, { ok: sim.failTask(id, input.msg), task: sim.getTask(id) });
 		}
 		return sendJson(res, 404, { ok: false, error: 'Unknown control route' });
 	} catch (err) {

@@ -81,9 +81,16 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 }
 
 /** The last node of the test workflows: posts each item's json to the collector, tagged with the execution id. */
-export function collectorNode(collectorUrl: string, name = 'Collect', position: [number, number] = [880, 0]) {
+export function collectorNode(
+	collectorUrl: string,
+	name = 'Collect',
+	position: [number, number] = [880, 0],
+) {
 	return {
-		id: `c0ffee00-0000-4000-8000-${name.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/gi, '0')}`,
+		id: `c0ffee00-0000-4000-8000-${name
+			.padEnd(12, '0')
+			.slice(0, 12)
+			.replace(/[^0-9a-f]/gi, '0')}`,
 		name,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
@@ -153,7 +160,10 @@ export async function waitFor<T>(
 	for (;;) {
 		const value = await check();
 		if (value) return value as T;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${JSON.stringify(detail())}` : ''}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${JSON.stringify(detail())}` : ''}`,
+			);
 		await sleep(everyMs);
 	}
 }
@@ -185,7 +195,12 @@ export function callbackModeWorkflow(options: {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: uuid(9),
-				parameters: { httpMethod: 'POST', path: options.webhookPath, responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: options.webhookPath,
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
 			{
 				id: uuid(2),
@@ -210,7 +225,9 @@ export function callbackModeWorkflow(options: {
 					completionOptions: { timeoutMinutes: '={{ $json.timeoutMinutes }}' },
 					...options.kieParameters,
 				},
-				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
+				credentials: {
+					[CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId },
+				},
 			},
 			collectorNode(options.collectorUrl, 'Collect', [660, 0]),
 		],
@@ -249,7 +266,9 @@ export function triggerWorkflow(options: {
 				position: [0, 0],
 				webhookId: options.webhookId,
 				parameters: { options: options.triggerOptions ?? {} },
-				credentials: { [CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId } },
+				credentials: {
+					[CREDENTIAL_TYPE]: { id: options.credentialId, name: options.credentialId },
+				},
 			},
 			collectorNode(options.collectorUrl, 'Collect', [240, 0]),
 		],
@@ -274,40 +293,76 @@ export interface CallbackRunContext {
  */
 export async function startCallbackRun(
 	ctx: CallbackRunContext,
-	run: { workflowId: string; webhookPath: string; tag: string; timeoutMinutes: number; count?: number },
+	run: {
+		workflowId: string;
+		webhookPath: string;
+		tag: string;
+		timeoutMinutes: number;
+		count?: number;
+	},
 ) {
 	const count = run.count ?? 3;
 	const before = await ctx.executions(run.workflowId);
 	const lastId = Math.max(0, ...before.map((e) => Number(e.id)));
-	const items = Array.from({ length: count }, (_, i) => ({ prompt: `${run.tag} clip ${i}`, ref: `${run.tag}-ref-${i}`, timeoutMinutes: run.timeoutMinutes }));
+	const items = Array.from({ length: count }, (_, i) => ({
+		prompt: `${run.tag} clip ${i}`,
+		ref: `${run.tag}-ref-${i}`,
+		timeoutMinutes: run.timeoutMinutes,
+	}));
 	const t0 = Date.now();
 	const res = await host.callWebhook(ctx.n8n, run.webhookPath, { items });
 	expect(res.status).toBe(200);
-	const tasks = await waitFor(`${count} ${run.tag} tasks in the simulator`, () => {
-		const mine = ctx.sim.tasks().filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${run.tag} clip `));
-		return mine.length === count ? mine : undefined;
-	}, 30_000);
+	const tasks = await waitFor(
+		`${count} ${run.tag} tasks in the simulator`,
+		() => {
+			const mine = ctx.sim
+				.tasks()
+				.filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${run.tag} clip `));
+			return mine.length === count ? mine : undefined;
+		},
+		30_000,
+	);
 	tasks.sort((a: any, b: any) => a.params.prompt.localeCompare(b.params.prompt));
-	const waiting = await waitFor(`the ${run.tag} execution to wait`, async () => {
-		const execs = await ctx.executions(run.workflowId);
-		return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
-	}, 30_000);
+	const waiting = await waitFor(
+		`the ${run.tag} execution to wait`,
+		async () => {
+			const execs = await ctx.executions(run.workflowId);
+			return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
+		},
+		30_000,
+	);
 	return { tasks, waiting, t0 };
 }
 
 /** Waits until an execution is no longer waiting or running, and returns it. */
-export async function executionEnd(executions: ExecutionsOf, workflowId: string, executionId: string, timeoutMs: number) {
-	return await waitFor(`execution ${executionId} to end`, async () => {
-		const e = (await executions(workflowId)).find((x) => x.id === executionId);
-		return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
-	}, timeoutMs, 500);
+export async function executionEnd(
+	executions: ExecutionsOf,
+	workflowId: string,
+	executionId: string,
+	timeoutMs: number,
+) {
+	return await waitFor(
+		`execution ${executionId} to end`,
+		async () => {
+			const e = (await executions(workflowId)).find((x) => x.id === executionId);
+			return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
+		},
+		timeoutMs,
+		500,
+	);
 }
 
 /**
  * The KIE node's output after the resume, checked against the simulator's tasks (item order kept),
  * and the node after KIE ran once per item for this execution only: exactly one resume.
  */
-export function expectCallbackResults(execution: any, tasks: any[], tag: string, sim: any, collector: { received: Collected[] }) {
+export function expectCallbackResults(
+	execution: any,
+	tasks: any[],
+	tag: string,
+	sim: any,
+	collector: { received: Collected[] },
+) {
 	const runs = execution.data.resultData.runData.KIE;
 	const out = runs[runs.length - 1].data.main[0];
 	expect(out).toHaveLength(tasks.length);
@@ -334,12 +389,22 @@ export function callbackDeliveries(sim: any) {
 		of,
 		ok: (taskId: string) => of(taskId).find((c: any) => c.status >= 200 && c.status < 300),
 		brief: () =>
-			sim.callbacks.map((c: any) => ({ taskId: c.taskId, status: c.status, attempt: c.attempt, copy: c.copy, url: c.url.replace(/signature=\w+/, 'signature=…') })),
+			sim.callbacks.map((c: any) => ({
+				taskId: c.taskId,
+				status: c.status,
+				attempt: c.attempt,
+				copy: c.copy,
+				url: c.url.replace(/signature=\w+/, 'signature=…'),
+			})),
 	};
 }
 
 /** Creates a task on the simulator's API, as a KIE node in "submit" mode would; returns its id. */
-export async function createSimTask(sim: any, apiPath: string, body: Record<string, unknown>): Promise<string> {
+export async function createSimTask(
+	sim: any,
+	apiPath: string,
+	body: Record<string, unknown>,
+): Promise<string> {
 	const res = await post(`${sim.baseUrl}${apiPath}`, body, { authorization: 'Bearer sim-key' });
 	expect(res.body).toMatchObject({ code: 200 });
 	return res.body.data.taskId;
@@ -358,28 +423,78 @@ export interface ModelCallbackCase {
  * One succeeding and one failing task per model (Runway, Runway extend, Aleph, Luma), each with
  * `callbackUrl(model, reference)` as its callBackUrl. The simulator's tasks must end by themselves.
  */
-export async function createTasksForEveryModel(sim: any, callbackUrl: (model: string, ref: string) => string): Promise<ModelCallbackCase[]> {
-	const runwayBody = (prompt: string, model: string, ref: string) => ({ prompt, duration: 5, quality: '720p', aspectRatio: '16:9', callBackUrl: callbackUrl(model, ref) });
+export async function createTasksForEveryModel(
+	sim: any,
+	callbackUrl: (model: string, ref: string) => string,
+): Promise<ModelCallbackCase[]> {
+	const runwayBody = (prompt: string, model: string, ref: string) => ({
+		prompt,
+		duration: 5,
+		quality: '720p',
+		aspectRatio: '16:9',
+		callBackUrl: callbackUrl(model, ref),
+	});
 	const cases: ModelCallbackCase[] = [];
-	const runwayOk = await createSimTask(sim, '/api/v1/runway/generate', runwayBody('a lighthouse', 'runway', 'r-ok'));
+	const runwayOk = await createSimTask(
+		sim,
+		'/api/v1/runway/generate',
+		runwayBody('a lighthouse', 'runway', 'r-ok'),
+	);
 	cases.push({ taskId: runwayOk, model: 'runway', ok: true, ref: 'r-ok', code: 200 });
-	const runwayFail = await createSimTask(sim, '/api/v1/runway/generate', runwayBody('a lighthouse [fail]', 'runway', 'r-fail'));
+	const runwayFail = await createSimTask(
+		sim,
+		'/api/v1/runway/generate',
+		runwayBody('a lighthouse [fail]', 'runway', 'r-fail'),
+	);
 	cases.push({ taskId: runwayFail, model: 'runway', ok: false, ref: 'r-fail', code: 400 });
 	const source = 'https://example.com/source.mp4';
-	const alephOk = await createSimTask(sim, '/api/v1/aleph/generate', { prompt: 'make it snow', videoUrl: source, callBackUrl: callbackUrl('aleph', 'a-ok') });
+	const alephOk = await createSimTask(sim, '/api/v1/aleph/generate', {
+		prompt: 'make it snow',
+		videoUrl: source,
+		callBackUrl: callbackUrl('aleph', 'a-ok'),
+	});
 	cases.push({ taskId: alephOk, model: 'aleph', ok: true, ref: 'a-ok', code: 200 });
-	const alephFail = await createSimTask(sim, '/api/v1/aleph/generate', { prompt: 'make it snow [fail]', videoUrl: source, callBackUrl: callbackUrl('aleph', 'a-fail') });
+	const alephFail = await createSimTask(sim, '/api/v1/aleph/generate', {
+		prompt: 'make it snow [fail]',
+		videoUrl: source,
+		callBackUrl: callbackUrl('aleph', 'a-fail'),
+	});
 	cases.push({ taskId: alephFail, model: 'aleph', ok: false, ref: 'a-fail', code: 400 });
-	const lumaOk = await createSimTask(sim, '/api/v1/modify/generate', { prompt: 'watercolour', videoUrl: source, callBackUrl: callbackUrl('luma', 'l-ok') });
+	const lumaOk = await createSimTask(sim, '/api/v1/modify/generate', {
+		prompt: 'watercolour',
+		videoUrl: source,
+		callBackUrl: callbackUrl('luma', 'l-ok'),
+	});
 	cases.push({ taskId: lumaOk, model: 'luma', ok: true, ref: 'l-ok', code: 200 });
-	const lumaFail = await createSimTask(sim, '/api/v1/modify/generate', { prompt: 'watercolour [fail]', videoUrl: source, callBackUrl: callbackUrl('luma', 'l-fail') });
+	const lumaFail = await createSimTask(sim, '/api/v1/modify/generate', {
+		prompt: 'watercolour [fail]',
+		videoUrl: source,
+		callBackUrl: callbackUrl('luma', 'l-fail'),
+	});
 	cases.push({ taskId: lumaFail, model: 'luma', ok: false, ref: 'l-fail', code: 500 });
 	// Extend needs a finished Runway video.
-	await waitFor('the Runway parent to finish', () => sim.getTask(runwayOk).state === 'success', 15_000);
-	const extend = (prompt: string, ref: string) => ({ taskId: runwayOk, prompt, quality: '720p', callBackUrl: callbackUrl('runway-extend', ref) });
-	const extendOk = await createSimTask(sim, '/api/v1/runway/extend', extend('and it goes on', 'e-ok'));
+	await waitFor(
+		'the Runway parent to finish',
+		() => sim.getTask(runwayOk).state === 'success',
+		15_000,
+	);
+	const extend = (prompt: string, ref: string) => ({
+		taskId: runwayOk,
+		prompt,
+		quality: '720p',
+		callBackUrl: callbackUrl('runway-extend', ref),
+	});
+	const extendOk = await createSimTask(
+		sim,
+		'/api/v1/runway/extend',
+		extend('and it goes on', 'e-ok'),
+	);
 	cases.push({ taskId: extendOk, model: 'runway-extend', ok: true, ref: 'e-ok', code: 200 });
-	const extendFail = await createSimTask(sim, '/api/v1/runway/extend', extend('and it goes on [fail]', 'e-fail'));
+	const extendFail = await createSimTask(
+		sim,
+		'/api/v1/runway/extend',
+		extend('and it goes on [fail]', 'e-fail'),
+	);
 	cases.push({ taskId: extendFail, model: 'runway-extend', ok: false, ref: 'e-fail', code: 400 });
 	return cases;
 }
@@ -411,7 +526,12 @@ export function runwaySuccessCallback(sim: any, taskId: string) {
 	return {
 		code: 200,
 		msg: 'All generated successfully.',
-		data: { task_id: taskId, video_id: 'v', video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: '' },
+		data: {
+			task_id: taskId,
+			video_id: 'v',
+			video_url: `${sim.baseUrl}/files/${taskId}.mp4`,
+			image_url: '',
+		},
 	};
 }
 
@@ -420,11 +540,18 @@ export function runwaySuccessCallback(sim: any, taskId: string) {
  * all at once; checks that every copy got 200 and all but one were answered as duplicates.
  */
 export async function postConcurrentDuplicates(sim: any, triggerUrl: string, copies: number) {
-	const taskId = await createSimTask(sim, '/api/v1/runway/generate', { prompt: 'duplicated', duration: 5, quality: '720p', aspectRatio: '16:9' });
+	const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
+		prompt: 'duplicated',
+		duration: 5,
+		quality: '720p',
+		aspectRatio: '16:9',
+	});
 	await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
 	const body = runwaySuccessCallback(sim, taskId);
 	const t0 = Date.now();
-	const answers = await Promise.all(Array.from({ length: copies }, () => post(`${triggerUrl}?model=runway&reference=dup`, body)));
+	const answers = await Promise.all(
+		Array.from({ length: copies }, () => post(`${triggerUrl}?model=runway&reference=dup`, body)),
+	);
 	const ms = Date.now() - t0;
 	expect(answers.map((a) => a.status)).toEqual(Array(copies).fill(200));
 	expect(answers.filter((a) => a.body?.duplicate === true)).toHaveLength(copies - 1);

@@ -22,12 +22,17 @@ const KIE_TYPE = 'n8n-nodes-kie-video.kie';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+	timeoutMs = 30_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
 		if (value) return value as T;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(250);
 	}
 }
@@ -39,7 +44,10 @@ function readExample(file: string): any {
 /** Test copy: every KIE node polls every second (the files use KIE's recommended 30 s). */
 function fastPoll(wf: any): any {
 	for (const node of wf.nodes) {
-		if (node.type === KIE_TYPE && node.parameters.completionOptions?.pollIntervalSeconds !== undefined) {
+		if (
+			node.type === KIE_TYPE &&
+			node.parameters.completionOptions?.pollIntervalSeconds !== undefined
+		) {
 			node.parameters.completionOptions.pollIntervalSeconds = 1;
 		}
 	}
@@ -62,7 +70,13 @@ function withWebhookInsteadOf(wf: any, triggerName: string, webhookPath: string)
 		typeVersion: 2,
 		position: trigger.position,
 		webhookId: 'e1a0ffff-0000-4000-8000-00000000f001',
-		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: webhookPath,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
 	};
 	wf.nodes = wf.nodes.map((n: any) => (n === trigger ? webhook : n));
 	wf.connections['Test Webhook'] = wf.connections[triggerName];
@@ -80,16 +94,31 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 	const timings: Record<string, number> = {};
 
 	beforeAll(async () => {
-		sim = await createSimulator({ host: '127.0.0.1', port: 0, uploadPort: 0, apiKeys: ['sim-key'], taskDurationMs: 2000, videoSizeBytes: VIDEO_SIZE });
+		sim = await createSimulator({
+			host: '127.0.0.1',
+			port: 0,
+			uploadPort: 0,
+			apiKeys: ['sim-key'],
+			taskDurationMs: 2000,
+			videoSizeBytes: VIDEO_SIZE,
+		});
 		outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-out-'));
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-n8n-'));
 		port = await host.freePort();
 
 		// 1. Schedule -> Set -> Runway (poll, download) -> Write file.
-		const disk = fastPoll(withWebhookInsteadOf(readExample('scheduled-runway-to-disk.json'), 'Every Day at 9', 'example-runway-to-disk'));
+		const disk = fastPoll(
+			withWebhookInsteadOf(
+				readExample('scheduled-runway-to-disk.json'),
+				'Every Day at 9',
+				'example-runway-to-disk',
+			),
+		);
 		disk.id = 'kieExRunwayDiskT';
 		disk.name += ' (test copy)';
-		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find((a: any) => a.name === 'folder');
+		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find(
+			(a: any) => a.name === 'folder',
+		);
 		folder.value = outDir;
 		workflows.disk = disk;
 		// 2. Webhook -> Aleph (callback) -> Respond to Webhook: used as is.
@@ -98,26 +127,44 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		// KIE Trigger -> Set: the URL's port becomes this n8n's (the file has npm start's 5678).
 		const submit = readExample('luma-submit-to-trigger.json');
 		const luma = nodeNamed(submit, 'KIE Luma Modify (Submit)');
-		expect(luma.parameters.callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook\/[-0-9a-f]+\/kie$/);
+		expect(luma.parameters.callbackUrl).toMatch(
+			/^http:\/\/127\.0\.0\.1:5678\/webhook\/[-0-9a-f]+\/kie$/,
+		);
 		luma.parameters.callbackUrl = luma.parameters.callbackUrl.replace(':5678/', `:${port}/`);
 		workflows.lumaSubmit = submit;
 		workflows.lumaTrigger = readExample('luma-trigger-store-result.json');
 		// 4. Webhook -> Code (5 prompts) -> Runway (poll) -> Set -> Aggregate.
 		workflows.batch = fastPoll(readExample('batch-prompts.json'));
-		expect(luma.parameters.callbackUrl).toContain(`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`);
+		expect(luma.parameters.callbackUrl).toContain(
+			`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`,
+		);
 
 		await host.ensureN8nInstalled({ log });
 		host.installPackageInto(userFolder, host.REPO_ROOT, { build: false, log });
 		await host.importCredentials(
 			userFolder,
-			[{ ...CRED, type: 'kieApi', data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl } }],
+			[
+				{
+					...CRED,
+					type: 'kieApi',
+					data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl },
+				},
+			],
 			{ log },
 		);
 		await host.importWorkflows(userFolder, Object.values(workflows), { publish: true, log });
 		// The scheduled example as shipped, next to its test copy, imported the way `npm start` does
 		// (published only when "active": true).
-		await host.importWorkflows(userFolder, [readExample('scheduled-runway-to-disk.json')], { publish: 'fromJson', log });
-		n8n = await host.startN8n({ userFolder, port, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir }, log });
+		await host.importWorkflows(userFolder, [readExample('scheduled-runway-to-disk.json')], {
+			publish: 'fromJson',
+			log,
+		});
+		n8n = await host.startN8n({
+			userFolder,
+			port,
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
+			log,
+		});
 	});
 
 	afterAll(async () => {
@@ -143,12 +190,15 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			expect(notes[0].parameters.content).toMatch(/Completion/);
 			for (const node of wf.nodes.filter((n: any) => n.type === KIE_TYPE)) {
 				expect(node.credentials).toEqual({ kieApi: CRED });
-				if (node.parameters.completionOptions?.pollIntervalSeconds !== undefined) expect(node.parameters.completionOptions.pollIntervalSeconds).toBe(30);
+				if (node.parameters.completionOptions?.pollIntervalSeconds !== undefined)
+					expect(node.parameters.completionOptions.pollIntervalSeconds).toBe(30);
 			}
 			// Connected nodes run left to right.
 			for (const [from, outputs] of Object.entries<any>(wf.connections)) {
 				for (const target of outputs.main.flat()) {
-					expect(nodeNamed(wf, target.node).position[0]).toBeGreaterThan(nodeNamed(wf, from).position[0]);
+					expect(nodeNamed(wf, target.node).position[0]).toBeGreaterThan(
+						nodeNamed(wf, from).position[0],
+					);
 				}
 			}
 		}
@@ -178,11 +228,16 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(kieOut).toHaveLength(1);
 		const { taskId } = kieOut[0].json;
 		expect(kieOut[0].json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
-		expect(sim.getTask(taskId).params.prompt).toBe(nodeNamed(readExample('scheduled-runway-to-disk.json'), 'Prompt and Folder').parameters.assignments.assignments[0].value);
+		expect(sim.getTask(taskId).params.prompt).toBe(
+			nodeNamed(readExample('scheduled-runway-to-disk.json'), 'Prompt and Folder').parameters
+				.assignments.assignments[0].value,
+		);
 		const file = path.join(outDir, `${taskId}.mp4`);
 		expect(fs.existsSync(file)).toBe(true);
 		expect(fs.readFileSync(file).equals(expectedVideoBytes(taskId, VIDEO_SIZE))).toBe(true);
-		expect(exec.data.resultData.runData['Write Video to Disk'][0].data.main[0][0].json).toMatchObject({ taskId });
+		expect(
+			exec.data.resultData.runData['Write Video to Disk'][0].data.main[0][0].json,
+		).toMatchObject({ taskId });
 	});
 
 	/** A finished Runway task's video on the simulator's file host: a source video KIE can "download". */
@@ -190,20 +245,30 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		const res = await fetch(`${sim.baseUrl}/api/v1/runway/generate`, {
 			method: 'POST',
 			headers: { authorization: 'Bearer sim-key', 'content-type': 'application/json' },
-			body: JSON.stringify({ prompt: 'source clip', duration: 5, quality: '720p', aspectRatio: '16:9' }),
+			body: JSON.stringify({
+				prompt: 'source clip',
+				duration: 5,
+				quality: '720p',
+				aspectRatio: '16:9',
+			}),
 		});
 		const { data } = (await res.json()) as any;
 		await waitFor('the source clip', () => sim.getTask(data.taskId).state === 'success');
 		return `${sim.baseUrl}/files/${data.taskId}.mp4`;
 	}
 
-	const alephCreates = () => sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
+	const alephCreates = () =>
+		sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
 
 	test('webhook-aleph-restyle-callback: a videoUrl POSTed in, the execution waits for the callback, the response holds the new video URL', async () => {
 		const videoUrl = await simulatorVideoUrl();
 		const before = alephCreates().length;
 		const t0 = Date.now();
-		const res = await host.callWebhook(n8n, 'kie-aleph-restyle', { videoUrl, prompt: 'make it snow', reference: 'order-42' });
+		const res = await host.callWebhook(n8n, 'kie-aleph-restyle', {
+			videoUrl,
+			prompt: 'make it snow',
+			reference: 'order-42',
+		});
 		timings.alephUrl = Date.now() - t0;
 		expect(res.status).toBe(200);
 		const creates = alephCreates().slice(before);
@@ -213,10 +278,22 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(creates[0].body.callBackUrl).toEqual(expect.stringContaining(`127.0.0.1:${port}/`));
 		const { taskId } = res.body;
 		expect(sim.getTask(taskId).state).toBe('success');
-		expect(res.body).toMatchObject({ taskId, status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`, reference: 'order-42', error: null });
-		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toContain(200);
-		const exec = await host.waitForExecution(n8n, workflows.aleph.id, { until: (e: any) => e.status === 'success' });
-		expect(exec.data.resultData.runData['KIE Aleph Restyle'][0].data.main[0][0].json).toMatchObject({ taskId, status: 'succeeded' });
+		expect(res.body).toMatchObject({
+			taskId,
+			status: 'succeeded',
+			videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`,
+			reference: 'order-42',
+			error: null,
+		});
+		expect(
+			sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status),
+		).toContain(200);
+		const exec = await host.waitForExecution(n8n, workflows.aleph.id, {
+			until: (e: any) => e.status === 'success',
+		});
+		expect(exec.data.resultData.runData['KIE Aleph Restyle'][0].data.main[0][0].json).toMatchObject(
+			{ taskId, status: 'succeeded' },
+		);
 	});
 
 	test('webhook-aleph-restyle-callback: a video uploaded as multipart field "video" is streamed to KIE first', async () => {
@@ -235,34 +312,65 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(fs.readFileSync(stored[0].diskPath).equals(clip)).toBe(true);
 		const creates = alephCreates().slice(before);
 		expect(creates).toHaveLength(1);
-		expect(creates[0].body).toMatchObject({ videoUrl: sim.uploads.downloadUrl(stored[0].filePath), prompt: 'make it a watercolor painting' });
-		expect(body).toMatchObject({ taskId: expect.any(String), status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${body.taskId}.mp4`, reference: null });
+		expect(creates[0].body).toMatchObject({
+			videoUrl: sim.uploads.downloadUrl(stored[0].filePath),
+			prompt: 'make it a watercolor painting',
+		});
+		expect(body).toMatchObject({
+			taskId: expect.any(String),
+			status: 'succeeded',
+			videoUrl: `${sim.baseUrl}/files/${body.taskId}.mp4`,
+			reference: null,
+		});
 	});
 
 	test('luma-submit-to-trigger + luma-trigger-store-result: submit answers at once; KIE calls the trigger workflow, which runs once with the result and the reference', async () => {
 		const videoUrl = await simulatorVideoUrl();
 		const t0 = Date.now();
-		const res = await host.callWebhook(n8n, 'kie-luma-submit', { videoUrl, prompt: 'snowy evening', reference: 'row-17' });
+		const res = await host.callWebhook(n8n, 'kie-luma-submit', {
+			videoUrl,
+			prompt: 'snowy evening',
+			reference: 'row-17',
+		});
 		expect(res.status).toBe(200);
 		const { taskId } = res.body;
-		expect(res.body).toMatchObject({ taskId: expect.any(String), model: 'luma', reference: 'row-17' });
+		expect(res.body).toMatchObject({
+			taskId: expect.any(String),
+			model: 'luma',
+			reference: 'row-17',
+		});
 		expect(['queued', 'processing']).toContain(res.body.status);
-		const creates = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/modify/generate');
+		const creates = sim.requests.filter(
+			(r: any) => r.method === 'POST' && r.path === '/api/v1/modify/generate',
+		);
 		expect(creates).toHaveLength(1);
 		expect(creates[0].body).toMatchObject({ videoUrl, prompt: 'snowy evening' });
 		const callBackUrl = new URL(creates[0].body.callBackUrl);
-		expect(callBackUrl.pathname).toBe(`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`);
+		expect(callBackUrl.pathname).toBe(
+			`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`,
+		);
 		expect(callBackUrl.searchParams.get('reference')).toBe('row-17');
 		const submitExec = await host.waitForExecution(n8n, workflows.lumaSubmit.id);
 		expect(submitExec.status).toBe('success');
 
-		const exec = await host.waitForExecution(n8n, workflows.lumaTrigger.id, { until: (e: any) => e.status === 'success', timeoutMs: 30_000 });
+		const exec = await host.waitForExecution(n8n, workflows.lumaTrigger.id, {
+			until: (e: any) => e.status === 'success',
+			timeoutMs: 30_000,
+		});
 		timings.lumaSubmitToTrigger = Date.now() - t0;
 		expect(exec.mode).toBe('webhook');
 		const triggered = exec.data.resultData.runData['KIE Trigger'][0].data.main[0];
 		expect(triggered).toHaveLength(1);
-		expect(triggered[0].json).toMatchObject({ taskId, model: 'luma', status: 'succeeded', reference: 'row-17', confirmed: true });
-		expect(exec.data.resultData.runData['Result Record'][0].data.main[0].map((i: any) => i.json)).toEqual([
+		expect(triggered[0].json).toMatchObject({
+			taskId,
+			model: 'luma',
+			status: 'succeeded',
+			reference: 'row-17',
+			confirmed: true,
+		});
+		expect(
+			exec.data.resultData.runData['Result Record'][0].data.main[0].map((i: any) => i.json),
+		).toEqual([
 			{
 				reference: 'row-17',
 				taskId,
@@ -272,30 +380,45 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				completedAt: expect.any(String),
 			},
 		]);
-		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toEqual([200]);
+		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toEqual(
+			[200],
+		);
 		await sleep(1500);
 		const runs = await host.getExecutions(n8n, workflows.lumaTrigger.id);
 		expect(runs).toHaveLength(1);
 	});
 
 	test('batch-prompts: 5 prompt rows -> 5 Runway create calls -> 5 succeeded videos collected in row order', async () => {
-		const createsBefore = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate').length;
+		const createsBefore = sim.requests.filter(
+			(r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
+		).length;
 		const t0 = Date.now();
 		const res = await host.callWebhook(n8n, 'kie-batch-prompts', {});
 		timings.batch = Date.now() - t0;
 		expect(res.status).toBe(200);
-		const creates = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate').slice(createsBefore);
+		const creates = sim.requests
+			.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate')
+			.slice(createsBefore);
 		expect(creates).toHaveLength(5);
 		const exec = await host.waitForExecution(n8n, workflows.batch.id);
 		expect(exec.status).toBe('success');
-		const rows = exec.data.resultData.runData['Prompt Rows'][0].data.main[0].map((i: any) => i.json);
+		const rows = exec.data.resultData.runData['Prompt Rows'][0].data.main[0].map(
+			(i: any) => i.json,
+		);
 		expect(rows).toHaveLength(5);
-		expect(creates.map((r: any) => r.body.prompt).sort()).toEqual(rows.map((r: any) => r.prompt).sort());
+		expect(creates.map((r: any) => r.body.prompt).sort()).toEqual(
+			rows.map((r: any) => r.prompt).sort(),
+		);
 
 		const kieOut = exec.data.resultData.runData['KIE Runway Generate'][0].data.main[0];
 		expect(kieOut).toHaveLength(5);
 		kieOut.forEach((item: any, i: number) => {
-			expect(item.json).toMatchObject({ model: 'runway', status: 'succeeded', error: null, reference: `row-${i + 1}` });
+			expect(item.json).toMatchObject({
+				model: 'runway',
+				status: 'succeeded',
+				error: null,
+				reference: `row-${i + 1}`,
+			});
 			expect(sim.getTask(item.json.taskId).params.prompt).toBe(rows[i].prompt);
 		});
 		expect(new Set(kieOut.map((i: any) => i.json.taskId)).size).toBe(5);

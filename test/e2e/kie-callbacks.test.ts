@@ -34,8 +34,21 @@ const CRED_HMAC = 'kieCbHmacCred001';
 const WF_PLAIN = 'kieCbPlainWf0001';
 const WF_HMAC = 'kieCbHmacWf00001';
 
-function workflow(id: string, webhookPath: string, credentialId: string, collectorUrl: string, serial: number) {
-	return callbackModeWorkflow({ id, name: `e2e callbacks ${webhookPath}`, webhookPath, credentialId, collectorUrl, idPrefix: `cb0${serial}cb00` });
+function workflow(
+	id: string,
+	webhookPath: string,
+	credentialId: string,
+	collectorUrl: string,
+	serial: number,
+) {
+	return callbackModeWorkflow({
+		id,
+		name: `e2e callbacks ${webhookPath}`,
+		webhookPath,
+		credentialId,
+		collectorUrl,
+		idPrefix: `cb0${serial}cb00`,
+	});
 }
 
 describe('KIE node, completion "callback", on real n8n', () => {
@@ -46,12 +59,19 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 	beforeAll(async () => {
 		// Tasks never end by themselves (the tests end them in a chosen order); callbacks are signed.
-		sim = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, hmacKey: HMAC_KEY, callbackRetryDelayMs: 500 });
+		sim = await simulatorLib.createSimulator({
+			taskDurationMs: 60 * 60_000,
+			hmacKey: HMAC_KEY,
+			callbackRetryDelayMs: 500,
+		});
 		collector = await startCollector();
 		env = await startN8nWith(
 			'kie-callbacks',
 			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
-			[workflow(WF_PLAIN, 'kie-cb', CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, 'kie-cb-hmac', CRED_HMAC, collector.url, 2)],
+			[
+				workflow(WF_PLAIN, 'kie-cb', CRED_PLAIN, collector.url, 1),
+				workflow(WF_HMAC, 'kie-cb-hmac', CRED_HMAC, collector.url, 2),
+			],
 		);
 	});
 
@@ -62,11 +82,17 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		await collector?.close();
 	});
 
-	const context = () => ({ n8n: env.n8n, sim, executions: (workflowId: string) => executionsOf(env.userFolder, workflowId) });
+	const context = () => ({
+		n8n: env.n8n,
+		sim,
+		executions: (workflowId: string) => executionsOf(env.userFolder, workflowId),
+	});
 	const startRun = (workflowId: string, webhookPath: string, tag: string, timeoutMinutes: number) =>
 		startCallbackRun(context(), { workflowId, webhookPath, tag, timeoutMinutes });
-	const finished = (workflowId: string, executionId: string, timeoutMs: number) => executionEnd(context().executions, workflowId, executionId, timeoutMs);
-	const expectThreeResults = (execution: any, tasks: any[], tag: string) => expectCallbackResults(execution, tasks, tag, sim, collector);
+	const finished = (workflowId: string, executionId: string, timeoutMs: number) =>
+		executionEnd(context().executions, workflowId, executionId, timeoutMs);
+	const expectThreeResults = (execution: any, tasks: any[], tag: string) =>
+		expectCallbackResults(execution, tasks, tag, sim, collector);
 	const deliveries = () => callbackDeliveries(sim);
 	const deliveriesOf = (taskId: string) => deliveries().of(taskId);
 	const okDelivery = (taskId: string) => deliveries().ok(taskId);
@@ -79,19 +105,35 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 		// n8n reports the paused execution as waiting, with its time limit in the future (REST and sqlite).
 		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now());
-		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find((e: any) => e.id === waiting.id);
+		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find(
+			(e: any) => e.id === waiting.id,
+		);
 		expect(viaRest).toMatchObject({ status: 'waiting', finished: false });
 		expect(new Date(viaRest.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
-		for (const t of tasks) expect(t.callBackUrl).toMatch(new RegExp(`^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?\\?(.*&)?signature=`));
+		for (const t of tasks)
+			expect(t.callBackUrl).toMatch(
+				new RegExp(`^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?\\?(.*&)?signature=`),
+			);
 
 		const order = [2, 0, 1];
 		for (const [step, index] of order.entries()) {
 			const taskId = tasks[index].taskId;
 			expect(sim.completeTask(taskId)).toBe(true);
-			await waitFor(`callback of task ${index}`, () => okDelivery(taskId), 15_000, 50, deliveries().brief);
+			await waitFor(
+				`callback of task ${index}`,
+				() => okDelivery(taskId),
+				15_000,
+				50,
+				deliveries().brief,
+			);
 			if (step < order.length - 1) {
 				// Both of KIE's copies are answered, and the run keeps waiting.
-				await waitFor(`both copies for task ${index}`, () => deliveriesOf(taskId).filter((c: any) => c.status === 200).length === 2, 15_000, 50);
+				await waitFor(
+					`both copies for task ${index}`,
+					() => deliveriesOf(taskId).filter((c: any) => c.status === 200).length === 2,
+					15_000,
+					50,
+				);
 				if (step === 0) {
 					// One more duplicate by hand: taken, nothing resumed.
 					const first = okDelivery(taskId);
@@ -99,7 +141,9 @@ describe('KIE node, completion "callback", on real n8n', () => {
 					expect(again.status).toBe(200);
 					expect(again.body).toMatchObject({ received: true, waitingFor: 2 });
 				}
-				const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
+				const still = (await executionsOf(env.userFolder, WF_PLAIN)).find(
+					(e) => e.id === waiting.id,
+				);
 				expect(still.status).toBe('waiting');
 			}
 			await sleep(300);
@@ -146,7 +190,13 @@ describe('KIE node, completion "callback", on real n8n', () => {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
 			await sleep(300);
 		}
-		await waitFor('the two callbacks', () => okDelivery(tasks[2].taskId) && okDelivery(tasks[0].taskId), 15_000, 50, deliveries().brief);
+		await waitFor(
+			'the two callbacks',
+			() => okDelivery(tasks[2].taskId) && okDelivery(tasks[0].taskId),
+			15_000,
+			50,
+			deliveries().brief,
+		);
 		expect(deliveriesOf(tasks[1].taskId)).toHaveLength(0);
 		expect(sim.getTask(tasks[1].taskId).callbackFailed).toBe(true);
 		const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
@@ -161,7 +211,9 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expect(delay).toBeGreaterThanOrEqual(-1000);
 		expect(delay).toBeLessThan(30_000); // the node's own wake-up, not n8n's minute-wise deadline check
 		figures.lostCallback = { resumedAfterDeadlineMs: delay, statusCallsPerTask: statusCalls / 3 };
-		console.log(`[kie-callbacks] lost callback: resumed ${delay} ms after the time limit (node wake-up); status calls/task ${(statusCalls / 3).toFixed(2)}`);
+		console.log(
+			`[kie-callbacks] lost callback: resumed ${delay} ms after the time limit (node wake-up); status calls/task ${(statusCalls / 3).toFixed(2)}`,
+		);
 		sim.setCallbackBehaviour({ mode: 'normal' });
 	});
 
@@ -174,9 +226,12 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's4');
 		const statuses = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
-		const resumedBy = new Date(done.stoppedAt).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
+		const resumedBy =
+			new Date(done.stoppedAt).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
 		figures.early = { deliveries: statuses, resumedBy, statusCalls: sim.count(STATUS) - status0 };
-		console.log(`[kie-callbacks] early callbacks: deliveries ${JSON.stringify(statuses)}, resumed by ${resumedBy}, status calls ${sim.count(STATUS) - status0}`);
+		console.log(
+			`[kie-callbacks] early callbacks: deliveries ${JSON.stringify(statuses)}, resumed by ${resumedBy}, status calls ${sim.count(STATUS) - status0}`,
+		);
 		sim.setCallbackBehaviour({ mode: 'normal' });
 	});
 
@@ -187,11 +242,19 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		const forgedBody = {
 			code: 200,
 			msg: 'All generated successfully.',
-			data: { task_id: tasks[0].taskId, video_id: 'x', video_url: 'https://evil.example/x.mp4', image_url: '' },
+			data: {
+				task_id: tasks[0].taskId,
+				video_id: 'x',
+				video_url: 'https://evil.example/x.mp4',
+				image_url: '',
+			},
 		};
 		const ts = String(Math.floor(Date.now() / 1000));
 		const wrongSig = simulatorLib.signCallback('not-the-key', tasks[0].taskId, ts);
-		const forged = await post(tasks[0].callBackUrl, forgedBody, { 'X-Webhook-Timestamp': ts, 'X-Webhook-Signature': wrongSig });
+		const forged = await post(tasks[0].callBackUrl, forgedBody, {
+			'X-Webhook-Timestamp': ts,
+			'X-Webhook-Signature': wrongSig,
+		});
 		expect(forged.status).toBe(401);
 		const unsigned = await post(tasks[0].callBackUrl, forgedBody);
 		expect(unsigned.status).toBe(401);
@@ -207,7 +270,13 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 		for (const index of [1, 2, 0]) {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
-			await waitFor(`signed callback of task ${index}`, () => okDelivery(tasks[index].taskId), 15_000, 50, deliveries().brief);
+			await waitFor(
+				`signed callback of task ${index}`,
+				() => okDelivery(tasks[index].taskId),
+				15_000,
+				50,
+				deliveries().brief,
+			);
 			expect(okDelivery(tasks[index].taskId).headers['X-Webhook-Signature']).toBeTruthy();
 			await sleep(300);
 		}
@@ -217,7 +286,10 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expect(out[0].json.videoUrl).not.toContain('evil');
 		expect(sim.count(STATUS) - status0).toBeLessThanOrEqual(3);
 		const latency = new Date(done.stoppedAt).getTime() - okDelivery(tasks[0].taskId).at;
-		figures.hmac = { lastCallbackToExecutionEndMs: latency, statusCalls: sim.count(STATUS) - status0 };
+		figures.hmac = {
+			lastCallbackToExecutionEndMs: latency,
+			statusCalls: sim.count(STATUS) - status0,
+		};
 		console.log(`[kie-callbacks] signed: last callback -> execution end ${latency} ms`);
 	});
 
@@ -234,7 +306,9 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		const statusCalls = sim.count(STATUS) - status0;
 		const deliveries = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
 		figures.concurrent = { statusCalls, deliveries };
-		console.log(`[kie-callbacks] concurrent callbacks: status calls ${statusCalls}, deliveries ${JSON.stringify(deliveries)}`);
+		console.log(
+			`[kie-callbacks] concurrent callbacks: status calls ${statusCalls}, deliveries ${JSON.stringify(deliveries)}`,
+		);
 		expect(statusCalls).toBeLessThanOrEqual(3);
 		expect(env.n8n.logs().slice(logStart)).not.toMatch(/already being resumed/);
 		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(3);

@@ -54,13 +54,26 @@ export function kieCredential(
 	sim: { baseUrl: string; uploadBaseUrl: string },
 	overrides: Record<string, unknown> = {},
 ): CredentialImport {
-	return { id, name: id, type: KIE_CREDENTIAL_TYPE, data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...overrides } };
+	return {
+		id,
+		name: id,
+		type: KIE_CREDENTIAL_TYPE,
+		data: {
+			apiKey: 'sim-key',
+			baseUrl: sim.baseUrl,
+			uploadBaseUrl: sim.uploadBaseUrl,
+			...overrides,
+		},
+	};
 }
 
 /** n8n's Webhook node (POST /webhook/<path>). responseMode 'lastNode' answers with all items of the last node. */
 export function webhookNode(
 	webhookPath: string,
-	{ responseMode = 'lastNode', responseData = 'allEntries' }: { responseMode?: 'lastNode' | 'responseNode' | 'onReceived'; responseData?: string } = {},
+	{
+		responseMode = 'lastNode',
+		responseData = 'allEntries',
+	}: { responseMode?: 'lastNode' | 'responseNode' | 'onReceived'; responseData?: string } = {},
 ): WorkflowNode {
 	return {
 		...n8nNode('Webhook', 'n8n-nodes-base.webhook', 2, {
@@ -74,12 +87,21 @@ export function webhookNode(
 	};
 }
 
-export function n8nNode(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>): WorkflowNode {
+export function n8nNode(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+): WorkflowNode {
 	return { id: nodeId(), name, type, typeVersion, position: [0, 0], parameters };
 }
 
 /** The KIE node using the stored credential `credentialId` (credential name = id, see kieCredential). */
-export function kieNode(name: string, credentialId: string, parameters: Record<string, unknown>): WorkflowNode {
+export function kieNode(
+	name: string,
+	credentialId: string,
+	parameters: Record<string, unknown>,
+): WorkflowNode {
 	return {
 		...n8nNode(name, KIE_NODE_TYPE, 1, parameters),
 		credentials: { [KIE_CREDENTIAL_TYPE]: { id: credentialId, name: credentialId } },
@@ -87,7 +109,9 @@ export function kieNode(name: string, credentialId: string, parameters: Record<s
 }
 
 /** KIE node parameters: Runway text-to-video (5 s, 720p, 16:9) of each item's `prompt`, polled. */
-export function runwayGenerateParameters(completionOptions: Record<string, unknown>): Record<string, unknown> {
+export function runwayGenerateParameters(
+	completionOptions: Record<string, unknown>,
+): Record<string, unknown> {
 	return {
 		resource: 'runway',
 		operation: 'generate',
@@ -106,7 +130,8 @@ export function chainWorkflow(id: string, name: string, nodes: WorkflowNode[]) {
 	const connections: Record<string, unknown> = {};
 	nodes.forEach((node, i) => {
 		node.position = [i * 240, 0];
-		if (i + 1 < nodes.length) connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+		if (i + 1 < nodes.length)
+			connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	});
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' } };
 }

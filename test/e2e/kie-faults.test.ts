@@ -51,10 +51,19 @@ const WF = { poll: 'kieFaultsPoll001', download: 'kieFaultsDown001', get: 'kieFa
 const HOOK = { poll: 'kie-faults-poll', download: 'kie-faults-download', get: 'kie-faults-get' };
 
 /** Webhook (body.items) -> Split Out -> KIE node -> collector. */
-function itemsWorkflow(id: string, webhookPath: string, kieParameters: Record<string, unknown>, collectorUrl: string) {
+function itemsWorkflow(
+	id: string,
+	webhookPath: string,
+	kieParameters: Record<string, unknown>,
+	collectorUrl: string,
+) {
 	return chainWorkflow(id, `e2e faults ${webhookPath}`, [
 		webhookNode(webhookPath, { responseMode: 'onReceived' }),
-		n8nNode('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} }),
+		n8nNode('Split Out', 'n8n-nodes-base.splitOut', 1, {
+			fieldToSplitOut: 'body.items',
+			include: 'noOtherFields',
+			options: {},
+		}),
 		kieNode('KIE', CRED, kieParameters),
 		collectorNode(collectorUrl) as any,
 	]);
@@ -69,15 +78,34 @@ describe('KIE fault table on real n8n', () => {
 	let env: N8nEnv;
 
 	beforeAll(async () => {
-		sim = await simulatorLib.createSimulator({ taskDurationMs: 2500, recordNullMs: 300, videoSizeBytes: VIDEO_SIZE });
+		sim = await simulatorLib.createSimulator({
+			taskDurationMs: 2500,
+			recordNullMs: 300,
+			videoSizeBytes: VIDEO_SIZE,
+		});
 		collector = await startCollector();
 		env = await startN8nWith(
 			'kie-faults',
 			[kieCredential(CRED, sim)],
 			[
 				itemsWorkflow(WF.poll, HOOK.poll, generate(), collector.url),
-				itemsWorkflow(WF.download, HOOK.download, generate({ downloadResult: true }), collector.url),
-				itemsWorkflow(WF.get, HOOK.get, { resource: 'runway', operation: 'get', taskId: '={{ $json.taskId }}', getOptions: { downloadResult: true } }, collector.url),
+				itemsWorkflow(
+					WF.download,
+					HOOK.download,
+					generate({ downloadResult: true }),
+					collector.url,
+				),
+				itemsWorkflow(
+					WF.get,
+					HOOK.get,
+					{
+						resource: 'runway',
+						operation: 'get',
+						taskId: '={{ $json.taskId }}',
+						getOptions: { downloadResult: true },
+					},
+					collector.url,
+				),
 			],
 		);
 	});
@@ -91,14 +119,20 @@ describe('KIE fault table on real n8n', () => {
 	beforeEach(() => sim.reset());
 
 	/** Starts one run of a workflow with these items; returns its execution once it has ended, checking it was the only one. */
-	async function runOnce(workflowId: string, webhookPath: string, items: Array<Record<string, unknown>>) {
+	async function runOnce(
+		workflowId: string,
+		webhookPath: string,
+		items: Array<Record<string, unknown>>,
+	) {
 		const known = new Set((await executionsOf(env.userFolder, workflowId)).map((e) => e.id));
 		const res = await host.callWebhook(env.n8n, webhookPath, { items });
 		expect(res.status).toBe(200);
-		const fresh = async () => (await executionsOf(env.userFolder, workflowId)).filter((e) => !known.has(e.id));
+		const fresh = async () =>
+			(await executionsOf(env.userFolder, workflowId)).filter((e) => !known.has(e.id));
 		const execution = await waitFor(
 			`the ${webhookPath} execution to end`,
-			async () => (await fresh()).find((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status)),
+			async () =>
+				(await fresh()).find((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status)),
 			180_000,
 			500,
 		);
@@ -107,9 +141,12 @@ describe('KIE fault table on real n8n', () => {
 		return execution;
 	}
 
-	const outputOf = (execution: any): any[] => execution.data.resultData.runData.KIE?.[0]?.data?.main?.[0] ?? [];
-	const errorOf = (execution: any) => execution.data.resultData.error as { message: string; description?: string } | undefined;
-	const prompts = (tag: string, count: number) => Array.from({ length: count }, (_, i) => ({ prompt: `${tag} clip ${i}` }));
+	const outputOf = (execution: any): any[] =>
+		execution.data.resultData.runData.KIE?.[0]?.data?.main?.[0] ?? [];
+	const errorOf = (execution: any) =>
+		execution.data.resultData.error as { message: string; description?: string } | undefined;
+	const prompts = (tag: string, count: number) =>
+		Array.from({ length: count }, (_, i) => ({ prompt: `${tag} clip ${i}` }));
 
 	/** No task lost: every task KIE created is in the node's output or in the error the user sees. */
 	function expectEveryTaskAccountedFor(execution: any) {
@@ -130,42 +167,57 @@ describe('KIE fault table on real n8n', () => {
 	}
 
 	describe('create calls', () => {
-		test.each(['http429', 'code429', 'code455'])('%s on create calls: sent again, one task per item', async (kind) => {
-			sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 2 });
-			const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
-			expectSucceeded(execution, 2);
-			expect(sim.count(CREATE)).toBe(4);
-		});
+		test.each(['http429', 'code429', 'code455'])(
+			'%s on create calls: sent again, one task per item',
+			async (kind) => {
+				sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 2 });
+				const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
+				expectSucceeded(execution, 2);
+				expect(sim.count(CREATE)).toBe(4);
+			},
+		);
 
 		test.each([
 			['code500', 'KIE reported a server error (code 500)'],
 			['http500', 'KIE reported a server error (code 500)'],
 			['code408', "KIE's upstream gave no result for over 10 minutes (code 408)"],
-		])('%s on a create call: not sent again (KIE may have billed it); the error names the other task and says to check the logs', async (kind, message) => {
-			sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 1 });
-			const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
-			expect(execution.status).toBe('error');
-			const error = errorOf(execution)!;
-			expect(error.message).toContain(message);
-			expect(error.description).toMatch(/check https:\/\/kie\.ai\/logs before running again/i);
-			expect(sim.count(CREATE)).toBe(2);
-			expect(sim.tasksCreated()).toBe(1);
-			expect(error.description).toContain(`(and billed): item `);
-			expectEveryTaskAccountedFor(execution);
-		});
+		])(
+			'%s on a create call: not sent again (KIE may have billed it); the error names the other task and says to check the logs',
+			async (kind, message) => {
+				sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 1 });
+				const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
+				expect(execution.status).toBe('error');
+				const error = errorOf(execution)!;
+				expect(error.message).toContain(message);
+				expect(error.description).toMatch(/check https:\/\/kie\.ai\/logs before running again/i);
+				expect(sim.count(CREATE)).toBe(2);
+				expect(sim.tasksCreated()).toBe(1);
+				expect(error.description).toContain(`(and billed): item `);
+				expectEveryTaskAccountedFor(execution);
+			},
+		);
 	});
 
 	describe('status calls', () => {
-		test.each(['http429', 'code429', 'code455', 'code500', 'http500', 'code408', 'reset'])('%s on status calls: asked again, every task found', async (kind) => {
-			sim.injectFault({ method: 'GET', path: '/api/v1/runway/record-detail', kind, times: 2 });
-			const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
-			expectSucceeded(execution, 2);
-			expect(sim.count(STATUS)).toBeGreaterThanOrEqual(4);
-			expect(sim.count(CREATE)).toBe(2);
-		});
+		test.each(['http429', 'code429', 'code455', 'code500', 'http500', 'code408', 'reset'])(
+			'%s on status calls: asked again, every task found',
+			async (kind) => {
+				sim.injectFault({ method: 'GET', path: '/api/v1/runway/record-detail', kind, times: 2 });
+				const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
+				expectSucceeded(execution, 2);
+				expect(sim.count(STATUS)).toBeGreaterThanOrEqual(4);
+				expect(sim.count(CREATE)).toBe(2);
+			},
+		);
 
 		test('a status call slower than the 30 s request timeout: given up, asked again, the task found', async () => {
-			sim.injectFault({ method: 'GET', path: '/api/v1/runway/record-detail', kind: 'slow', delayMs: 35_000, times: 1 });
+			sim.injectFault({
+				method: 'GET',
+				path: '/api/v1/runway/record-detail',
+				kind: 'slow',
+				delayMs: 35_000,
+				times: 1,
+			});
 			const execution = await runOnce(WF.poll, HOOK.poll, prompts('slow', 1));
 			expectSucceeded(execution, 1);
 			const calls = sim.requests.filter((r: any) => `${r.method} ${r.path}` === STATUS);
@@ -184,15 +236,22 @@ describe('KIE fault table on real n8n', () => {
 		});
 	});
 
-	test('a failed task in a batch: the error names it, KIE\'s reason, what to do, and the other tasks', async () => {
-		const items = [{ prompt: 'fail-batch calm sea' }, { prompt: 'fail-batch storm [fail]' }, { prompt: 'fail-batch harbour' }];
+	test("a failed task in a batch: the error names it, KIE's reason, what to do, and the other tasks", async () => {
+		const items = [
+			{ prompt: 'fail-batch calm sea' },
+			{ prompt: 'fail-batch storm [fail]' },
+			{ prompt: 'fail-batch harbour' },
+		];
 		const execution = await runOnce(WF.poll, HOOK.poll, items);
 		expect(execution.status).toBe('error');
 		const failed = sim.tasks().find((t: any) => t.params.prompt.includes('[fail]'));
 		const error = errorOf(execution)!;
-		expect(error.message).toBe(`KIE task ${failed.taskId} failed: Your prompt was caught by our AI moderator.`);
+		expect(error.message).toBe(
+			`KIE task ${failed.taskId} failed: Your prompt was caught by our AI moderator.`,
+		);
 		expect(error.description).toContain("Change the input as KIE's message says and run again");
-		for (const task of sim.tasks().filter((t: any) => t.taskId !== failed.taskId)) expect(error.description).toContain(`${task.taskId} (succeeded)`);
+		for (const task of sim.tasks().filter((t: any) => t.taskId !== failed.taskId))
+			expect(error.description).toContain(`${task.taskId} (succeeded)`);
 		expect(sim.tasksCreated()).toBe(3);
 		expect(sim.count(CREATE)).toBe(3);
 		expectEveryTaskAccountedFor(execution);
@@ -211,9 +270,15 @@ describe('KIE fault table on real n8n', () => {
 				const execution = await runOnce(WF.download, HOOK.download, prompts('expired-link', 1));
 				const [item] = expectSucceeded(execution, 1);
 				expect(item.json.downloadError).toBeUndefined();
-				expect(item.binary.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.taskId}.mp4` });
+				expect(item.binary.data).toMatchObject({
+					mimeType: 'video/mp4',
+					fileName: `${item.json.taskId}.mp4`,
+				});
 				const files = sim.requests.filter((r: any) => r.path.startsWith('/files/'));
-				expect(files.map((r: any) => r.path)).toEqual([`/files/${item.json.taskId}.mp4`, `/files/${item.json.taskId}.mp4`]);
+				expect(files.map((r: any) => r.path)).toEqual([
+					`/files/${item.json.taskId}.mp4`,
+					`/files/${item.json.taskId}.mp4`,
+				]);
 				expect(files[0].query['X-Amz-Date']).not.toBe(files[1].query['X-Amz-Date']);
 			} finally {
 				sim.off('request', expireFirstLink);
@@ -221,14 +286,23 @@ describe('KIE fault table on real n8n', () => {
 		});
 
 		test("a result past KIE's 14 days: Get with download names the task and says to generate it again", async () => {
-			const taskId = await createSimTask(sim, '/api/v1/runway/generate', { prompt: 'old', duration: 5, quality: '720p', aspectRatio: '16:9' });
+			const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
+				prompt: 'old',
+				duration: 5,
+				quality: '720p',
+				aspectRatio: '16:9',
+			});
 			await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
 			sim.advanceTime(15 * 24 * 60 * 60_000);
 			const execution = await runOnce(WF.get, HOOK.get, [{ taskId }]);
 			expect(execution.status).toBe('error');
 			const error = errorOf(execution)!;
-			expect(error.message).toBe(`Could not download the result video of KIE task ${taskId} (HTTP 404)`);
-			expect(error.description).toContain('KIE keeps results for 14 days: an older task has to be generated again');
+			expect(error.message).toBe(
+				`Could not download the result video of KIE task ${taskId} (HTTP 404)`,
+			);
+			expect(error.description).toContain(
+				'KIE keeps results for 14 days: an older task has to be generated again',
+			);
 			expect(sim.tasksCreated()).toBe(1);
 		});
 	});
@@ -238,7 +312,8 @@ describe('KIE fault table on real n8n', () => {
 			let upAt = 0;
 			let restarted: Promise<void> | undefined;
 			const restartOnFirstStatusCall = (request: any) => {
-				if (!restarted && request.path === '/api/v1/runway/record-detail') restarted = sim.restart({ downMs: 4000 });
+				if (!restarted && request.path === '/api/v1/runway/record-detail')
+					restarted = sim.restart({ downMs: 4000 });
 			};
 			const onUp = () => (upAt = Date.now());
 			sim.on('request', restartOnFirstStatusCall);
@@ -249,7 +324,10 @@ describe('KIE fault table on real n8n', () => {
 				expectSucceeded(execution, 4);
 				expect(sim.count(CREATE)).toBe(4);
 				expect(upAt).toBeGreaterThan(0);
-				expect(sim.requests.filter((r: any) => r.path === '/api/v1/runway/record-detail' && r.at > upAt).length).toBeGreaterThanOrEqual(4);
+				expect(
+					sim.requests.filter((r: any) => r.path === '/api/v1/runway/record-detail' && r.at > upAt)
+						.length,
+				).toBeGreaterThanOrEqual(4);
 			} finally {
 				sim.off('request', restartOnFirstStatusCall);
 				sim.off('up', onUp);

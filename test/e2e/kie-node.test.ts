@@ -53,7 +53,14 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 	const clip = crypto.randomBytes(CLIP_SIZE);
 
 	beforeAll(async () => {
-		sim = await createSimulator({ host: '127.0.0.1', port: 0, uploadPort: 0, apiKeys: ['sim-key'], taskDurationMs: 3000, videoSizeBytes: VIDEO_SIZE });
+		sim = await createSimulator({
+			host: '127.0.0.1',
+			port: 0,
+			uploadPort: 0,
+			apiKeys: ['sim-key'],
+			taskDurationMs: 3000,
+			videoSizeBytes: VIDEO_SIZE,
+		});
 		clipServer = http.createServer((req, res) => {
 			if (req.url !== '/clip.mp4') {
 				res.writeHead(404).end();
@@ -79,9 +86,18 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 			chainWorkflow(WF.batch, 'KIE e2e: three Runway videos to disk', [
 				webhookNode('kie-runway-batch'),
 				n8nNode('Prompts', 'n8n-nodes-base.code', 2, {
-					jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));',
+					jsCode:
+						'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));',
 				}),
-				kieNode('KIE Runway', CRED, runwayGenerateParameters({ downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: 5 })),
+				kieNode(
+					'KIE Runway',
+					CRED,
+					runwayGenerateParameters({
+						downloadResult: true,
+						pollIntervalSeconds: 1,
+						timeoutMinutes: 5,
+					}),
+				),
 				n8nNode('Write Video', 'n8n-nodes-base.readWriteFile', 1.1, {
 					operation: 'write',
 					fileName: `=${outDir}/{{ $json.taskId }}.mp4`,
@@ -94,7 +110,9 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 				n8nNode('Download Clip', 'n8n-nodes-base.httpRequest', 4.2, {
 					method: 'GET',
 					url: clipUrl,
-					options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } },
+					options: {
+						response: { response: { responseFormat: 'file', outputPropertyName: 'data' } },
+					},
 				}),
 				kieNode('KIE Aleph', CRED, {
 					resource: 'aleph',
@@ -126,7 +144,9 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 
 	test('n8n lists both node types of the installed package, with their display names', async () => {
 		await host.loginOwner(n8n);
-		const res = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie: n8n.cookie, 'browser-id': 'n8n-host-e2e' } });
+		const res = await fetch(`${n8n.baseUrl}/types/nodes.json`, {
+			headers: { cookie: n8n.cookie, 'browser-id': 'n8n-host-e2e' },
+		});
 		expect(res.status).toBe(200);
 		const types = (await res.json()) as { name: string; displayName: string }[];
 		const byName = new Map(types.map((t) => [t.name, t.displayName]));
@@ -140,7 +160,9 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 				{ name: KIE_TRIGGER_TYPE, version: 1 },
 			],
 		});
-		expect(described.map((d: { name: string; displayName: string }) => [d.name, d.displayName])).toEqual([
+		expect(
+			described.map((d: { name: string; displayName: string }) => [d.name, d.displayName]),
+		).toEqual([
 			['kie', 'KIE'],
 			['kieTrigger', 'KIE Trigger'],
 		]);
@@ -161,25 +183,42 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(res.status).toBeGreaterThanOrEqual(400);
 		const exec = await host.waitForExecution(n8n, WF.badKey);
 		expect(exec.status).toBe('error');
-		expect(exec.data.resultData.error.message).toBe('KIE rejected the API key (code 401): You do not have access permissions');
+		expect(exec.data.resultData.error.message).toBe(
+			'KIE rejected the API key (code 401): You do not have access permissions',
+		);
 		expect(exec.data.resultData.lastNodeExecuted).toBe('KIE Credits');
 		// The simulator saw the wrong key (redacted in its log), so the request really was made with it.
 		expect(sim.count('GET /api/v1/chat/credit')).toBe(2);
 		expect(JSON.stringify(exec)).not.toContain(WRONG_KEY);
 		expect(res.text).not.toContain(WRONG_KEY);
 		expect(fs.readFileSync(n8n.logFile, 'utf8')).not.toContain(WRONG_KEY);
-		const [row] = await host.sqliteQuery(env.userFolder, 'SELECT data FROM execution_data WHERE executionId = ?', [Number(exec.id)]);
+		const [row] = await host.sqliteQuery(
+			env.userFolder,
+			'SELECT data FROM execution_data WHERE executionId = ?',
+			[Number(exec.id)],
+		);
 		expect(row.data).not.toContain(WRONG_KEY);
 	});
 
 	test("n8n's credential test (REST): OK for the simulator key, a clear Error for a wrong one", async () => {
-		const ok = await host.testCredential(n8n, { type: KIE_CREDENTIAL_TYPE, data: kieCredential('x', sim).data });
+		const ok = await host.testCredential(n8n, {
+			type: KIE_CREDENTIAL_TYPE,
+			data: kieCredential('x', sim).data,
+		});
 		expect(ok.status).toBe('OK');
-		const bad = await host.testCredential(n8n, { type: KIE_CREDENTIAL_TYPE, data: kieCredential('x', sim, { apiKey: WRONG_KEY }).data });
+		const bad = await host.testCredential(n8n, {
+			type: KIE_CREDENTIAL_TYPE,
+			data: kieCredential('x', sim, { apiKey: WRONG_KEY }).data,
+		});
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toContain('KIE rejected the API key (code 401)');
 		// A stored credential, tested by id (the editor sends the redacted form; n8n fills in the secret).
-		const stored = await host.testCredential(n8n, { id: CRED, name: CRED, type: KIE_CREDENTIAL_TYPE, data: kieCredential(CRED, sim).data });
+		const stored = await host.testCredential(n8n, {
+			id: CRED,
+			name: CRED,
+			type: KIE_CREDENTIAL_TYPE,
+			data: kieCredential(CRED, sim).data,
+		});
 		expect(stored.status).toBe('OK');
 	});
 
@@ -192,7 +231,9 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(exec.status).toBe('success');
 
 		expect(sim.count('POST /api/v1/runway/generate') - createsBefore).toBe(3);
-		const created = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate');
+		const created = sim.requests.filter(
+			(r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
+		);
 		// Creates run concurrently, so their order is free; each output item is matched to its prompt below.
 		expect(created.map((r: any) => r.body.prompt).sort()).toEqual([...prompts].sort());
 
@@ -228,13 +269,17 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(exec.status).toBe('success');
 
 		const uploads = sim.requests.filter((r: any) => r.listener === 'upload').slice(uploadsBefore);
-		expect(uploads.map((r: any) => `${r.method} ${r.path}`)).toEqual(['POST /api/file-stream-upload']);
+		expect(uploads.map((r: any) => `${r.method} ${r.path}`)).toEqual([
+			'POST /api/file-stream-upload',
+		]);
 		const stored = [...sim.uploads.files.values()];
 		expect(stored).toHaveLength(1);
 		expect(stored[0].size).toBe(CLIP_SIZE);
 		expect(sha256(fs.readFileSync(stored[0].diskPath))).toBe(sha256(clip));
 
-		const creates = sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
+		const creates = sim.requests.filter(
+			(r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate',
+		);
 		expect(creates).toHaveLength(1);
 		const uploadedUrl = sim.uploads.downloadUrl(stored[0].filePath);
 		expect(uploadedUrl.startsWith(sim.uploadBaseUrl)).toBe(true);

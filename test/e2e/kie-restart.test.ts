@@ -42,7 +42,14 @@ const KIE_NODE_ID = '5e57a470-0000-4000-8000-000000000003';
 const CUSTOM_DATA_KEY = `kie_${KIE_NODE_ID.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}_0`;
 
 function generateWorkflow(collectorUrl: string) {
-	return callbackModeWorkflow({ id: WF_GEN, name: 'e2e restart: generate (callback)', webhookPath: 'kie-restart', credentialId: CRED, collectorUrl, idPrefix: '5e57a470' });
+	return callbackModeWorkflow({
+		id: WF_GEN,
+		name: 'e2e restart: generate (callback)',
+		webhookPath: 'kie-restart',
+		credentialId: CRED,
+		collectorUrl,
+		idPrefix: '5e57a470',
+	});
 }
 
 function getWorkflow() {
@@ -57,7 +64,13 @@ function getWorkflow() {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: '5e57a470-0000-4000-8000-000000000019',
-				parameters: { httpMethod: 'POST', path: 'kie-restart-get', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: 'kie-restart-get',
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
 			},
 			{
 				id: '5e57a470-0000-4000-8000-000000000012',
@@ -96,17 +109,22 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 	beforeAll(async () => {
 		// Tasks never end by themselves: the tests end them while n8n is down.
-		sim = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, callbackRetryDelayMs: 6000 });
+		sim = await simulatorLib.createSimulator({
+			taskDurationMs: 60 * 60_000,
+			callbackRetryDelayMs: 6000,
+		});
 		collector = await startCollector();
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kie-restart-'));
 		await host.ensureN8nInstalled({ log });
-		host.installPackageInto(userFolder, process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT, { build: false, log });
-		await host.importCredentials(
-			userFolder,
-			[kieCredential(CRED, sim)],
-			{ log },
-		);
-		await host.importWorkflows(userFolder, [generateWorkflow(collector.url), getWorkflow()], { publish: true, log });
+		host.installPackageInto(userFolder, process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT, {
+			build: false,
+			log,
+		});
+		await host.importCredentials(userFolder, [kieCredential(CRED, sim)], { log });
+		await host.importWorkflows(userFolder, [generateWorkflow(collector.url), getWorkflow()], {
+			publish: true,
+			log,
+		});
 		const t0 = Date.now();
 		n8n = await host.startN8n({ userFolder, log });
 		firstStartMs = Date.now() - t0;
@@ -139,40 +157,65 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		return Date.now() - t0;
 	}
 
-	const execution = async (id: string) => (await executionsOf(userFolder, WF_GEN)).find((e) => e.id === id);
+	const execution = async (id: string) =>
+		(await executionsOf(userFolder, WF_GEN)).find((e) => e.id === id);
 	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c: any) => c.taskId === taskId);
-	const statusCallsOf = (taskId: string) => sim.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
+	const statusCallsOf = (taskId: string) =>
+		sim.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
 	const customDataOf = async (executionId: string) =>
 		Object.fromEntries(
-			(await host.sqliteQuery(userFolder, 'SELECT key, value FROM execution_metadata WHERE executionId = ?', [Number(executionId)])).map(
-				(r: any) => [r.key, r.value],
-			),
+			(
+				await host.sqliteQuery(
+					userFolder,
+					'SELECT key, value FROM execution_metadata WHERE executionId = ?',
+					[Number(executionId)],
+				)
+			).map((r: any) => [r.key, r.value]),
 		);
 
 	/** Starts a run of 2 items and returns the waiting execution and its tasks in item order. */
 	async function startRun(tag: string, timeoutMinutes: number) {
 		const before = await executionsOf(userFolder, WF_GEN);
 		const lastId = Math.max(0, ...before.map((e) => Number(e.id)));
-		const items = [0, 1].map((i) => ({ prompt: `${tag} clip ${i}`, ref: `${tag}-ref-${i}`, timeoutMinutes }));
+		const items = [0, 1].map((i) => ({
+			prompt: `${tag} clip ${i}`,
+			ref: `${tag}-ref-${i}`,
+			timeoutMinutes,
+		}));
 		const res = await host.callWebhook(n8n, 'kie-restart', { items });
 		expect(res.status).toBe(200);
-		const tasks = await waitFor(`2 ${tag} tasks in the simulator`, () => {
-			const mine = sim.tasks().filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
-			return mine.length === 2 ? mine : undefined;
-		}, 30_000);
+		const tasks = await waitFor(
+			`2 ${tag} tasks in the simulator`,
+			() => {
+				const mine = sim
+					.tasks()
+					.filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
+				return mine.length === 2 ? mine : undefined;
+			},
+			30_000,
+		);
 		tasks.sort((a: any, b: any) => a.params.prompt.localeCompare(b.params.prompt));
-		const waiting = await waitFor(`the ${tag} execution to wait`, async () => {
-			const execs = await executionsOf(userFolder, WF_GEN);
-			return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
-		}, 30_000);
+		const waiting = await waitFor(
+			`the ${tag} execution to wait`,
+			async () => {
+				const execs = await executionsOf(userFolder, WF_GEN);
+				return execs.find((e) => Number(e.id) > lastId && e.status === 'waiting');
+			},
+			30_000,
+		);
 		return { items, tasks, waiting, deadline: new Date(waiting.waitTill).getTime() - BACKSTOP_MS };
 	}
 
 	async function finished(executionId: string, timeoutMs: number) {
-		return await waitFor(`execution ${executionId} to end`, async () => {
-			const e = await execution(executionId);
-			return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
-		}, timeoutMs, 1000);
+		return await waitFor(
+			`execution ${executionId} to end`,
+			async () => {
+				const e = await execution(executionId);
+				return e && !['waiting', 'running', 'new'].includes(e.status) ? e : undefined;
+			},
+			timeoutMs,
+			1000,
+		);
 	}
 
 	const kieOutput = (e: any) => {
@@ -188,7 +231,9 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		const { tasks, waiting, deadline } = await startRun('r1', 10);
 		expect(deadline).toBeGreaterThan(Date.now() + 9 * 60_000);
 		const taskIds = tasks.map((t: any) => t.taskId);
-		expect((await customDataOf(waiting.id))[CUSTOM_DATA_KEY]).toContain(`runway|${deadline.toString(36)}|`);
+		expect((await customDataOf(waiting.id))[CUSTOM_DATA_KEY]).toContain(
+			`runway|${deadline.toString(36)}|`,
+		);
 
 		const stopMs = await stopN8n();
 		const downAt = Date.now();
@@ -197,8 +242,14 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		expect(sim.completeTask(taskIds[0])).toBe(true);
 		await sleep(1500);
 		expect(sim.completeTask(taskIds[1])).toBe(true);
-		await waitFor('the first callback attempts to fail', () => taskIds.every((id: string) => deliveriesOf(id).length >= 1), 15_000, 50);
-		for (const id of taskIds) expect(String(deliveriesOf(id)[0].status)).toMatch(/^error: .*ECONNREFUSED/);
+		await waitFor(
+			'the first callback attempts to fail',
+			() => taskIds.every((id: string) => deliveriesOf(id).length >= 1),
+			15_000,
+			50,
+		);
+		for (const id of taskIds)
+			expect(String(deliveriesOf(id)[0].status)).toMatch(/^error: .*ECONNREFUSED/);
 
 		const restartAt = Date.now();
 		const restartMs = await startN8nAgain();
@@ -225,7 +276,13 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 		// The first callback that reached the new process resumed the run; the new process had no memory
 		// of it, so it read the other open task from KIE's status API: one status call per task.
-		const deliveries = taskIds.map((id: string) => deliveriesOf(id).map((c: any) => ({ attempt: c.attempt, status: c.status, afterRestartMs: c.at - upAt })));
+		const deliveries = taskIds.map((id: string) =>
+			deliveriesOf(id).map((c: any) => ({
+				attempt: c.attempt,
+				status: c.status,
+				afterRestartMs: c.at - upAt,
+			})),
+		);
 		const accepted = sim.callbacks.filter((c: any) => c.status === 200);
 		expect(accepted.length).toBeGreaterThanOrEqual(1);
 		expect(accepted.every((c: any) => c.at >= restartAt)).toBe(true);
@@ -251,11 +308,13 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 			deliveries,
 			references,
 		};
-		console.log(`[kie-restart] restart then callbacks: ${JSON.stringify(figures.restartThenCallbacks)}`);
+		console.log(
+			`[kie-restart] restart then callbacks: ${JSON.stringify(figures.restartThenCallbacks)}`,
+		);
 		sim.configure({ callbackRetryDelayMs: 6000 });
 	});
 
-	test('every callback lost during the downtime: the run ends at n8n\'s backstop with the input passed through; the task ids stay in the custom data', async () => {
+	test("every callback lost during the downtime: the run ends at n8n's backstop with the input passed through; the task ids stay in the custom data", async () => {
 		const status0 = sim.requests.filter((r: any) => r.path === STATUS_PATH).length;
 		const creates0 = sim.count(CREATE);
 		// KIE gives up quickly: its 4 attempts all hit the stopped n8n.
@@ -271,7 +330,12 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		// n8n went down before the node's time limit: its wake-up call never happens.
 		expect(downAt).toBeLessThan(deadline);
 		for (const id of taskIds) expect(sim.completeTask(id)).toBe(true);
-		await waitFor('KIE to give up on both callbacks', () => taskIds.every((id: string) => sim.getTask(id).callbackFailed), 15_000, 50);
+		await waitFor(
+			'KIE to give up on both callbacks',
+			() => taskIds.every((id: string) => sim.getTask(id).callbackFailed),
+			15_000,
+			50,
+		);
 		for (const id of taskIds) {
 			const attempts = deliveriesOf(id);
 			expect(attempts).toHaveLength(4);
@@ -287,7 +351,9 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		const still = await execution(waiting.id);
 		expect(still!.status).toBe('waiting');
 		expect(new Date(still!.waitTill!).getTime()).toBe(waitTill);
-		log(`r2: still waiting ${((Date.now() - deadline) / 1000).toFixed(0)} s after the node's time limit; n8n's backstop at ${new Date(waitTill).toISOString()}`);
+		log(
+			`r2: still waiting ${((Date.now() - deadline) / 1000).toFixed(0)} s after the node's time limit; n8n's backstop at ${new Date(waitTill).toISOString()}`,
+		);
 
 		// n8n's wait tracker (every 60 s, picks executions due within 70 s) resumes it at the backstop.
 		const done = await finished(waiting.id, waitTill - Date.now() + 3 * 60_000);
@@ -315,12 +381,18 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		const recovered = packed.split(',').map(unpackTaskId);
 		expect(recovered).toEqual(taskIds);
 		// ... and the Get operation takes the results from there.
-		const got = await host.callWebhook(n8n, 'kie-restart-get', { tasks: recovered.map((taskId) => ({ taskId })) });
+		const got = await host.callWebhook(n8n, 'kie-restart-get', {
+			tasks: recovered.map((taskId) => ({ taskId })),
+		});
 		expect(got.status).toBe(200);
 		const gotItems = Array.isArray(got.body) ? got.body : [got.body];
 		expect(gotItems).toHaveLength(2);
 		gotItems.forEach((task: any, i: number) => {
-			expect(task).toMatchObject({ taskId: taskIds[i], status: 'succeeded', videoUrl: `${sim.baseUrl}/files/${taskIds[i]}.mp4` });
+			expect(task).toMatchObject({
+				taskId: taskIds[i],
+				status: 'succeeded',
+				videoUrl: `${sim.baseUrl}/files/${taskIds[i]}.mp4`,
+			});
 		});
 
 		figures.allCallbacksLost = {

@@ -32,8 +32,21 @@ const WF_HMAC = 'kieTrigHmacWf001';
 const HOOK_PLAIN = 'a1a1a1a1-0000-4000-8000-00000000aaaa';
 const HOOK_HMAC = 'b2b2b2b2-0000-4000-8000-00000000bbbb';
 
-function workflow(id: string, webhookId: string, credentialId: string, collectorUrl: string, serial: number) {
-	return triggerWorkflow({ id, name: `e2e KIE trigger ${serial}`, webhookId, credentialId, collectorUrl, idPrefix: `7e1${serial}7e10` });
+function workflow(
+	id: string,
+	webhookId: string,
+	credentialId: string,
+	collectorUrl: string,
+	serial: number,
+) {
+	return triggerWorkflow({
+		id,
+		name: `e2e KIE trigger ${serial}`,
+		webhookId,
+		credentialId,
+		collectorUrl,
+		idPrefix: `7e1${serial}7e10`,
+	});
 }
 
 describe('KIE Trigger on real n8n', () => {
@@ -45,18 +58,29 @@ describe('KIE Trigger on real n8n', () => {
 	const timings: Record<string, number> = {};
 
 	beforeAll(async () => {
-		sim = await simulatorLib.createSimulator({ taskDurationMs: 1500, hmacKey: HMAC_KEY, callbackRetryDelayMs: 300 });
+		sim = await simulatorLib.createSimulator({
+			taskDurationMs: 1500,
+			hmacKey: HMAC_KEY,
+			callbackRetryDelayMs: 300,
+		});
 		collector = await startCollector();
 		env = await startN8nWith(
 			'kie-trigger',
 			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
-			[workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1), workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2)],
+			[
+				workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1),
+				workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2),
+			],
 		);
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.
 		plainUrl = env.n8n.webhookUrl(`${HOOK_PLAIN}/kie`);
 		hmacUrl = env.n8n.webhookUrl(`${HOOK_HMAC}/kie`);
 		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
-		await waitFor('the trigger webhook to be registered', async () => (await post(plainUrl, { hello: 1 })).status === 400, 15_000);
+		await waitFor(
+			'the trigger webhook to be registered',
+			async () => (await post(plainUrl, { hello: 1 })).status === 400,
+			15_000,
+		);
 	});
 
 	afterAll(async () => {
@@ -66,44 +90,73 @@ describe('KIE Trigger on real n8n', () => {
 		await collector?.close();
 	});
 
-	const createTask = (apiPath: string, body: Record<string, unknown>) => createSimTask(sim, apiPath, body);
-	const collectedFor = (taskId: string) => collector.received.filter((c) => c.body?.taskId === taskId);
+	const createTask = (apiPath: string, body: Record<string, unknown>) =>
+		createSimTask(sim, apiPath, body);
+	const collectedFor = (taskId: string) =>
+		collector.received.filter((c) => c.body?.taskId === taskId);
 
 	test("every model's success and failure callback starts one execution with the normalised, confirmed task", async () => {
 		const t0 = Date.now();
-		const expected = await createTasksForEveryModel(sim, (model, ref) => `${plainUrl}?model=${model}&reference=${ref}`);
+		const expected = await createTasksForEveryModel(
+			sim,
+			(model, ref) => `${plainUrl}?model=${model}&reference=${ref}`,
+		);
 
 		await waitFor(
 			'one execution per callback',
 			() => expected.every((e) => collectedFor(e.taskId).length === 1),
 			30_000,
 			250,
-			() => ({ callbacks: sim.callbacks.map((c: any) => [c.taskId, c.status]), collected: collector.received.map((c) => c.body?.taskId) }),
+			() => ({
+				callbacks: sim.callbacks.map((c: any) => [c.taskId, c.status]),
+				collected: collector.received.map((c) => c.body?.taskId),
+			}),
 		);
 		timings.allModelsMs = Date.now() - t0;
 		for (const e of expected) expectTriggerItem(collectedFor(e.taskId)[0].body, e, sim);
 		// The execution data (not only what the next node received) holds the same item.
 		const execs = await executionsOf(env.userFolder, WF_PLAIN);
 		const runwayOk = expected[0].taskId;
-		const forRunwayOk = execs.find((x) => x.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.taskId === runwayOk);
+		const forRunwayOk = execs.find(
+			(x) =>
+				x.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.taskId ===
+				runwayOk,
+		);
 		expect(forRunwayOk).toMatchObject({ status: 'success', mode: 'webhook' });
 		const item = forRunwayOk.data.resultData.runData['KIE Trigger'][0].data.main[0][0].json;
-		expect(item).toMatchObject({ taskId: runwayOk, model: 'runway', status: 'succeeded', reference: 'r-ok', confirmed: true, callback: { code: 200 } });
+		expect(item).toMatchObject({
+			taskId: runwayOk,
+			model: 'runway',
+			status: 'succeeded',
+			reference: 'r-ok',
+			confirmed: true,
+			callback: { code: 200 },
+		});
 		expect(execs.filter((x) => x.status === 'success')).toHaveLength(expected.length);
 	});
 
 	test('with an HMAC key: forged, stale and missing signatures get 401 and start nothing; a valid one starts one execution', async () => {
-		const taskId = await createTask('/api/v1/runway/generate', { prompt: 'a signed task', duration: 5, quality: '720p', aspectRatio: '16:9' });
+		const taskId = await createTask('/api/v1/runway/generate', {
+			prompt: 'a signed task',
+			duration: 5,
+			quality: '720p',
+			aspectRatio: '16:9',
+		});
 		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
 		const body = runwaySuccessCallback(sim, taskId);
 		const now = () => Math.floor(Date.now() / 1000);
-		const sign = (key: string, ts: number) => ({ 'X-Webhook-Timestamp': String(ts), 'X-Webhook-Signature': simulatorLib.signCallback(key, taskId, ts) });
+		const sign = (key: string, ts: number) => ({
+			'X-Webhook-Timestamp': String(ts),
+			'X-Webhook-Signature': simulatorLib.signCallback(key, taskId, ts),
+		});
 		const url = `${hmacUrl}?model=runway&reference=signed`;
 		const forged = await post(url, body, sign('wrong-key', now()));
 		const stale = await post(url, body, sign(HMAC_KEY, now() - 6 * 60));
 		const missing = await post(url, body);
 		const onlyTimestamp = await post(url, body, { 'X-Webhook-Timestamp': String(now()) });
-		expect([forged.status, stale.status, missing.status, onlyTimestamp.status]).toEqual([401, 401, 401, 401]);
+		expect([forged.status, stale.status, missing.status, onlyTimestamp.status]).toEqual([
+			401, 401, 401, 401,
+		]);
 		expect(forged.body).toMatchObject({ error: expect.stringMatching(/signature/i) });
 		await sleep(1500);
 		expect(await executionsOf(env.userFolder, WF_HMAC)).toHaveLength(0);
@@ -111,12 +164,21 @@ describe('KIE Trigger on real n8n', () => {
 
 		const valid = await post(url, body, sign(HMAC_KEY, now()));
 		expect(valid.status).toBe(200);
-		await waitFor('the signed execution', async () => (await executionsOf(env.userFolder, WF_HMAC)).some((e) => e.status === 'success'), 20_000);
+		await waitFor(
+			'the signed execution',
+			async () => (await executionsOf(env.userFolder, WF_HMAC)).some((e) => e.status === 'success'),
+			20_000,
+		);
 		await sleep(1000);
 		const execs = await executionsOf(env.userFolder, WF_HMAC);
 		expect(execs).toHaveLength(1);
 		expect(collectedFor(taskId)).toHaveLength(1);
-		expect(collectedFor(taskId)[0].body).toMatchObject({ taskId, status: 'succeeded', reference: 'signed', confirmed: true });
+		expect(collectedFor(taskId)[0].body).toMatchObject({
+			taskId,
+			status: 'succeeded',
+			reference: 'signed',
+			confirmed: true,
+		});
 	});
 
 	test('20 concurrent duplicate callbacks for one task start exactly one execution', async () => {
@@ -133,13 +195,27 @@ describe('KIE Trigger on real n8n', () => {
 		const before = (await executionsOf(env.userFolder, WF_PLAIN)).length;
 		const collected = collector.received.length;
 		const taskId = sim.tasks()[0].taskId;
-		const huge = JSON.stringify({ code: 200, msg: 'x'.repeat(17 * 1024 * 1024), data: { task_id: taskId } });
+		const huge = JSON.stringify({
+			code: 200,
+			msg: 'x'.repeat(17 * 1024 * 1024),
+			data: { task_id: taskId },
+		});
 		const oversized = await post(`${plainUrl}?model=runway`, huge);
-		const notJson = await post(`${plainUrl}?model=runway`, 'this is not json {', { 'content-type': 'application/json' });
-		const plainText = await post(`${plainUrl}?model=runway`, 'code=200', { 'content-type': 'text/plain' });
+		const notJson = await post(`${plainUrl}?model=runway`, 'this is not json {', {
+			'content-type': 'application/json',
+		});
+		const plainText = await post(`${plainUrl}?model=runway`, 'code=200', {
+			'content-type': 'text/plain',
+		});
 		const noTaskId = await post(`${plainUrl}?model=runway`, { code: 200, msg: 'ok', data: {} });
 		const notAnObject = await post(`${plainUrl}?model=runway`, '[1,2,3]');
-		const statuses = { oversized: oversized.status, notJson: notJson.status, plainText: plainText.status, noTaskId: noTaskId.status, notAnObject: notAnObject.status };
+		const statuses = {
+			oversized: oversized.status,
+			notJson: notJson.status,
+			plainText: plainText.status,
+			noTaskId: noTaskId.status,
+			notAnObject: notAnObject.status,
+		};
 		log(`bad bodies: ${JSON.stringify(statuses)}`);
 		// n8n reads a webhook's body before any node code runs; over N8N_PAYLOAD_SIZE_MAX (16 MB) its
 		// PayloadTooLargeError surfaces as 500 "There was a problem executing the workflow" in 2.40.7.

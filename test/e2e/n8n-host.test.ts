@@ -12,7 +12,11 @@ import * as path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const host = require('../../scripts/lib/n8n-host.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createFixturePackage, FIXTURE_NODE_TYPE, FIXTURE_CREDENTIAL_TYPE } = require('./fixtures/fixture-package.js');
+const {
+	createFixturePackage,
+	FIXTURE_NODE_TYPE,
+	FIXTURE_CREDENTIAL_TYPE,
+} = require('./fixtures/fixture-package.js');
 
 jest.setTimeout(15 * 60_000);
 
@@ -32,7 +36,12 @@ const workflow = {
 			typeVersion: 2,
 			position: [0, 0],
 			webhookId: '1b7f3c1e-0000-4000-8000-0000000000aa',
-			parameters: { httpMethod: 'POST', path: 'e2e-host', responseMode: 'responseNode', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: 'e2e-host',
+				responseMode: 'responseNode',
+				options: {},
+			},
 		},
 		{
 			id: '1b7f3c1e-0000-4000-8000-000000000002',
@@ -53,7 +62,11 @@ const workflow = {
 			parameters: {
 				mode: 'manual',
 				includeOtherFields: true,
-				assignments: { assignments: [{ id: 'a1', name: 'viaSet', value: '={{ $json.body.n * 2 }}', type: 'number' }] },
+				assignments: {
+					assignments: [
+						{ id: 'a1', name: 'viaSet', value: '={{ $json.body.n * 2 }}', type: 'number' },
+					],
+				},
 				options: {},
 			},
 		},
@@ -65,7 +78,8 @@ const workflow = {
 			position: [660, 0],
 			parameters: {
 				respondWith: 'json',
-				responseBody: '={{ JSON.stringify({ echoed: $json.echoed, greeting: $json.greeting, zodOk: $json.zodOk, viaSet: $json.viaSet }) }}',
+				responseBody:
+					'={{ JSON.stringify({ echoed: $json.echoed, greeting: $json.greeting, zodOk: $json.zodOk, viaSet: $json.viaSet }) }}',
 				options: {},
 			},
 		},
@@ -91,7 +105,9 @@ describe('real n8n (scripts/lib/n8n-host.js)', () => {
 		keyServer = http.createServer((req, res) => {
 			keyServerHits.push(`${req.method} ${req.url} ${req.headers['x-api-key'] ?? ''}`);
 			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ ok: req.url === '/check' && req.headers['x-api-key'] === 'good-key' }));
+			res.end(
+				JSON.stringify({ ok: req.url === '/check' && req.headers['x-api-key'] === 'good-key' }),
+			);
 		});
 		await new Promise<void>((r) => keyServer.listen(0, '127.0.0.1', r));
 		keyServerUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}`;
@@ -120,12 +136,18 @@ describe('real n8n (scripts/lib/n8n-host.js)', () => {
 		expect(timings.cachedEnsure).toBeLessThan(1);
 		expect(fs.existsSync(first.n8nBin)).toBe(true);
 		expect(first.installDir.startsWith(host.REPO_ROOT + path.sep)).toBe(false);
-		expect(JSON.parse(fs.readFileSync(path.join(first.installDir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version).toBe('2.40.7');
+		expect(
+			JSON.parse(
+				fs.readFileSync(path.join(first.installDir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+			).version,
+		).toBe('2.40.7');
 	});
 
 	test('the packed package loads under its real type name (export:nodes)', async () => {
 		const installed = host.installPackageInto(userFolder, fixtureRoot, { build: false, log });
-		expect(installed.dir).toBe(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-e2e-fixture'));
+		expect(installed.dir).toBe(
+			path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-e2e-fixture'),
+		);
 		const out = path.join(userFolder, 'nodes.json');
 		const t = Date.now();
 		await host.n8nCli(['export:nodes', `--output=${out}`], { userFolder, log });
@@ -138,7 +160,12 @@ describe('real n8n (scripts/lib/n8n-host.js)', () => {
 	test('imports a credential (stored encrypted) and publishes a workflow while n8n is stopped', async () => {
 		let t = Date.now();
 		await host.importCredentials(userFolder, [
-			{ id: CREDENTIAL_ID, name: 'E2E fixture', type: FIXTURE_CREDENTIAL_TYPE, data: { apiKey: 'good-key', baseUrl: keyServerUrl } },
+			{
+				id: CREDENTIAL_ID,
+				name: 'E2E fixture',
+				type: FIXTURE_CREDENTIAL_TYPE,
+				data: { apiKey: 'good-key', baseUrl: keyServerUrl },
+			},
 		]);
 		timings.importCredentials = (Date.now() - t) / 1000;
 		t = Date.now();
@@ -159,21 +186,48 @@ describe('real n8n (scripts/lib/n8n-host.js)', () => {
 
 	test('reads the execution back through the REST API', async () => {
 		const exec = await host.waitForExecution(n8n, WORKFLOW_ID);
-		expect(exec).toMatchObject({ workflowId: WORKFLOW_ID, status: 'success', finished: true, mode: 'webhook' });
+		expect(exec).toMatchObject({
+			workflowId: WORKFLOW_ID,
+			status: 'success',
+			finished: true,
+			mode: 'webhook',
+		});
 		const runData = exec.data.resultData.runData;
-		expect(Object.keys(runData).sort()).toEqual(['E2E Echo', 'Respond to Webhook', 'Set', 'Webhook']);
-		expect(runData['E2E Echo'][0].data.main[0][0].json).toMatchObject({ echoed: true, greeting: 'hi n8n' });
+		expect(Object.keys(runData).sort()).toEqual([
+			'E2E Echo',
+			'Respond to Webhook',
+			'Set',
+			'Webhook',
+		]);
+		expect(runData['E2E Echo'][0].data.main[0][0].json).toMatchObject({
+			echoed: true,
+			greeting: 'hi n8n',
+		});
 	});
 
 	test("n8n's credential test through REST: OK for the right key, Error otherwise", async () => {
-		const ok = await host.testCredential(n8n, { type: FIXTURE_CREDENTIAL_TYPE, data: { apiKey: 'good-key', baseUrl: keyServerUrl } });
+		const ok = await host.testCredential(n8n, {
+			type: FIXTURE_CREDENTIAL_TYPE,
+			data: { apiKey: 'good-key', baseUrl: keyServerUrl },
+		});
 		expect(ok).toEqual({ status: 'OK', message: expect.any(String) });
-		const bad = await host.testCredential(n8n, { type: FIXTURE_CREDENTIAL_TYPE, data: { apiKey: 'wrong', baseUrl: keyServerUrl } });
+		const bad = await host.testCredential(n8n, {
+			type: FIXTURE_CREDENTIAL_TYPE,
+			data: { apiKey: 'wrong', baseUrl: keyServerUrl },
+		});
 		expect(bad).toEqual({ status: 'Error', message: 'The fixture server said the key is not ok' });
-		const down = await host.testCredential(n8n, { type: FIXTURE_CREDENTIAL_TYPE, data: { apiKey: 'good-key', baseUrl: 'http://127.0.0.1:1' } });
+		const down = await host.testCredential(n8n, {
+			type: FIXTURE_CREDENTIAL_TYPE,
+			data: { apiKey: 'good-key', baseUrl: 'http://127.0.0.1:1' },
+		});
 		expect(down.status).toBe('Error');
 		// A stored credential, tested by id with the data the editor would send.
-		const stored = await host.testCredential(n8n, { id: CREDENTIAL_ID, name: 'E2E fixture', type: FIXTURE_CREDENTIAL_TYPE, data: { apiKey: 'good-key', baseUrl: keyServerUrl } });
+		const stored = await host.testCredential(n8n, {
+			id: CREDENTIAL_ID,
+			name: 'E2E fixture',
+			type: FIXTURE_CREDENTIAL_TYPE,
+			data: { apiKey: 'good-key', baseUrl: keyServerUrl },
+		});
 		expect(stored.status).toBe('OK');
 		expect(keyServerHits).toContain('GET /check good-key');
 		expect(keyServerHits).toContain('GET /check wrong');

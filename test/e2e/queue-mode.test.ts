@@ -48,7 +48,14 @@ const HOOK_TRIGGER = 'c3c3c3c3-0000-4000-8000-00000000cccc';
  * same resume URL.
  */
 function callbackThenWaitWorkflow(collectorUrl: string) {
-	const workflow = callbackModeWorkflow({ id: WF_THEN_WAIT, name: 'e2e queue: callback mode, then Wait', webhookPath: 'kie-queue-wait', credentialId: CRED_CALLBACK, collectorUrl, idPrefix: 'a0e0e0e2' });
+	const workflow = callbackModeWorkflow({
+		id: WF_THEN_WAIT,
+		name: 'e2e queue: callback mode, then Wait',
+		webhookPath: 'kie-queue-wait',
+		credentialId: CRED_CALLBACK,
+		collectorUrl,
+		idPrefix: 'a0e0e0e2',
+	});
 	const approve = {
 		id: 'a0e0e0e2-0000-4000-8000-000000000005',
 		name: 'Approve',
@@ -77,17 +84,40 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 	const figures: Record<string, unknown> = {};
 
 	beforeAll(async () => {
-		simCallback = await simulatorLib.createSimulator({ taskDurationMs: 60 * 60_000, callbackRetryDelayMs: 500 });
-		simTrigger = await simulatorLib.createSimulator({ taskDurationMs: 1500, callbackRetryDelayMs: 300 });
+		simCallback = await simulatorLib.createSimulator({
+			taskDurationMs: 60 * 60_000,
+			callbackRetryDelayMs: 500,
+		});
+		simTrigger = await simulatorLib.createSimulator({
+			taskDurationMs: 1500,
+			callbackRetryDelayMs: 300,
+		});
 		collector = await startCollector();
 		const t0 = Date.now();
 		cluster = await queueCluster.startQueueCluster({
 			tag: 'queue-mode',
-			credentials: [kieCredential(CRED_CALLBACK, simCallback), kieCredential(CRED_TRIGGER, simTrigger)],
+			credentials: [
+				kieCredential(CRED_CALLBACK, simCallback),
+				kieCredential(CRED_TRIGGER, simTrigger),
+			],
 			workflows: [
-				callbackModeWorkflow({ id: WF_CALLBACK, name: 'e2e queue: callback mode', webhookPath: 'kie-queue-cb', credentialId: CRED_CALLBACK, collectorUrl: collector.url, idPrefix: 'a0e0e0e0' }),
+				callbackModeWorkflow({
+					id: WF_CALLBACK,
+					name: 'e2e queue: callback mode',
+					webhookPath: 'kie-queue-cb',
+					credentialId: CRED_CALLBACK,
+					collectorUrl: collector.url,
+					idPrefix: 'a0e0e0e0',
+				}),
 				callbackThenWaitWorkflow(collector.url),
-				triggerWorkflow({ id: WF_TRIGGER, name: 'e2e queue: KIE Trigger', webhookId: HOOK_TRIGGER, credentialId: CRED_TRIGGER, collectorUrl: collector.url, idPrefix: 'a0e0e0e1' }),
+				triggerWorkflow({
+					id: WF_TRIGGER,
+					name: 'e2e queue: KIE Trigger',
+					webhookId: HOOK_TRIGGER,
+					credentialId: CRED_TRIGGER,
+					collectorUrl: collector.url,
+					idPrefix: 'a0e0e0e1',
+				}),
 			],
 			workers: 2,
 			packageRoot: process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT,
@@ -95,7 +125,11 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		});
 		clusterStartMs = Date.now() - t0;
 		triggerUrl = cluster.main.webhookUrl(`${HOOK_TRIGGER}/kie`);
-		await waitFor('the trigger webhook to be registered', async () => (await post(triggerUrl, { hello: 1 })).status === 400, 15_000);
+		await waitFor(
+			'the trigger webhook to be registered',
+			async () => (await post(triggerUrl, { hello: 1 })).status === 400,
+			15_000,
+		);
 	});
 
 	afterAll(async () => {
@@ -106,13 +140,19 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		await collector?.close();
 	});
 
-	const executions = (workflowId: string): Promise<any[]> => host.getExecutions(cluster.main, workflowId);
+	const executions = (workflowId: string): Promise<any[]> =>
+		host.getExecutions(cluster.main, workflowId);
 	const context = () => ({ n8n: cluster.main, sim: simCallback, executions });
 	const deliveries = () => callbackDeliveries(simCallback);
-	const statusCallsOf = (taskId: string) => simCallback.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
+	const statusCallsOf = (taskId: string) =>
+		simCallback.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId)
+			.length;
 
 	/** Execution ids each worker's log says it started ("Worker started execution N (job M)"), in order. */
-	const startedOnWorkers = () => cluster.workers.map((w: any) => [...w.logs().matchAll(/Worker started execution (\d+) \(job \d+\)/g)].map((m) => m[1]));
+	const startedOnWorkers = () =>
+		cluster.workers.map((w: any) =>
+			[...w.logs().matchAll(/Worker started execution (\d+) \(job \d+\)/g)].map((m) => m[1]),
+		);
 	/** Checks that every execution ran on the workers only, `runs` times each, and returns which worker ran each run. */
 	function expectRanOnWorkers(executionIds: string[], runs: number) {
 		const perWorker: string[][] = startedOnWorkers();
@@ -122,16 +162,30 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		}
 		// Main enqueues jobs; it never runs one.
 		expect(cluster.main.logs()).not.toMatch(/Worker started execution/);
-		return Object.fromEntries(executionIds.map((id) => [id, perWorker.map((ids, w) => ids.filter((x) => x === id).map(() => `worker-${w + 1}`)).flat()]));
+		return Object.fromEntries(
+			executionIds.map((id) => [
+				id,
+				perWorker.map((ids, w) => ids.filter((x) => x === id).map(() => `worker-${w + 1}`)).flat(),
+			]),
+		);
 	}
 
 	test('callback mode, 4 items, callbacks in random order and duplicated: paused on a worker, resumed by main, finished on a worker', async () => {
 		simCallback.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
 		const creates0 = simCallback.count(CREATE);
-		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_CALLBACK, webhookPath: 'kie-queue-cb', tag: 'q1', timeoutMinutes: 3, count: 4 });
+		const { tasks, waiting } = await startCallbackRun(context(), {
+			workflowId: WF_CALLBACK,
+			webhookPath: 'kie-queue-cb',
+			tag: 'q1',
+			timeoutMinutes: 3,
+			count: 4,
+		});
 		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
 		// The worker built the resume URL from its WEBHOOK_URL: main's address.
-		for (const t of tasks) expect(t.callBackUrl).toMatch(new RegExp(`^${cluster.main.baseUrl}/webhook-waiting/${waiting.id}\\?(.*&)?signature=`));
+		for (const t of tasks)
+			expect(t.callBackUrl).toMatch(
+				new RegExp(`^${cluster.main.baseUrl}/webhook-waiting/${waiting.id}\\?(.*&)?signature=`),
+			);
 		expect(simCallback.count(CREATE) - creates0).toBe(4);
 		expect(tasks.map((t: any) => statusCallsOf(t.taskId))).toEqual([0, 0, 0, 0]);
 
@@ -139,9 +193,23 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		for (const [step, index] of order.entries()) {
 			const taskId = tasks[index].taskId;
 			expect(simCallback.completeTask(taskId)).toBe(true);
-			await waitFor(`callback of task ${index}`, () => deliveries().ok(taskId), 15_000, 50, deliveries().brief);
+			await waitFor(
+				`callback of task ${index}`,
+				() => deliveries().ok(taskId),
+				15_000,
+				50,
+				deliveries().brief,
+			);
 			if (step < order.length - 1) {
-				await waitFor(`both copies for task ${index}`, () => deliveries().of(taskId).filter((c: any) => c.status === 200).length === 2, 15_000, 50);
+				await waitFor(
+					`both copies for task ${index}`,
+					() =>
+						deliveries()
+							.of(taskId)
+							.filter((c: any) => c.status === 200).length === 2,
+					15_000,
+					50,
+				);
 				const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
 				expect(still.status).toBe('waiting');
 			}
@@ -167,7 +235,8 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			createsPerItem: (simCallback.count(CREATE) - creates0) / 4,
 			statusCallsPerTask: statusCalls,
 			statusCallsPerTaskMean: total / 4,
-			lastCallbackToExecutionEndMs: new Date(done.stoppedAt).getTime() - deliveries().ok(tasks[order[3]].taskId).at,
+			lastCallbackToExecutionEndMs:
+				new Date(done.stoppedAt).getTime() - deliveries().ok(tasks[order[3]].taskId).at,
 			ranOn,
 		};
 		console.log(`[queue-mode] callback mode: ${JSON.stringify(figures.callbackMode)}`);
@@ -176,12 +245,23 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 
 	test("callback mode, a lost callback: the worker's wake-up call at the time limit resumes the run through main", async () => {
 		simCallback.setCallbackBehaviour({ mode: 'normal' });
-		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_CALLBACK, webhookPath: 'kie-queue-cb', tag: 'q2', timeoutMinutes: 0.5 });
+		const { tasks, waiting } = await startCallbackRun(context(), {
+			workflowId: WF_CALLBACK,
+			webhookPath: 'kie-queue-cb',
+			tag: 'q2',
+			timeoutMinutes: 0.5,
+		});
 		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
 		// Tasks 0 and 2 call back; task 1 ends after main's first sweep and its callback is lost.
 		for (const index of [0, 2]) {
 			expect(simCallback.completeTask(tasks[index].taskId)).toBe(true);
-			await waitFor(`callback of task ${index}`, () => deliveries().ok(tasks[index].taskId), 15_000, 50, deliveries().brief);
+			await waitFor(
+				`callback of task ${index}`,
+				() => deliveries().ok(tasks[index].taskId),
+				15_000,
+				50,
+				deliveries().brief,
+			);
 		}
 		simCallback.setCallbackBehaviour({ mode: 'lost', times: 1 });
 		expect(simCallback.completeTask(tasks[1].taskId)).toBe(true);
@@ -212,15 +292,29 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 	test("callback mode, then a Wait node: the worker's late wake-up call does not resume the Wait node", async () => {
 		// The worker that ran execute() keeps its wake-up timer: it cannot see that main resumed the run.
 		simCallback.setCallbackBehaviour({ mode: 'normal' });
-		const { tasks, waiting } = await startCallbackRun(context(), { workflowId: WF_THEN_WAIT, webhookPath: 'kie-queue-wait', tag: 'q3', timeoutMinutes: 0.5, count: 2 });
+		const { tasks, waiting } = await startCallbackRun(context(), {
+			workflowId: WF_THEN_WAIT,
+			webhookPath: 'kie-queue-wait',
+			tag: 'q3',
+			timeoutMinutes: 0.5,
+			count: 2,
+		});
 		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
 		for (const t of tasks) expect(simCallback.completeTask(t.taskId)).toBe(true);
-		const atApprove = await waitFor('the run to wait at Approve', async () => {
-			const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
-			return e?.status === 'waiting' && e.data.resultData.lastNodeExecuted === 'Approve' ? e : undefined;
-		}, 30_000);
+		const atApprove = await waitFor(
+			'the run to wait at Approve',
+			async () => {
+				const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
+				return e?.status === 'waiting' && e.data.resultData.lastNodeExecuted === 'Approve'
+					? e
+					: undefined;
+			},
+			30_000,
+		);
 		expect(atApprove.data.resultData.runData.KIE.at(-1).data.main[0]).toHaveLength(2);
-		const wakeUpRefused = new RegExp(`POST /webhook-waiting/${waiting.id}/kie-wake-up: The workflow for execution "${waiting.id}" does not contain a waiting webhook`);
+		const wakeUpRefused = new RegExp(
+			`POST /webhook-waiting/${waiting.id}/kie-wake-up: The workflow for execution "${waiting.id}" does not contain a waiting webhook`,
+		);
 		const stateNow = async () => {
 			const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
 			return { status: e.status, at: e.data.resultData.lastNodeExecuted };
@@ -228,7 +322,8 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		// Before the fix, the wake-up resumed Approve (as an approval with an empty body).
 		await waitFor(
 			"the wake-up call at KIE's time limit",
-			async () => wakeUpRefused.test(cluster.main.logs()) || (await stateNow()).status !== 'waiting',
+			async () =>
+				wakeUpRefused.test(cluster.main.logs()) || (await stateNow()).status !== 'waiting',
 			deadline + 30_000 - Date.now(),
 			500,
 		);
@@ -251,11 +346,21 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 
 	test("KIE Trigger: every model's success and failure callback starts one execution, run by a worker", async () => {
 		const t0 = Date.now();
-		const expected = await createTasksForEveryModel(simTrigger, (model, ref) => `${triggerUrl}?model=${model}&reference=${ref}`);
-		const collectedFor = (taskId: string) => collector.received.filter((c) => c.body?.taskId === taskId);
-		await waitFor('one execution per callback', () => expected.every((e) => collectedFor(e.taskId).length === 1), 60_000, 250, () => ({
-			callbacks: simTrigger.callbacks.map((c: any) => [c.taskId, c.status]),
-		}));
+		const expected = await createTasksForEveryModel(
+			simTrigger,
+			(model, ref) => `${triggerUrl}?model=${model}&reference=${ref}`,
+		);
+		const collectedFor = (taskId: string) =>
+			collector.received.filter((c) => c.body?.taskId === taskId);
+		await waitFor(
+			'one execution per callback',
+			() => expected.every((e) => collectedFor(e.taskId).length === 1),
+			60_000,
+			250,
+			() => ({
+				callbacks: simTrigger.callbacks.map((c: any) => [c.taskId, c.status]),
+			}),
+		);
 		const allModelsMs = Date.now() - t0;
 		for (const e of expected) expectTriggerItem(collectedFor(e.taskId)[0].body, e, simTrigger);
 		await sleep(1000);
@@ -263,9 +368,19 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		const execs = await executions(WF_TRIGGER);
 		expect(execs).toHaveLength(expected.length);
 		for (const e of execs) expect(e).toMatchObject({ status: 'success', mode: 'webhook' });
-		const ranOn = expectRanOnWorkers(execs.map((e) => e.id), 1);
-		const perWorker = cluster.workers.map((_: any, w: number) => Object.values(ranOn).filter((on: any) => on[0] === `worker-${w + 1}`).length);
-		figures.triggerAllModels = { executions: execs.length, allModelsMs, executionsPerWorker: perWorker };
+		const ranOn = expectRanOnWorkers(
+			execs.map((e) => e.id),
+			1,
+		);
+		const perWorker = cluster.workers.map(
+			(_: any, w: number) =>
+				Object.values(ranOn).filter((on: any) => on[0] === `worker-${w + 1}`).length,
+		);
+		figures.triggerAllModels = {
+			executions: execs.length,
+			allModelsMs,
+			executionsPerWorker: perWorker,
+		};
 		console.log(`[queue-mode] trigger, every model: ${JSON.stringify(figures.triggerAllModels)}`);
 	});
 

@@ -33,7 +33,13 @@ import {
 	waitFor,
 	type N8nEnv,
 } from './callback-helpers';
-import { chainWorkflow, kieNode, n8nNode, runwayGenerateParameters, webhookNode } from './kie-e2e-helpers';
+import {
+	chainWorkflow,
+	kieNode,
+	n8nNode,
+	runwayGenerateParameters,
+	webhookNode,
+} from './kie-e2e-helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -46,8 +52,19 @@ const SECRETS = { API_KEY, WRONG_KEY, HMAC_KEY };
 
 const CRED = 'kieSecurityCred1';
 const BAD_CRED = 'kieSecurityBad01';
-const WF = { poll: 'kieSecPollWf0001', badKey: 'kieSecBadKeyWf01', upload: 'kieSecUploadWf01', callback: 'kieSecCallbackW1', trigger: 'kieSecTriggerWf1' };
-const HOOK = { poll: 'sec-poll', badKey: 'sec-bad-key', upload: 'sec-upload', callback: 'sec-callback' };
+const WF = {
+	poll: 'kieSecPollWf0001',
+	badKey: 'kieSecBadKeyWf01',
+	upload: 'kieSecUploadWf01',
+	callback: 'kieSecCallbackW1',
+	trigger: 'kieSecTriggerWf1',
+};
+const HOOK = {
+	poll: 'sec-poll',
+	badKey: 'sec-bad-key',
+	upload: 'sec-upload',
+	callback: 'sec-callback',
+};
 const TRIGGER_WEBHOOK_ID = 'c3c3c3c3-0000-4000-8000-00000000cccc';
 const FORGED_URL = 'https://attacker.invalid/forged.mp4';
 const VIDEO_SIZE = 200_000;
@@ -62,11 +79,18 @@ function secretForms(value: string): string[] {
 	for (const text of [value, `Bearer ${value}`]) {
 		const bytes = Buffer.from(text);
 		for (let offset = 0; offset < 3; offset++) {
-			const encoded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]).toString('base64');
+			const encoded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]).toString(
+				'base64',
+			);
 			const first = Math.ceil((8 * offset) / 6);
 			const last = Math.floor((8 * (offset + bytes.length) - 6) / 6);
 			forms.push(encoded.slice(first, last + 1));
-			forms.push(encoded.slice(first, last + 1).replace(/\+/g, '-').replace(/\//g, '_'));
+			forms.push(
+				encoded
+					.slice(first, last + 1)
+					.replace(/\+/g, '-')
+					.replace(/\//g, '_'),
+			);
 		}
 	}
 	return [...new Set(forms)];
@@ -98,8 +122,18 @@ describe('security on real n8n', () => {
 	let env: N8nEnv;
 	let triggerUrl: string;
 	const credentials = [
-		{ id: CRED, name: CRED, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, webhookHmacKey: HMAC_KEY } as Record<string, unknown> },
-		{ id: BAD_CRED, name: BAD_CRED, type: CREDENTIAL_TYPE, data: { apiKey: WRONG_KEY, webhookHmacKey: HMAC_KEY } as Record<string, unknown> },
+		{
+			id: CRED,
+			name: CRED,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: API_KEY, webhookHmacKey: HMAC_KEY } as Record<string, unknown>,
+		},
+		{
+			id: BAD_CRED,
+			name: BAD_CRED,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: WRONG_KEY, webhookHmacKey: HMAC_KEY } as Record<string, unknown>,
+		},
 	];
 	/** Every HTTP answer this test received from n8n. */
 	const answers: string[] = [];
@@ -119,12 +153,26 @@ describe('security on real n8n', () => {
 			callbackRetryDelayMs: 300,
 		});
 		collector = await startCollector();
-		for (const credential of credentials) Object.assign(credential.data, { baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl });
-		const generate = runwayGenerateParameters({ downloadResult: true, pollIntervalSeconds: 1, timeoutMinutes: '={{ $json.timeoutMinutes }}' });
-		const itemsFlow = (id: string, webhookPath: string, credentialId: string, parameters: Record<string, unknown>) =>
+		for (const credential of credentials)
+			Object.assign(credential.data, { baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl });
+		const generate = runwayGenerateParameters({
+			downloadResult: true,
+			pollIntervalSeconds: 1,
+			timeoutMinutes: '={{ $json.timeoutMinutes }}',
+		});
+		const itemsFlow = (
+			id: string,
+			webhookPath: string,
+			credentialId: string,
+			parameters: Record<string, unknown>,
+		) =>
 			chainWorkflow(id, `e2e security ${webhookPath}`, [
 				webhookNode(webhookPath),
-				n8nNode('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} }),
+				n8nNode('Split Out', 'n8n-nodes-base.splitOut', 1, {
+					fieldToSplitOut: 'body.items',
+					include: 'noOtherFields',
+					options: {},
+				}),
 				kieNode('KIE', credentialId, parameters),
 			]);
 		env = await startN8nWith(
@@ -133,8 +181,20 @@ describe('security on real n8n', () => {
 			[
 				itemsFlow(WF.poll, HOOK.poll, CRED, generate),
 				itemsFlow(WF.badKey, HOOK.badKey, BAD_CRED, generate),
-				itemsFlow(WF.upload, HOOK.upload, CRED, { resource: 'file', operation: 'upload', source: 'url', fileUrl: '={{ $json.fileUrl }}' }),
-				callbackModeWorkflow({ id: WF.callback, name: 'e2e security callback', webhookPath: HOOK.callback, credentialId: CRED, collectorUrl: collector.url, idPrefix: '5ec0ca11' }),
+				itemsFlow(WF.upload, HOOK.upload, CRED, {
+					resource: 'file',
+					operation: 'upload',
+					source: 'url',
+					fileUrl: '={{ $json.fileUrl }}',
+				}),
+				callbackModeWorkflow({
+					id: WF.callback,
+					name: 'e2e security callback',
+					webhookPath: HOOK.callback,
+					credentialId: CRED,
+					collectorUrl: collector.url,
+					idPrefix: '5ec0ca11',
+				}),
 				triggerWorkflow({
 					id: WF.trigger,
 					name: 'e2e security trigger',
@@ -149,7 +209,11 @@ describe('security on real n8n', () => {
 		);
 		triggerUrl = env.n8n.webhookUrl(`${TRIGGER_WEBHOOK_ID}/kie`);
 		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
-		await waitFor('the trigger webhook', async () => (await post(triggerUrl, { hello: 1 })).status === 400, 15_000);
+		await waitFor(
+			'the trigger webhook',
+			async () => (await post(triggerUrl, { hello: 1 })).status === 400,
+			15_000,
+		);
 	});
 
 	afterAll(async () => {
@@ -170,7 +234,12 @@ describe('security on real n8n', () => {
 	});
 	/** A finished Runway task with no callback of its own (the test posts callbacks for it). */
 	async function finishedTask(prompt: string) {
-		const taskId = await createSimTask(sim, '/api/v1/runway/generate', { prompt, duration: 5, quality: '720p', aspectRatio: '16:9' });
+		const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
+			prompt,
+			duration: 5,
+			quality: '720p',
+			aspectRatio: '16:9',
+		});
 		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
 		return taskId;
 	}
@@ -187,11 +256,18 @@ describe('security on real n8n', () => {
 			const refused = {
 				otherTasksSignature: await post(triggerUrl, body, signed(other, now)),
 				fromTheFuture: await post(triggerUrl, body, signed(taskId, now + 10 * 60)),
-				hexSignature: await post(triggerUrl, body, { 'X-Webhook-Timestamp': String(now), 'X-Webhook-Signature': hex }),
-				noTimestamp: await post(triggerUrl, body, { 'X-Webhook-Signature': signed(taskId, now)['X-Webhook-Signature'] }),
+				hexSignature: await post(triggerUrl, body, {
+					'X-Webhook-Timestamp': String(now),
+					'X-Webhook-Signature': hex,
+				}),
+				noTimestamp: await post(triggerUrl, body, {
+					'X-Webhook-Signature': signed(taskId, now)['X-Webhook-Signature'],
+				}),
 			};
 			for (const answer of Object.values(refused)) record(answer);
-			log(`refusals: ${JSON.stringify(Object.fromEntries(Object.entries(refused).map(([k, v]) => [k, [v.status, v.body]])))}`);
+			log(
+				`refusals: ${JSON.stringify(Object.fromEntries(Object.entries(refused).map(([k, v]) => [k, [v.status, v.body]])))}`,
+			);
 			for (const answer of Object.values(refused)) {
 				expect(answer.status).toBe(401);
 				expect(answer.body.error).toMatch(/^Signature refused: /);
@@ -201,10 +277,18 @@ describe('security on real n8n', () => {
 			expect(sim.count('GET /api/v1/runway/record-detail')).toBe(statusCalls0);
 
 			// The refused forgeries did not use up the task's one execution: KIE's real callback starts it.
-			const genuine = record(await post(`${triggerUrl}?model=runway&reference=genuine`, body, signed(taskId)));
+			const genuine = record(
+				await post(`${triggerUrl}?model=runway&reference=genuine`, body, signed(taskId)),
+			);
 			expect(genuine.status).toBe(200);
 			expect(genuine.body).toEqual({ received: true });
-			await waitFor('the genuine execution', async () => (await triggerExecutions()).length === executions0 + 1 && collector.received.some((c) => c.body?.taskId === taskId), 20_000);
+			await waitFor(
+				'the genuine execution',
+				async () =>
+					(await triggerExecutions()).length === executions0 + 1 &&
+					collector.received.some((c) => c.body?.taskId === taskId),
+				20_000,
+			);
 			await sleep(1000);
 			expect((await triggerExecutions()).length).toBe(executions0 + 1);
 			expect(collector.received.filter((c) => c.body?.taskId === taskId)).toHaveLength(1);
@@ -214,41 +298,76 @@ describe('security on real n8n', () => {
 			const taskId = sim.tasks()[0].taskId;
 			const executions0 = (await triggerExecutions()).length;
 			const collected0 = collector.received.length;
-			const huge = JSON.stringify({ ...runwayCallback(taskId, `${sim.baseUrl}/files/${taskId}.mp4`), msg: 'x'.repeat(17 * 1024 * 1024) });
+			const huge = JSON.stringify({
+				...runwayCallback(taskId, `${sim.baseUrl}/files/${taskId}.mp4`),
+				msg: 'x'.repeat(17 * 1024 * 1024),
+			});
 			const refused = {
 				oversized: await post(triggerUrl, huge, signed(taskId)),
-				notJson: await post(triggerUrl, '{"code": 200, "data": {"task_id"', { 'content-type': 'application/json', ...signed(taskId) }),
-				formEncoded: await post(triggerUrl, `code=200&task_id=${taskId}`, { 'content-type': 'application/x-www-form-urlencoded', ...signed(taskId) }),
+				notJson: await post(triggerUrl, '{"code": 200, "data": {"task_id"', {
+					'content-type': 'application/json',
+					...signed(taskId),
+				}),
+				formEncoded: await post(triggerUrl, `code=200&task_id=${taskId}`, {
+					'content-type': 'application/x-www-form-urlencoded',
+					...signed(taskId),
+				}),
 			};
 			for (const answer of Object.values(refused)) record(answer);
-			log(`bad bodies: ${JSON.stringify(Object.fromEntries(Object.entries(refused).map(([k, v]) => [k, v.status])))}`);
+			log(
+				`bad bodies: ${JSON.stringify(Object.fromEntries(Object.entries(refused).map(([k, v]) => [k, v.status])))}`,
+			);
 			// n8n itself refuses bodies over N8N_PAYLOAD_SIZE_MAX (16 MB) and broken JSON before the node runs;
 			// a form would reach the node as an object that reads like a callback: the trigger takes JSON only.
-			for (const answer of Object.values(refused)) expect(answer.status).toBeGreaterThanOrEqual(400);
+			for (const answer of Object.values(refused))
+				expect(answer.status).toBeGreaterThanOrEqual(400);
 			expect(refused.notJson.status).toBeLessThan(500);
 			expect(refused.formEncoded.status).toBe(415);
-			expect(refused.formEncoded.body).toEqual({ error: 'KIE callbacks are JSON, not "application/x-www-form-urlencoded"' });
+			expect(refused.formEncoded.body).toEqual({
+				error: 'KIE callbacks are JSON, not "application/x-www-form-urlencoded"',
+			});
 			await sleep(1500);
 			expect((await triggerExecutions()).length).toBe(executions0);
 			expect(collector.received.length).toBe(collected0);
 		});
 	});
 
-	describe('with confirmation on, the trigger passes on only KIE\'s URLs', () => {
-		test('a signed callback whose body was tampered with: the API\'s URLs in the output, the video from there', async () => {
+	describe("with confirmation on, the trigger passes on only KIE's URLs", () => {
+		test("a signed callback whose body was tampered with: the API's URLs in the output, the video from there", async () => {
 			const taskId = await finishedTask('tampered');
 			const executions0 = (await triggerExecutions()).length;
-			const answer = record(await post(`${triggerUrl}?model=runway`, runwayCallback(taskId, FORGED_URL, FORGED_URL), signed(taskId)));
+			const answer = record(
+				await post(
+					`${triggerUrl}?model=runway`,
+					runwayCallback(taskId, FORGED_URL, FORGED_URL),
+					signed(taskId),
+				),
+			);
 			expect(answer.status).toBe(200);
-			const collected = await waitFor('the execution', () => collector.received.find((c) => c.body?.taskId === taskId), 20_000);
+			const collected = await waitFor(
+				'the execution',
+				() => collector.received.find((c) => c.body?.taskId === taskId),
+				20_000,
+			);
 			const json = collected.body;
-			expect(json).toMatchObject({ taskId, status: 'succeeded', confirmed: true, videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`, thumbnailUrl: `${sim.baseUrl}/files/${taskId}.png` });
+			expect(json).toMatchObject({
+				taskId,
+				status: 'succeeded',
+				confirmed: true,
+				videoUrl: `${sim.baseUrl}/files/${taskId}.mp4`,
+				thumbnailUrl: `${sim.baseUrl}/files/${taskId}.png`,
+			});
 			expect(json.videoUrls).toEqual([`${sim.baseUrl}/files/${taskId}.mp4`]);
 			expect(json.downloadError).toBeUndefined();
 			// The body is echoed as received under `callback.body` (documented); nothing else carries its URL.
 			expect(json.callback.body.data.video_url).toBe(FORGED_URL);
 			expect(JSON.stringify({ ...json, callback: undefined })).not.toContain('attacker');
-			const execution = await executionEnd(triggerExecutions, WF.trigger, (await triggerExecutions())[0].id, 20_000);
+			const execution = await executionEnd(
+				triggerExecutions,
+				WF.trigger,
+				(await triggerExecutions())[0].id,
+				20_000,
+			);
 			expect((await triggerExecutions()).length).toBe(executions0 + 1);
 			const [item] = execution.data.resultData.runData['KIE Trigger'][0].data.main[0];
 			expect(item.binary.data).toMatchObject({ fileName: `${taskId}.mp4`, mimeType: 'video/mp4' });
@@ -258,33 +377,66 @@ describe('security on real n8n', () => {
 
 		test('a signed callback for a task KIE has not finished: passed on without any URL, nothing downloaded', async () => {
 			sim.configure({ taskDurationMs: 10 * 60_000 });
-			const taskId = await createSimTask(sim, '/api/v1/runway/generate', { prompt: 'still running', duration: 5, quality: '720p', aspectRatio: '16:9' });
+			const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
+				prompt: 'still running',
+				duration: 5,
+				quality: '720p',
+				aspectRatio: '16:9',
+			});
 			sim.configure({ taskDurationMs: 1500 });
-			const answer = record(await post(`${triggerUrl}?model=runway`, runwayCallback(taskId, FORGED_URL, FORGED_URL), signed(taskId)));
+			const answer = record(
+				await post(
+					`${triggerUrl}?model=runway`,
+					runwayCallback(taskId, FORGED_URL, FORGED_URL),
+					signed(taskId),
+				),
+			);
 			expect(answer.status).toBe(200);
-			const collected = await waitFor('the execution', () => collector.received.find((c) => c.body?.taskId === taskId), 20_000);
+			const collected = await waitFor(
+				'the execution',
+				() => collector.received.find((c) => c.body?.taskId === taskId),
+				20_000,
+			);
 			const json = collected.body;
-			expect(json).toMatchObject({ taskId, confirmed: false, videoUrl: null, videoUrls: [], thumbnailUrl: null });
-			expect(json.confirmError).toMatch(/^KIE's API reports the task as (unknown|queued|processing)\. The callback's URLs were not passed on: fetch the task with the Get operation\.$/);
+			expect(json).toMatchObject({
+				taskId,
+				confirmed: false,
+				videoUrl: null,
+				videoUrls: [],
+				thumbnailUrl: null,
+			});
+			expect(json.confirmError).toMatch(
+				/^KIE's API reports the task as (unknown|queued|processing)\. The callback's URLs were not passed on: fetch the task with the Get operation\.$/,
+			);
 			expect(json.downloadError).toBeUndefined();
 			expect(JSON.stringify({ ...json, callback: undefined })).not.toContain('attacker');
-			expect(sim.requests.filter((r: any) => r.path.startsWith(`/files/${taskId}`))).toHaveLength(0);
+			expect(sim.requests.filter((r: any) => r.path.startsWith(`/files/${taskId}`))).toHaveLength(
+				0,
+			);
 		});
 	});
 
 	describe('no secret anywhere', () => {
 		/** Runs one webhook-started workflow to its end; returns the execution. */
-		async function runFlow(workflowId: string, webhookPath: string, items: Array<Record<string, unknown>>) {
+		async function runFlow(
+			workflowId: string,
+			webhookPath: string,
+			items: Array<Record<string, unknown>>,
+		) {
 			const known = new Set((await executionsOf(env.userFolder, workflowId)).map((e) => e.id));
 			record(await host.callWebhook(env.n8n, webhookPath, { items }));
 			return await waitFor(
 				`${webhookPath} to end`,
-				async () => (await executionsOf(env.userFolder, workflowId)).find((e) => !known.has(e.id) && !['new', 'running', 'waiting'].includes(e.status)),
+				async () =>
+					(await executionsOf(env.userFolder, workflowId)).find(
+						(e) => !known.has(e.id) && !['new', 'running', 'waiting'].includes(e.status),
+					),
 				120_000,
 				500,
 			);
 		}
-		const errorOf = (execution: any) => execution.data.resultData.error?.message as string | undefined;
+		const errorOf = (execution: any) =>
+			execution.data.resultData.error?.message as string | undefined;
 
 		test('success and error paths, callback mode, an upload, the trigger and credential tests leave no key in logs, data or answers', async () => {
 			const tasksBefore = new Set(sim.tasks().map((t: any) => t.taskId));
@@ -295,16 +447,28 @@ describe('security on real n8n', () => {
 			const [okItem] = ok.data.resultData.runData.KIE[0].data.main[0];
 			expect(okItem.binary.data).toMatchObject({ mimeType: 'video/mp4' });
 
-			outcomes.wrongKey = errorOf(await runFlow(WF.badKey, HOOK.badKey, [{ prompt: 'security 401', timeoutMinutes: 2 }]));
+			outcomes.wrongKey = errorOf(
+				await runFlow(WF.badKey, HOOK.badKey, [{ prompt: 'security 401', timeoutMinutes: 2 }]),
+			);
 			sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind: 'code422' });
-			outcomes.code422 = errorOf(await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security 422', timeoutMinutes: 2 }]));
+			outcomes.code422 = errorOf(
+				await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security 422', timeoutMinutes: 2 }]),
+			);
 			sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind: 'code500' });
-			outcomes.code500 = errorOf(await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security 500', timeoutMinutes: 2 }]));
-			outcomes.failedTask = errorOf(await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security [fail]', timeoutMinutes: 2 }]));
+			outcomes.code500 = errorOf(
+				await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security 500', timeoutMinutes: 2 }]),
+			);
+			outcomes.failedTask = errorOf(
+				await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security [fail]', timeoutMinutes: 2 }]),
+			);
 			sim.injectFault({ method: 'GET', path: '/files/*', kind: 'http500' });
-			outcomes.failedDownload = errorOf(await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security download', timeoutMinutes: 2 }]));
+			outcomes.failedDownload = errorOf(
+				await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security download', timeoutMinutes: 2 }]),
+			);
 			sim.configure({ taskDurationMs: 60_000 });
-			outcomes.timeLimit = errorOf(await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security slow', timeoutMinutes: 0.1 }]));
+			outcomes.timeLimit = errorOf(
+				await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security slow', timeoutMinutes: 0.1 }]),
+			);
 			sim.configure({ taskDurationMs: 1500 });
 			log(`error paths: ${JSON.stringify(outcomes)}`);
 			expect(outcomes).toEqual({
@@ -318,18 +482,31 @@ describe('security on real n8n', () => {
 
 			const upload = await runFlow(WF.upload, HOOK.upload, [{ fileUrl: okItem.json.videoUrl }]);
 			expect(upload.status).toBe('success');
-			expect(sim.requests.some((r: any) => r.listener === 'upload' && r.path === '/api/file-url-upload')).toBe(true);
+			expect(
+				sim.requests.some((r: any) => r.listener === 'upload' && r.path === '/api/file-url-upload'),
+			).toBe(true);
 
 			// Callback mode: signed callbacks from the simulator resume the run.
-			const callbackKnown = new Set((await executionsOf(env.userFolder, WF.callback)).map((e) => e.id));
-			record(await host.callWebhook(env.n8n, HOOK.callback, { items: [{ prompt: 'security callback', ref: 'sec', timeoutMinutes: 2 }] }));
+			const callbackKnown = new Set(
+				(await executionsOf(env.userFolder, WF.callback)).map((e) => e.id),
+			);
+			record(
+				await host.callWebhook(env.n8n, HOOK.callback, {
+					items: [{ prompt: 'security callback', ref: 'sec', timeoutMinutes: 2 }],
+				}),
+			);
 			const callbackRun = await waitFor(
 				'the callback-mode run to end',
-				async () => (await executionsOf(env.userFolder, WF.callback)).find((e) => !callbackKnown.has(e.id) && e.status === 'success'),
+				async () =>
+					(await executionsOf(env.userFolder, WF.callback)).find(
+						(e) => !callbackKnown.has(e.id) && e.status === 'success',
+					),
 				120_000,
 				500,
 			);
-			expect(callbackRun.data.resultData.runData.KIE.at(-1).data.main[0][0].json.status).toBe('succeeded');
+			expect(callbackRun.data.resultData.runData.KIE.at(-1).data.main[0][0].json.status).toBe(
+				'succeeded',
+			);
 
 			// The trigger, fed by the simulator's own signed callback (with a download).
 			const triggered = await createSimTask(sim, '/api/v1/runway/generate', {
@@ -339,7 +516,12 @@ describe('security on real n8n', () => {
 				aspectRatio: '16:9',
 				callBackUrl: `${triggerUrl}?model=runway&reference=sec`,
 			});
-			await waitFor('the trigger run', () => collector.received.find((c) => c.body?.taskId === triggered && c.body.confirmed === true), 30_000);
+			await waitFor(
+				'the trigger run',
+				() =>
+					collector.received.find((c) => c.body?.taskId === triggered && c.body.confirmed === true),
+				30_000,
+			);
 
 			// n8n's credential test, with the right and the wrong key.
 			const test = async (data: Record<string, unknown>) => {
@@ -348,7 +530,10 @@ describe('security on real n8n', () => {
 				return result;
 			};
 			expect((await test(credentials[0].data)).status).toBe('OK');
-			expect(await test(credentials[1].data)).toMatchObject({ status: 'Error', message: expect.stringContaining('KIE rejected the API key (code 401)') });
+			expect(await test(credentials[1].data)).toMatchObject({
+				status: 'Error',
+				message: expect.stringContaining('KIE rejected the API key (code 401)'),
+			});
 			await sleep(2000); // let n8n write its last log lines and save the last executions
 
 			// Where a key could end up.
@@ -362,25 +547,46 @@ describe('security on real n8n', () => {
 			};
 
 			// Positive controls: each search finds a key that is there, in each form.
-			expect(secretsIn(JSON.stringify(credentials)).sort()).toEqual(['API_KEY', 'HMAC_KEY', 'WRONG_KEY']);
-			expect(secretsIn(Buffer.from(`Authorization: Bearer ${API_KEY}`).toString('base64'))).toEqual(['API_KEY']);
+			expect(secretsIn(JSON.stringify(credentials)).sort()).toEqual([
+				'API_KEY',
+				'HMAC_KEY',
+				'WRONG_KEY',
+			]);
+			expect(secretsIn(Buffer.from(`Authorization: Bearer ${API_KEY}`).toString('base64'))).toEqual(
+				['API_KEY'],
+			);
 			expect(secretsIn(Buffer.from(`x${HMAC_KEY}`).toString('base64url'))).toEqual(['HMAC_KEY']);
-			for (const [name, text] of Object.entries(sources)) expect([name, secretsIn(`${text}\n${JSON.stringify({ leaked: WRONG_KEY })}`)]).toEqual([name, ['WRONG_KEY']]);
+			for (const [name, text] of Object.entries(sources))
+				expect([name, secretsIn(`${text}\n${JSON.stringify({ leaked: WRONG_KEY })}`)]).toEqual([
+					name,
+					['WRONG_KEY'],
+				]);
 			const control = path.join(env.userFolder, '.n8n', 'positive-control.bin');
-			fs.writeFileSync(control, Buffer.concat([crypto.randomBytes(64), Buffer.from(Buffer.from(`Bearer ${API_KEY}`).toString('base64'))]));
-			expect(filesWithSecrets(env.userFolder)).toContain(`${path.join('.n8n', 'positive-control.bin')}: API_KEY`);
+			fs.writeFileSync(
+				control,
+				Buffer.concat([
+					crypto.randomBytes(64),
+					Buffer.from(Buffer.from(`Bearer ${API_KEY}`).toString('base64')),
+				]),
+			);
+			expect(filesWithSecrets(env.userFolder)).toContain(
+				`${path.join('.n8n', 'positive-control.bin')}: API_KEY`,
+			);
 			fs.rmSync(control);
 
 			// The material searched is the real thing: debug lines, every run's data, binary metadata, answers.
 			expect(logText).toMatch(/debug/i);
 			const tasksHere = sim.tasks().filter((t: any) => !tasksBefore.has(t.taskId));
-			log(`searched: log ${logText.length} chars, REST executions ${restExecutions.length} chars, ${answers.length} answers, ${collector.received.length} downstream items`);
+			log(
+				`searched: log ${logText.length} chars, REST executions ${restExecutions.length} chars, ${answers.length} answers, ${collector.received.length} downstream items`,
+			);
 			expect(tasksHere.length).toBe(6);
 			for (const task of tasksHere) expect(restExecutions).toContain(task.taskId);
 			expect(restExecutions).toContain('"mimeType":"video/mp4"');
 			expect(answers.length - answersBefore).toBe(11); // 9 webhook calls and 2 credential tests
 
-			for (const [name, text] of Object.entries(sources)) expect([name, secretsIn(text)]).toEqual([name, []]);
+			for (const [name, text] of Object.entries(sources))
+				expect([name, secretsIn(text)]).toEqual([name, []]);
 			expect(filesWithSecrets(env.userFolder)).toEqual([]);
 		});
 	});

@@ -55,7 +55,9 @@ function engine(options: { deadlines?: 'manual' | 'auto' } = {}): Engine {
 	return createEngine({
 		nodeTypes: { [HTTP]: FixtureHttp, [WAIT]: FixtureWait, [ECHO]: FixtureEcho },
 		credentialTypes: { fixtureApi: FixtureApi },
-		credentials: { fixtureApi: { id: '1', name: 'Fixture', data: { apiKey: 'secret-key', baseUrl } } },
+		credentials: {
+			fixtureApi: { id: '1', name: 'Fixture', data: { apiKey: 'secret-key', baseUrl } },
+		},
 		...options,
 	});
 }
@@ -86,8 +88,14 @@ describe('engine harness: HTTP through n8n-core helpers', () => {
 		expect(run.finished).toBe(false);
 		// NodeApiError without an explicit message uses n8n's text for the status code;
 		// the API's own message goes to description
-		expect(run.error?.message).toBe('Your request is invalid or could not be processed by the service');
-		expect(run.error).toMatchObject({ name: 'NodeApiError', httpCode: '422', description: 'prompt is too long' });
+		expect(run.error?.message).toBe(
+			'Your request is invalid or could not be processed by the service',
+		);
+		expect(run.error).toMatchObject({
+			name: 'NodeApiError',
+			httpCode: '422',
+			description: 'prompt is too long',
+		});
 		expect((run.error as { node?: { name: string } }).node?.name).toBe('Call');
 		expect(run.nodeError('Call')?.message).toBe(run.error?.message);
 		expect(JSON.stringify(run.data)).not.toContain('secret-key');
@@ -96,19 +104,28 @@ describe('engine harness: HTTP through n8n-core helpers', () => {
 	test('continueOnFail turns the error into an item and the workflow goes on', async () => {
 		const run = await engine().run({
 			nodes: [
-				{ name: 'Call', type: HTTP, parameters: { operation: 'get', path: '/fail' }, onError: 'continueRegularOutput' },
+				{
+					name: 'Call',
+					type: HTTP,
+					parameters: { operation: 'get', path: '/fail' },
+					onError: 'continueRegularOutput',
+				},
 				{ name: 'After', type: ECHO },
 			],
 		});
 		expect(run.status).toBe('success');
 		const [item] = run.output('After');
-		expect(item.json.error).toBe('Your request is invalid or could not be processed by the service');
+		expect(item.json.error).toBe(
+			'Your request is invalid or could not be processed by the service',
+		);
 		expect(item.json.echoedBy).toBe('After');
 	});
 
 	test('a streamed download lands in the binary store and reads back with getBinaryStream', async () => {
 		const run = await engine().run({
-			nodes: [{ name: 'Download', type: HTTP, parameters: { operation: 'download', path: '/file' } }],
+			nodes: [
+				{ name: 'Download', type: HTTP, parameters: { operation: 'download', path: '/file' } },
+			],
 		});
 		expect(run.error).toBeUndefined();
 		const [item] = run.output('Download');
@@ -120,7 +137,9 @@ describe('engine harness: HTTP through n8n-core helpers', () => {
 
 	test('cancel() aborts the execution cancel signal a polling node watches', async () => {
 		const e = engine();
-		const { executionId, result } = e.start({ nodes: [{ name: 'Poll', type: HTTP, parameters: { operation: 'poll' } }] });
+		const { executionId, result } = e.start({
+			nodes: [{ name: 'Poll', type: HTTP, parameters: { operation: 'poll' } }],
+		});
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		expect(e.latest(executionId)).toBeUndefined();
 		e.cancel(executionId);
@@ -144,12 +163,22 @@ describe('engine harness: putExecutionToWait and resume', () => {
 		expect(run.output('After')).toEqual([]);
 		expect(run.customData.pendingTasks).toBe('task-0,task-1');
 		expect(run.customData.resumeUrl).toMatch(
-			new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${run.executionId}\\?signature=[0-9a-f]{32}$`),
+			new RegExp(
+				`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${run.executionId}\\?signature=[0-9a-f]{32}$`,
+			),
 		);
 
-		const resumed = await e.resume(run, { nodeName: 'Wait', body: { done: true, taskId: 't1' }, query: { extra: '1' } });
+		const resumed = await e.resume(run, {
+			nodeName: 'Wait',
+			body: { done: true, taskId: 't1' },
+			query: { extra: '1' },
+		});
 		expect(resumed.resumed).toBe(true);
-		expect(resumed.answered).toEqual({ statusCode: 200, body: { accepted: true, resumed: true }, headers: {} });
+		expect(resumed.answered).toEqual({
+			statusCode: 200,
+			body: { accepted: true, resumed: true },
+			headers: {},
+		});
 		expect(resumed.status).toBe('success');
 		expect(resumed.executionId).toBe(run.executionId);
 		expect(resumed.executedNodes).toEqual(['Wait', 'After']);
@@ -165,7 +194,9 @@ describe('engine harness: putExecutionToWait and resume', () => {
 		expect(resumed.output('After')[0].json.echoedBy).toBe('After');
 		expect(resumed.output('After')[0].json.pendingBeforeWait).toBe('task-0,task-1');
 
-		await expect(e.resume(run, { body: { done: true } })).rejects.toMatchObject({ statusCode: 409 });
+		await expect(e.resume(run, { body: { done: true } })).rejects.toMatchObject({
+			statusCode: 409,
+		});
 	});
 
 	test('webhook() without workflowData answers and leaves the execution waiting (its customData changes dropped)', async () => {
@@ -195,7 +226,9 @@ describe('engine harness: putExecutionToWait and resume', () => {
 	test('a wrong signature is refused with 401', async () => {
 		const e = engine();
 		const run = await e.run({ nodes });
-		await expect(e.resume(run, { query: { signature: 'nope' }, body: { done: true } })).rejects.toMatchObject({
+		await expect(
+			e.resume(run, { query: { signature: 'nope' }, body: { done: true } }),
+		).rejects.toMatchObject({
 			statusCode: 401,
 		});
 		expect(e.latest(run)?.status).toBe('waiting');
@@ -212,7 +245,9 @@ describe('engine harness: putExecutionToWait and resume', () => {
 
 	test("deadlines: 'auto' expires a wait by itself when waitTill passes", async () => {
 		const e = engine({ deadlines: 'auto' });
-		const run = await e.run({ nodes: [{ name: 'Wait', type: WAIT, parameters: { waitMs: 200 } }, nodes[1]] });
+		const run = await e.run({
+			nodes: [{ name: 'Wait', type: WAIT, parameters: { waitMs: 200 } }, nodes[1]],
+		});
 		expect(run.status).toBe('waiting');
 		const done = await e.whenFinished(run, 5_000);
 		expect(done.status).toBe('success');
@@ -228,7 +263,11 @@ describe('engine harness: putExecutionToWait and resume', () => {
 			const resumeUrl = run.customData.resumeUrl;
 			expect(resumeUrl.startsWith(`${base}/${run.executionId}?signature=`)).toBe(true);
 			const post = async (body: object, url = resumeUrl) =>
-				await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+				await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
 
 			const early = await post({ done: false });
 			expect(early.status).toBe(200);
@@ -238,7 +277,10 @@ describe('engine harness: putExecutionToWait and resume', () => {
 			expect(last.status).toBe(200);
 			const done = await e.whenFinished(run);
 			expect(done.status).toBe('success');
-			expect(done.output('Wait')[0].json).toMatchObject({ body: { done: true, via: 'http' }, query: { taskId: 't9' } });
+			expect(done.output('Wait')[0].json).toMatchObject({
+				body: { done: true, via: 'http' },
+				query: { taskId: 't9' },
+			});
 
 			const duplicate = await post({ done: true });
 			expect(duplicate.status).toBe(409);

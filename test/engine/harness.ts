@@ -67,7 +67,8 @@ import type {
 // Public types
 
 type Constructor<T> = new () => T;
-export type NodeTypeInput = INodeType | IVersionedNodeType | Constructor<INodeType | IVersionedNodeType>;
+export type NodeTypeInput =
+	INodeType | IVersionedNodeType | Constructor<INodeType | IVersionedNodeType>;
 export type CredentialTypeInput = ICredentialType | Constructor<ICredentialType>;
 
 export interface EngineCredential {
@@ -285,9 +286,17 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): unknown {
 		if (typeof value !== 'string' || !value.startsWith('=')) return value;
-		if (!workflow || !node) throw new Error('Engine harness: cannot resolve a credential expression without a node');
+		if (!workflow || !node)
+			throw new Error('Engine harness: cannot resolve a credential expression without a node');
 		const additionalKeys = { $credentials: credentials } as IWorkflowDataProxyAdditionalKeys;
-		const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', additionalKeys, undefined, '');
+		const resolved = workflow.expression.getSimpleParameterValue(
+			node,
+			value,
+			'internal',
+			additionalKeys,
+			undefined,
+			'',
+		);
 		return resolved ? String(resolved) : '';
 	}
 
@@ -299,12 +308,21 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 		credentialsExpired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
+		if (
+			credentials[expirable.name] !== '' &&
+			credentials[expirable.name] !== undefined &&
+			!credentialsExpired
+		) {
 			return undefined;
 		}
-		const output = (await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		const output = (await type.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 		const stored = this.stored[typeName];
 		if (stored) stored.data = { ...stored.data, ...output };
 		return { ...credentials, ...output };
@@ -314,7 +332,10 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		return new Credentials(nodeCredentials, type);
 	}
 
@@ -327,7 +348,9 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 		const stored = this.stored[type];
 		if (!stored) throw new Error(`Engine harness: no credentials of type "${type}" were given`);
 		if (nodeCredentials.id && nodeCredentials.id !== stored.id) {
-			throw new Error(`Engine harness: credential "${nodeCredentials.id}" of type "${type}" does not exist`);
+			throw new Error(
+				`Engine harness: credential "${nodeCredentials.id}" of type "${type}" does not exist`,
+			);
 		}
 		const data: ICredentialDataDecryptedObject = {};
 		for (const property of this.getCredentialsProperties(type)) {
@@ -355,7 +378,9 @@ class EngineCredentialsHelper extends ICredentialsHelper {
 
 	getCredentialsProperties(type: string): INodeProperties[] {
 		const credentialType = this.type(type);
-		const inherited = (credentialType.extends ?? []).flatMap((parent) => this.getCredentialsProperties(parent));
+		const inherited = (credentialType.extends ?? []).flatMap((parent) =>
+			this.getCredentialsProperties(parent),
+		);
 		return [...inherited, ...credentialType.properties];
 	}
 }
@@ -396,7 +421,9 @@ function deferred<T>(): Deferred<T> {
 /** A copy that shares nothing with the running engine (n8n serialises executions to its database). */
 function persist(data: IRunExecutionData): string {
 	return JSON.stringify(data, (_key, value: unknown) =>
-		value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value,
+		value instanceof Error
+			? { ...value, name: value.name, message: value.message, stack: value.stack }
+			: value,
 	);
 }
 
@@ -412,7 +439,11 @@ function toRunResult(executionId: string, run: IRun, executedNodes: string[]): R
 	const lastTask = (name: string) => runData[name]?.[runData[name].length - 1];
 	const nodeError = (name: string) => lastTask(name)?.error;
 	const failedNode = lastNodeExecuted && nodeError(lastNodeExecuted) ? lastNodeExecuted : undefined;
-	const error = data.resultData.error ? (failedNode ? nodeError(failedNode) : data.resultData.error) : undefined;
+	const error = data.resultData.error
+		? failedNode
+			? nodeError(failedNode)
+			: data.resultData.error
+		: undefined;
 	return {
 		executionId,
 		status: run.status,
@@ -451,7 +482,10 @@ export class Engine {
 	constructor(private readonly options: EngineOptions) {
 		this.nodeTypes = new EngineNodeTypes(options.nodeTypes);
 		this.credentials = options.credentials ?? {};
-		this.credentialsHelper = new EngineCredentialsHelper(options.credentialTypes ?? {}, this.credentials);
+		this.credentialsHelper = new EngineCredentialsHelper(
+			options.credentialTypes ?? {},
+			this.credentials,
+		);
 		this.mode = options.mode ?? 'trigger';
 	}
 
@@ -476,7 +510,9 @@ export class Engine {
 		const startNode = workflow.getNode(START_NODE_NAME)!;
 		const runExecutionData = createRunExecutionData({
 			executionData: {
-				nodeExecutionStack: [{ node: startNode, data: { main: [spec.input ?? [{ json: {} }]] }, source: null }],
+				nodeExecutionStack: [
+					{ node: startNode, data: { main: [spec.input ?? [{ json: {} }]] }, source: null },
+				],
 			},
 			// n8n appends it to `$execution.resumeUrl` as `?signature=...`
 			resumeToken: randomBytes(16).toString('hex'),
@@ -503,7 +539,10 @@ export class Engine {
 	 */
 	async resume(execution: RunResult | string, request: ResumeRequest = {}): Promise<ResumeResult> {
 		const record = this.record(execution);
-		const { answered, completion, webhookError } = await this.deliverWaitingWebhook(record.executionId, request);
+		const { answered, completion, webhookError } = await this.deliverWaitingWebhook(
+			record.executionId,
+			request,
+		);
 		if (!completion) {
 			return { ...record.latest!, answered, resumed: false, waiting: true, webhookError };
 		}
@@ -523,7 +562,14 @@ export class Engine {
 			}
 			this.clearDeadline(record);
 			const runExecutionData = restore(record.stored);
-			return { completion: this.execute(record, this.workflow(record.workflowData), runExecutionData, true) };
+			return {
+				completion: this.execute(
+					record,
+					this.workflow(record.workflowData),
+					runExecutionData,
+					true,
+				),
+			};
 		});
 		return await completion;
 	}
@@ -549,7 +595,11 @@ export class Engine {
 			};
 			const timer = setTimeout(() => {
 				cleanup();
-				reject(new Error(`Engine harness: execution ${record.executionId} did not reach the expected state in ${timeoutMs} ms (status ${record.status})`));
+				reject(
+					new Error(
+						`Engine harness: execution ${record.executionId} did not reach the expected state in ${timeoutMs} ms (status ${record.status})`,
+					),
+				);
 			}, timeoutMs);
 			const cleanup = () => {
 				clearTimeout(timer);
@@ -562,7 +612,11 @@ export class Engine {
 
 	/** Resolves when the execution has ended (not running, not waiting). */
 	async whenFinished(execution: RunResult | string, timeoutMs = 30_000): Promise<RunResult> {
-		return await this.waitFor(execution, (run) => !['new', 'running', 'waiting'].includes(run.status), timeoutMs);
+		return await this.waitFor(
+			execution,
+			(run) => !['new', 'running', 'waiting'].includes(run.status),
+			timeoutMs,
+		);
 	}
 
 	/**
@@ -580,7 +634,8 @@ export class Engine {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const address = server.address();
-		if (!address || typeof address === 'string') throw new Error('Engine harness: no server address');
+		if (!address || typeof address === 'string')
+			throw new Error('Engine harness: no server address');
 		this.server = server;
 		this.waitingBaseUrl = `http://127.0.0.1:${address.port}/webhook-waiting`;
 		return this.waitingBaseUrl;
@@ -608,7 +663,14 @@ export class Engine {
 
 	private workflowData(executionId: string, spec: RunSpec): IWorkflowBase {
 		const nodes: INode[] = [
-			{ id: 'start', name: START_NODE_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'start',
+				name: START_NODE_NAME,
+				type: START_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 		];
 		spec.nodes.forEach((node, index) => {
 			const typeVersion = node.typeVersion ?? this.nodeTypes.defaultVersion(node.type);
@@ -650,7 +712,8 @@ export class Engine {
 
 	/** Every credential the node type declares and the engine has, unless the node sets its own. */
 	private defaultCredentials(type: string, version: number): INode['credentials'] {
-		const declared = this.nodeTypes.getByNameAndVersion(type, version).description.credentials ?? [];
+		const declared =
+			this.nodeTypes.getByNameAndVersion(type, version).description.credentials ?? [];
 		const credentials: NonNullable<INode['credentials']> = {};
 		for (const { name } of declared) {
 			const stored = this.credentials[name];
@@ -661,8 +724,19 @@ export class Engine {
 
 	private workflow(workflowData: IWorkflowBase): Workflow {
 		// n8n builds the workflow from the stored copy of its data: no shared node objects
-		const { id, name, nodes, connections, settings, staticData } = JSON.parse(JSON.stringify(workflowData)) as IWorkflowBase;
-		return new Workflow({ id, name, nodes, connections, settings, staticData, active: false, nodeTypes: this.nodeTypes });
+		const { id, name, nodes, connections, settings, staticData } = JSON.parse(
+			JSON.stringify(workflowData),
+		) as IWorkflowBase;
+		return new Workflow({
+			id,
+			name,
+			nodes,
+			connections,
+			settings,
+			staticData,
+			active: false,
+			nodeTypes: this.nodeTypes,
+		});
 	}
 
 	private additionalData(
@@ -810,7 +884,9 @@ export class Engine {
 			const workflow = this.workflow(record.workflowData);
 			const nodeName = runExecutionData.resultData.lastNodeExecuted!;
 			if (request.nodeName !== undefined && request.nodeName !== nodeName) {
-				throw new Error(`Engine harness: the execution waits in "${nodeName}", not in "${request.nodeName}"`);
+				throw new Error(
+					`Engine harness: the execution waits in "${nodeName}", not in "${request.nodeName}"`,
+				);
 			}
 			const node = workflow.getNode(nodeName)!;
 			const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
@@ -821,7 +897,11 @@ export class Engine {
 				query[key] ??= value;
 			});
 			const signature = query.signature;
-			if (signature !== undefined && runExecutionData.resumeToken && signature !== runExecutionData.resumeToken) {
+			if (
+				signature !== undefined &&
+				runExecutionData.resumeToken &&
+				signature !== runExecutionData.resumeToken
+			) {
 				throw new WaitingWebhookError(401, 'Invalid token');
 			}
 			const method = (request.method ?? 'POST').toUpperCase() as IHttpRequestMethods;
@@ -845,7 +925,9 @@ export class Engine {
 			const reply = new CapturedResponse();
 			const httpRequest = {
 				method,
-				url: url ? `${url.pathname}${url.search}` : `/webhook-waiting/${executionId}${path ? `/${path}` : ''}`,
+				url: url
+					? `${url.pathname}${url.search}`
+					: `/webhook-waiting/${executionId}${path ? `/${path}` : ''}`,
 				body: request.body ?? {},
 				headers,
 				query,
@@ -853,8 +935,10 @@ export class Engine {
 				contentType: headers['content-type']?.split(';')[0],
 			};
 			const additionalData = this.additionalData(executionId, undefined, record, false);
-			additionalData.httpRequest = httpRequest as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
-			additionalData.httpResponse = reply as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+			additionalData.httpRequest =
+				httpRequest as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+			additionalData.httpResponse =
+				reply as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 			const webhookData: IWebhookData = {
 				httpMethod: method,
 				node: nodeName,
@@ -863,11 +947,21 @@ export class Engine {
 				workflowId: record.workflowData.id,
 				workflowExecuteAdditionalData: additionalData,
 			};
-			const context = new WebhookContext(workflow, node, additionalData, this.mode, webhookData, [], runExecutionData);
+			const context = new WebhookContext(
+				workflow,
+				node,
+				additionalData,
+				this.mode,
+				webhookData,
+				[],
+				runExecutionData,
+			);
 
 			let response: IWebhookResponseData;
 			try {
-				response = await workflow.expression.withIsolate(async () => await nodeType.webhook!.call(context));
+				response = await workflow.expression.withIsolate(
+					async () => await nodeType.webhook!.call(context),
+				);
 			} catch (error) {
 				// n8n answers 500 with a generic message and leaves the execution waiting
 				const body = { message: 'Workflow Webhook Error: Workflow could not be started!' };
@@ -878,7 +972,9 @@ export class Engine {
 				? reply.answer()
 				: {
 						statusCode: 200,
-						body: response.webhookResponse ?? { message: response.workflowData ? 'Workflow was started' : 'Webhook call received' },
+						body: response.webhookResponse ?? {
+							message: response.workflowData ? 'Workflow was started' : 'Webhook call received',
+						},
 						headers: {},
 					};
 			if (!response.workflowData) {
@@ -910,7 +1006,8 @@ export class Engine {
 			const contentType = String(req.headers['content-type'] ?? '');
 			let body: unknown = raw;
 			if (contentType.includes('json') && raw) body = JSON.parse(raw);
-			else if (contentType.includes('x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw));
+			else if (contentType.includes('x-www-form-urlencoded'))
+				body = Object.fromEntries(new URLSearchParams(raw));
 			else if (!raw) body = {};
 			const query: Record<string, string> = {};
 			url.searchParams.forEach((value, key) => {

@@ -34,7 +34,11 @@ afterEach(async () => {
 });
 
 test('three items wait, then resume once with every result; one status call per task', async () => {
-	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [{ json: { i: 0 } }, { json: { i: 1 } }, { json: { i: 2 } }]);
+	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [
+		{ json: { i: 0 } },
+		{ json: { i: 1 } },
+		{ json: { i: 2 } },
+	]);
 	expect(run.status).toBe('waiting');
 	expect(run.waitTill!.getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
 	expect(Object.keys(run.customData).some((key) => key.startsWith('kie_'))).toBe(true);
@@ -52,7 +56,10 @@ test('three items wait, then resume once with every result; one status call per 
 
 test('duplicate callbacks cost no extra status call and resume only once', async () => {
 	sim.setCallbackBehaviour({ mode: 'duplicate', times: 3 });
-	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [{ json: {} }, { json: {} }]);
+	const run = await runKie(engine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } }, [
+		{ json: {} },
+		{ json: {} },
+	]);
 	const finished = await engine.whenFinished(run, 30_000);
 	expect(finished.status).toBe('success');
 	expect(finished.output('KIE')).toHaveLength(2);
@@ -84,17 +91,28 @@ test('early callbacks (sent before the execution is stored as waiting) still end
 	expect(sim.count('POST /api/v1/runway/generate')).toBe(2);
 	// Both tasks' callbacks were taken (the later one as "already resumed" or n8n's 409); nothing ran twice.
 	await new Promise((resolve) => setTimeout(resolve, 1000));
-	expect(sim.callbacks.map((delivery) => delivery.taskId).sort()).toEqual(sim.tasks().map((task) => task.taskId).sort());
+	expect(sim.callbacks.map((delivery) => delivery.taskId).sort()).toEqual(
+		sim
+			.tasks()
+			.map((task) => task.taskId)
+			.sort(),
+	);
 	for (const delivery of sim.callbacks) expect([200, 409]).toContain(delivery.status);
 	expect(engine.latest(finished)?.status).toBe('success');
 	expect(engine.latest(finished)?.output('KIE')).toHaveLength(2);
 });
 
 test('a failed task comes out as a failed item after the resume', async () => {
-	const run = await runKie(engine, { ...callbackRun('boom [fail]'), completionOptions: { timeoutMinutes: 5 } });
+	const run = await runKie(engine, {
+		...callbackRun('boom [fail]'),
+		completionOptions: { timeoutMinutes: 5 },
+	});
 	const finished = await engine.whenFinished(run, 30_000);
 	expect(finished.status).toBe('success');
-	expect(finished.output('KIE')[0].json).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('moderator') } });
+	expect(finished.output('KIE')[0].json).toMatchObject({
+		status: 'failed',
+		error: { message: expect.stringContaining('moderator') },
+	});
 });
 
 test('with an HMAC key, unsigned callbacks are refused and the run keeps waiting', async () => {
@@ -102,13 +120,24 @@ test('with an HMAC key, unsigned callbacks are refused and the run keeps waiting
 	const signedEngine = kieEngine(signedSim, { hmacKey: 'hmac-secret' });
 	await signedEngine.listen();
 	try {
-		const run = await runKie(signedEngine, { ...callbackRun(), completionOptions: { timeoutMinutes: 5 } });
+		const run = await runKie(signedEngine, {
+			...callbackRun(),
+			completionOptions: { timeoutMinutes: 5 },
+		});
 		expect(run.status).toBe('waiting');
 		const task = signedSim.tasks()[0];
 		const forged = await fetch(String(task.callBackUrl), {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'x-webhook-signature': 'AAAA' },
-			body: JSON.stringify({ code: 200, msg: 'ok', data: { task_id: task.taskId, video_url: 'https://evil.example/x.mp4' } }),
+			headers: {
+				'content-type': 'application/json',
+				'x-webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+				'x-webhook-signature': 'AAAA',
+			},
+			body: JSON.stringify({
+				code: 200,
+				msg: 'ok',
+				data: { task_id: task.taskId, video_url: 'https://evil.example/x.mp4' },
+			}),
 		});
 		expect(forged.status).toBe(401);
 		expect(signedEngine.latest(run)?.status).toBe('waiting');
@@ -122,9 +151,15 @@ test('with an HMAC key, unsigned callbacks are refused and the run keeps waiting
 });
 
 test('more items than the custom data can hold are refused before any request', async () => {
-	const run = await runKie(engine, callbackRun(), Array.from({ length: 400 }, () => ({ json: {} })));
+	const run = await runKie(
+		engine,
+		callbackRun(),
+		Array.from({ length: 400 }, () => ({ json: {} })),
+	);
 	expect(run.status).toBe('error');
-	expect(run.error?.message).toMatch(/^Callback mode can wait for at most \d+ items in one run \(400 given\)$/);
+	expect(run.error?.message).toMatch(
+		/^Callback mode can wait for at most \d+ items in one run \(400 given\)$/,
+	);
 	expect(sim.requests).toHaveLength(0);
 });
 
@@ -133,13 +168,17 @@ test('real KIE with a local n8n URL: refused before any request, pointing to pol
 		nodeTypes: { [KIE]: Kie },
 		credentialTypes: { kieApi: KieApi },
 		// Real KIE's address: the guard fires before anything is sent, so nothing leaves this machine.
-		credentials: { kieApi: { id: '2', name: 'KIE', data: { apiKey: 'k', baseUrl: 'https://api.kie.ai' } } },
+		credentials: {
+			kieApi: { id: '2', name: 'KIE', data: { apiKey: 'k', baseUrl: 'https://api.kie.ai' } },
+		},
 	});
 	await realKie.listen();
 	try {
 		const run = await runKie(realKie, callbackRun());
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe('KIE cannot call back to this n8n: its webhook address is 127.0.0.1');
+		expect(run.error?.message).toBe(
+			'KIE cannot call back to this n8n: its webhook address is 127.0.0.1',
+		);
 		expect(String(run.error?.description)).toContain('WEBHOOK_URL');
 		expect(String(run.error?.description)).toContain('Poll');
 	} finally {

@@ -1,4 +1,11 @@
-import { kieEngine, requestsTo, runKie, startSimulator, FAST_POLL, type Simulator } from './kie-helpers';
+import {
+	kieEngine,
+	requestsTo,
+	runKie,
+	startSimulator,
+	FAST_POLL,
+	type Simulator,
+} from './kie-helpers';
 
 // KIE's faults: none may lose a task or create a second billed one (the simulator's counts prove it),
 // and the error a user sees must say what to do. The same table runs on real n8n in
@@ -16,7 +23,12 @@ import { kieEngine, requestsTo, runKie, startSimulator, FAST_POLL, type Simulato
 let sim: Simulator;
 const CREATE = 'POST /api/v1/runway/generate';
 const STATUS = 'GET /api/v1/runway/record-detail';
-const generate = { resource: 'runway', operation: 'generate', prompt: 'A fox in the snow', ...FAST_POLL };
+const generate = {
+	resource: 'runway',
+	operation: 'generate',
+	prompt: 'A fox in the snow',
+	...FAST_POLL,
+};
 
 beforeAll(async () => {
 	sim = await startSimulator();
@@ -27,19 +39,22 @@ afterAll(async () => {
 beforeEach(() => sim.reset());
 
 describe('create calls', () => {
-	test.each(['http429', 'code429', 'code455'])('%s: retried, one task created and billed', async (kind) => {
-		sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 2 });
-		const run = await runKie(kieEngine(sim), generate);
-		expect(run.status).toBe('success');
-		expect(run.output('KIE')[0].json.status).toBe('succeeded');
-		expect(sim.count(CREATE)).toBe(3);
-		expect(sim.tasksCreated()).toBe(1);
-	});
+	test.each(['http429', 'code429', 'code455'])(
+		'%s: retried, one task created and billed',
+		async (kind) => {
+			sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 2 });
+			const run = await runKie(kieEngine(sim), generate);
+			expect(run.status).toBe('success');
+			expect(run.output('KIE')[0].json.status).toBe('succeeded');
+			expect(sim.count(CREATE)).toBe(3);
+			expect(sim.tasksCreated()).toBe(1);
+		},
+	);
 
 	test.each([
 		['code500', 'KIE reported a server error (code 500)'],
 		['http500', 'KIE reported a server error (code 500)'],
-		['code408', 'KIE\'s upstream gave no result for over 10 minutes (code 408)'],
+		['code408', "KIE's upstream gave no result for over 10 minutes (code 408)"],
 		['reset', 'The connection to KIE broke during the create request'],
 	])('%s: not retried (KIE may have taken it), the error says so', async (kind, message) => {
 		sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 1 });
@@ -47,7 +62,9 @@ describe('create calls', () => {
 		expect(run.status).toBe('error');
 		expect(run.error?.message).toContain(message);
 		// What to do: look at KIE's logs before running again, since KIE may have billed the task.
-		expect(String(run.error?.description)).toMatch(/check https:\/\/kie\.ai\/logs before running again/i);
+		expect(String(run.error?.description)).toMatch(
+			/check https:\/\/kie\.ai\/logs before running again/i,
+		);
 		expect(sim.count(CREATE)).toBe(1);
 	});
 
@@ -69,7 +86,11 @@ describe('create calls', () => {
 
 	test('a refused create in a batch names the tasks already created, so none is lost', async () => {
 		sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind: 'code402', times: 1 });
-		const run = await runKie(kieEngine(sim), { ...generate, completion: 'submit' }, [{ json: {} }, { json: {} }, { json: {} }]);
+		const run = await runKie(kieEngine(sim), { ...generate, completion: 'submit' }, [
+			{ json: {} },
+			{ json: {} },
+			{ json: {} },
+		]);
 		expect(run.status).toBe('error');
 		expect(sim.tasksCreated()).toBe(2);
 		for (const task of sim.tasks()) expect(String(run.error?.description)).toContain(task.taskId);
@@ -77,11 +98,15 @@ describe('create calls', () => {
 
 	test('continue-on-fail: the refused item is an error item, the others complete', async () => {
 		sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind: 'code402', times: 1 });
-		const run = await runKie(kieEngine(sim), generate, [{ json: {} }, { json: {} }], { continueOnFail: true });
+		const run = await runKie(kieEngine(sim), generate, [{ json: {} }, { json: {} }], {
+			continueOnFail: true,
+		});
 		expect(run.status).toBe('success');
 		const statuses = run.output('KIE').map((item) => item.json.status ?? 'error');
 		expect(statuses.sort()).toEqual(['error', 'succeeded']);
-		expect(run.output('KIE').find((item) => !item.json.status)?.json.error).toContain('Insufficient KIE credits');
+		expect(run.output('KIE').find((item) => !item.json.status)?.json.error).toContain(
+			'Insufficient KIE credits',
+		);
 	});
 });
 
@@ -104,7 +129,9 @@ describe('status calls', () => {
 			const run = await runKie(kieEngine(slowRecords), generate);
 			expect(run.status).toBe('success');
 			expect(run.output('KIE')[0].json.status).toBe('succeeded');
-			const early = slowRecords.requests.filter((request) => request.path === '/api/v1/runway/record-detail');
+			const early = slowRecords.requests.filter(
+				(request) => request.path === '/api/v1/runway/record-detail',
+			);
 			expect(early.length).toBeGreaterThanOrEqual(3);
 		} finally {
 			await slowRecords.close();
@@ -112,7 +139,13 @@ describe('status calls', () => {
 	});
 
 	test('a status call slower than the 30 s request timeout: given up, asked again, the task is found', async () => {
-		sim.injectFault({ method: 'GET', path: '/api/v1/runway/record-detail', kind: 'slow', delayMs: 35_000, times: 1 });
+		sim.injectFault({
+			method: 'GET',
+			path: '/api/v1/runway/record-detail',
+			kind: 'slow',
+			delayMs: 35_000,
+			times: 1,
+		});
 		const run = await runKie(kieEngine(sim), generate);
 		expect(run.status).toBe('success');
 		expect(run.output('KIE')[0].json.status).toBe('succeeded');
@@ -129,7 +162,10 @@ describe('status calls', () => {
 	test('a timeout names the tasks still running so they can be fetched later', async () => {
 		const slow = await startSimulator({ taskDurationMs: 60_000 });
 		try {
-			const run = await runKie(kieEngine(slow), { ...generate, completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 0.1 } });
+			const run = await runKie(kieEngine(slow), {
+				...generate,
+				completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 0.1 },
+			});
 			expect(run.status).toBe('error');
 			expect(run.error?.message).toBe('1 KIE task(s) did not finish in time');
 			expect(String(run.error?.description)).toContain(slow.tasks()[0].taskId);
@@ -141,15 +177,27 @@ describe('status calls', () => {
 });
 
 describe('a failed task', () => {
-	test('in a batch: the error names the failed task, KIE\'s reason, what to do, and every other task of the run', async () => {
-		const prompts = [{ json: { prompt: 'a calm sea' } }, { json: { prompt: 'a storm [fail]' } }, { json: { prompt: 'a harbour' } }];
-		const run = await runKie(kieEngine(sim), { ...generate, prompt: '={{ $json.prompt }}' }, prompts);
+	test("in a batch: the error names the failed task, KIE's reason, what to do, and every other task of the run", async () => {
+		const prompts = [
+			{ json: { prompt: 'a calm sea' } },
+			{ json: { prompt: 'a storm [fail]' } },
+			{ json: { prompt: 'a harbour' } },
+		];
+		const run = await runKie(
+			kieEngine(sim),
+			{ ...generate, prompt: '={{ $json.prompt }}' },
+			prompts,
+		);
 		expect(run.status).toBe('error');
-		const byPrompt = new Map(sim.tasks().map((task) => [String((task.params as { prompt: string }).prompt), task.taskId]));
+		const byPrompt = new Map(
+			sim.tasks().map((task) => [String((task.params as { prompt: string }).prompt), task.taskId]),
+		);
 		const failedId = byPrompt.get('a storm [fail]');
-		expect(run.error?.message).toBe(`KIE task ${failedId} failed: Your prompt was caught by our AI moderator.`);
+		expect(run.error?.message).toBe(
+			`KIE task ${failedId} failed: Your prompt was caught by our AI moderator.`,
+		);
 		const description = String(run.error?.description);
-		expect(description).toContain('Change the input as KIE\'s message says and run again');
+		expect(description).toContain("Change the input as KIE's message says and run again");
 		expect(description).toContain(`item 0: ${byPrompt.get('a calm sea')} (succeeded)`);
 		expect(description).toContain(`item 2: ${byPrompt.get('a harbour')} (succeeded)`);
 		expect(sim.tasksCreated()).toBe(3);
@@ -158,7 +206,10 @@ describe('a failed task', () => {
 });
 
 describe('result links', () => {
-	const withDownload = { ...generate, completionOptions: { ...FAST_POLL.completionOptions, downloadResult: true } };
+	const withDownload = {
+		...generate,
+		completionOptions: { ...FAST_POLL.completionOptions, downloadResult: true },
+	};
 
 	test('a link that expired before the download: a fresh one from the status API, and the video arrives', async () => {
 		const linked = await startSimulator({ signedResultLinks: true });
@@ -166,12 +217,17 @@ describe('result links', () => {
 			// The first download finds its 20-minute link expired: the simulated clock jumps 21 minutes.
 			let downloads = 0;
 			linked.on('request', (request) => {
-				if (request.path.startsWith('/files/') && downloads++ === 0) linked.advanceTime(21 * 60_000);
+				if (request.path.startsWith('/files/') && downloads++ === 0)
+					linked.advanceTime(21 * 60_000);
 			});
 			const run = await runKie(kieEngine(linked), withDownload);
 			expect(run.status).toBe('success');
 			const [item] = run.output('KIE');
-			expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.taskId}.mp4`, bytes: 1048576 });
+			expect(item.binary?.data).toMatchObject({
+				mimeType: 'video/mp4',
+				fileName: `${item.json.taskId}.mp4`,
+				bytes: 1048576,
+			});
 			const fileRequests = linked.requests.filter((request) => request.path.startsWith('/files/'));
 			expect(fileRequests).toHaveLength(2);
 			expect(fileRequests[0].query['X-Amz-Date']).not.toBe(fileRequests[1].query['X-Amz-Date']);
@@ -181,14 +237,23 @@ describe('result links', () => {
 		}
 	});
 
-	test('a result past KIE\'s 14 days: Get with download names the task and says to generate it again', async () => {
+	test("a result past KIE's 14 days: Get with download names the task and says to generate it again", async () => {
 		const submitted = await runKie(kieEngine(sim), { ...generate, completion: 'submit' });
 		const taskId = String(submitted.output('KIE')[0].json.taskId);
 		sim.advanceTime(15 * 24 * 60 * 60_000);
-		const run = await runKie(kieEngine(sim), { resource: 'runway', operation: 'get', taskId, getOptions: { downloadResult: true } });
+		const run = await runKie(kieEngine(sim), {
+			resource: 'runway',
+			operation: 'get',
+			taskId,
+			getOptions: { downloadResult: true },
+		});
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe(`Could not download the result video of KIE task ${taskId} (HTTP 404)`);
-		expect(String(run.error?.description)).toContain('KIE keeps results for 14 days: an older task has to be generated again');
+		expect(run.error?.message).toBe(
+			`Could not download the result video of KIE task ${taskId} (HTTP 404)`,
+		);
+		expect(String(run.error?.description)).toContain(
+			'KIE keeps results for 14 days: an older task has to be generated again',
+		);
 		// The dead link was checked against a fresh status read before giving up.
 		expect(requestsTo(sim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(2);
 		expect(sim.tasksCreated()).toBe(1);
@@ -198,18 +263,27 @@ describe('result links', () => {
 		sim.injectFault({ method: 'GET', path: '/files/*', kind: 'http500', times: 1 });
 		const run = await runKie(kieEngine(sim), withDownload, [{ json: {} }, { json: {} }]);
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe('Could not download the result video of 1 finished KIE task(s)');
-		for (const task of sim.tasks()) expect(String(run.error?.description)).toContain(`${task.taskId} (succeeded)`);
-		expect(String(run.error?.description)).toContain('Run the Get operation with Download Result for task');
+		expect(run.error?.message).toBe(
+			'Could not download the result video of 1 finished KIE task(s)',
+		);
+		for (const task of sim.tasks())
+			expect(String(run.error?.description)).toContain(`${task.taskId} (succeeded)`);
+		expect(String(run.error?.description)).toContain(
+			'Run the Get operation with Download Result for task',
+		);
 
 		sim.reset();
 		sim.injectFault({ method: 'GET', path: '/files/*', kind: 'http500', times: 1 });
-		const kept = await runKie(kieEngine(sim), withDownload, [{ json: {} }, { json: {} }], { continueOnFail: true });
+		const kept = await runKie(kieEngine(sim), withDownload, [{ json: {} }, { json: {} }], {
+			continueOnFail: true,
+		});
 		expect(kept.status).toBe('success');
 		const items = kept.output('KIE');
 		expect(items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
 		expect(items.filter((item) => item.binary?.data)).toHaveLength(1);
-		expect(String(items.find((item) => !item.binary)?.json.downloadError)).toMatch(/^Could not download the result video of KIE task \S+ \(HTTP 500\)/);
+		expect(String(items.find((item) => !item.binary)?.json.downloadError)).toMatch(
+			/^Could not download the result video of KIE task \S+ \(HTTP 500\)/,
+		);
 		expect(sim.tasksCreated()).toBe(2);
 	});
 });
@@ -226,20 +300,31 @@ describe('KIE restarting', () => {
 			let restarted: Promise<void> | undefined;
 			restarting.on('up', () => (upAt = Date.now()));
 			restarting.on('request', (request) => {
-				if (!restarted && request.path === '/api/v1/runway/record-detail') restarted = restarting.restart({ downMs: 3000 });
+				if (!restarted && request.path === '/api/v1/runway/record-detail')
+					restarted = restarting.restart({ downMs: 3000 });
 			});
 			const items = Array.from({ length: 5 }, (_, i) => ({ json: { prompt: `clip ${i}` } }));
-			const run = await runKie(kieEngine(restarting), { ...generate, prompt: '={{ $json.prompt }}' }, items);
+			const run = await runKie(
+				kieEngine(restarting),
+				{ ...generate, prompt: '={{ $json.prompt }}' },
+				items,
+			);
 			await restarted;
 			expect(run.error).toBeUndefined();
 			const output = run.output('KIE');
 			expect(output.map((item) => item.json.status)).toEqual(Array(5).fill('succeeded'));
-			expect(output.map((item) => restarting.getTask(String(item.json.taskId))?.params)).toEqual(items.map((item) => expect.objectContaining(item.json)));
+			expect(output.map((item) => restarting.getTask(String(item.json.taskId))?.params)).toEqual(
+				items.map((item) => expect.objectContaining(item.json)),
+			);
 			expect(restarting.tasksCreated()).toBe(5);
 			expect(restarting.count(CREATE)).toBe(5);
 			// Mid-batch: tasks were read both before the restart and after it.
 			expect(upAt).toBeGreaterThan(0);
-			expect(restarting.requests.filter((request) => request.path === '/api/v1/runway/record-detail' && request.at > upAt).length).toBeGreaterThanOrEqual(5);
+			expect(
+				restarting.requests.filter(
+					(request) => request.path === '/api/v1/runway/record-detail' && request.at > upAt,
+				).length,
+			).toBeGreaterThanOrEqual(5);
 		} finally {
 			await restarting.close();
 		}
@@ -251,7 +336,11 @@ describe('KIE restarting', () => {
 			const down = new Promise((resolve) => restarting.on('down', () => resolve(undefined)));
 			const restarted = restarting.restart({ downMs: 2500 });
 			await down;
-			const run = await runKie(kieEngine(restarting), { ...generate, prompt: '={{ $json.prompt }}' }, [{ json: { prompt: 'one' } }, { json: { prompt: 'two' } }]);
+			const run = await runKie(
+				kieEngine(restarting),
+				{ ...generate, prompt: '={{ $json.prompt }}' },
+				[{ json: { prompt: 'one' } }, { json: { prompt: 'two' } }],
+			);
 			await restarted;
 			expect(run.error).toBeUndefined();
 			expect(run.output('KIE').map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);

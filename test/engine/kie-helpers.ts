@@ -19,8 +19,21 @@ export interface Simulator {
 	baseUrl: string;
 	uploadBaseUrl: string;
 	/** Every request received, in order; `at` = wall epoch ms. */
-	requests: Array<{ method: string; path: string; query: IDataObject; headers: IDataObject; body: any; at: number }>;
-	callbacks: Array<{ url: string; body: any; headers: IDataObject; status: unknown; taskId: string }>;
+	requests: Array<{
+		method: string;
+		path: string;
+		query: IDataObject;
+		headers: IDataObject;
+		body: any;
+		at: number;
+	}>;
+	callbacks: Array<{
+		url: string;
+		body: any;
+		headers: IDataObject;
+		status: unknown;
+		taskId: string;
+	}>;
 	credits: number;
 	count(what: string): number;
 	tasksCreated(): number;
@@ -42,10 +55,21 @@ export interface Simulator {
 }
 
 export async function startSimulator(options: IDataObject = {}): Promise<Simulator> {
-	return await createSimulator({ host: '127.0.0.1', port: 0, uploadPort: 0, apiKeys: [API_KEY], taskDurationMs: 1500, recordNullMs: 300, ...options });
+	return await createSimulator({
+		host: '127.0.0.1',
+		port: 0,
+		uploadPort: 0,
+		apiKeys: [API_KEY],
+		taskDurationMs: 1500,
+		recordNullMs: 300,
+		...options,
+	});
 }
 
-export function kieEngine(sim: Simulator, { apiKey = API_KEY, hmacKey }: { apiKey?: string; hmacKey?: string } = {}): Engine {
+export function kieEngine(
+	sim: Simulator,
+	{ apiKey = API_KEY, hmacKey }: { apiKey?: string; hmacKey?: string } = {},
+): Engine {
 	return createEngine({
 		nodeTypes: { [KIE]: Kie, [KIE_TRIGGER]: KieTrigger },
 		credentialTypes: { kieApi: KieApi },
@@ -53,7 +77,12 @@ export function kieEngine(sim: Simulator, { apiKey = API_KEY, hmacKey }: { apiKe
 			kieApi: {
 				id: '1',
 				name: 'KIE (simulator)',
-				data: { apiKey, baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl, ...(hmacKey ? { webhookHmacKey: hmacKey } : {}) },
+				data: {
+					apiKey,
+					baseUrl: sim.baseUrl,
+					uploadBaseUrl: sim.uploadBaseUrl,
+					...(hmacKey ? { webhookHmacKey: hmacKey } : {}),
+				},
 			},
 		},
 	});
@@ -66,7 +95,18 @@ export async function runKie(
 	input: INodeExecutionData[] = [{ json: {} }],
 	node: IDataObject = {},
 ): Promise<RunResult> {
-	return await engine.run({ nodes: [{ name: 'KIE', type: KIE, typeVersion: 1, parameters: parameters as INodeParameters, ...node }], input });
+	return await engine.run({
+		nodes: [
+			{
+				name: 'KIE',
+				type: KIE,
+				typeVersion: 1,
+				parameters: parameters as INodeParameters,
+				...node,
+			},
+		],
+		input,
+	});
 }
 
 /** Requests the simulator received for one method + path, in order. */
@@ -75,4 +115,7 @@ export function requestsTo(sim: Simulator, method: string, path: string) {
 }
 
 /** Polling settings that make tests fast: the minimum interval of 1 s. */
-export const FAST_POLL = { completion: 'poll', completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 2 } };
+export const FAST_POLL = {
+	completion: 'poll',
+	completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 2 },
+};

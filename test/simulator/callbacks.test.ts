@@ -1,5 +1,16 @@
 import * as crypto from 'crypto';
-import { ALEPH_OK, LUMA_OK, RUNWAY_OK, Sim, get, post, sleep, startReceiver, startSim, waitFor } from './helpers';
+import {
+	ALEPH_OK,
+	LUMA_OK,
+	RUNWAY_OK,
+	Sim,
+	get,
+	post,
+	sleep,
+	startReceiver,
+	startSim,
+	waitFor,
+} from './helpers';
 
 let sim: Sim;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -20,7 +31,8 @@ beforeEach(() => {
 });
 
 const create = async (path: string, body: Record<string, unknown>, query = '?n=1') =>
-	(await post(sim.baseUrl, path, { ...body, callBackUrl: `${receiver.url}/hook${query}` })).body.data.taskId as string;
+	(await post(sim.baseUrl, path, { ...body, callBackUrl: `${receiver.url}/hook${query}` })).body
+		.data.taskId as string;
 
 describe('callback shapes', () => {
 	it('Runway success: snake_case data, JSON content type, query string kept byte for byte', async () => {
@@ -34,26 +46,52 @@ describe('callback shapes', () => {
 		expect(hit.body).toEqual({
 			code: 200,
 			msg: 'All generated successfully.',
-			data: { task_id: taskId, video_id: expect.any(String), video_url: `${sim.baseUrl}/files/${taskId}.mp4`, image_url: `${sim.baseUrl}/files/${taskId}.png` },
+			data: {
+				task_id: taskId,
+				video_id: expect.any(String),
+				video_url: `${sim.baseUrl}/files/${taskId}.mp4`,
+				image_url: `${sim.baseUrl}/files/${taskId}.png`,
+			},
 		});
 		await waitFor(() => sim.callbacks.length === 1);
-		expect(sim.callbacks[0]).toMatchObject({ url: `${receiver.url}/hook${query}`, status: 200, attempt: 1, body: hit.body });
+		expect(sim.callbacks[0]).toMatchObject({
+			url: `${receiver.url}/hook${query}`,
+			status: 200,
+			attempt: 1,
+			body: hit.body,
+		});
 	});
 
 	it('Runway failure: all four data keys present and empty', async () => {
 		const taskId = await create('/api/v1/runway/generate', { ...RUNWAY_OK, prompt: '[fail] x' });
 		await waitFor(() => receiver.hits.length === 1);
-		expect(receiver.hits[0].body).toEqual({ code: 400, msg: expect.stringContaining('moderator'), data: { task_id: taskId, video_id: '', video_url: '', image_url: '' } });
+		expect(receiver.hits[0].body).toEqual({
+			code: 400,
+			msg: expect.stringContaining('moderator'),
+			data: { task_id: taskId, video_id: '', video_url: '', image_url: '' },
+		});
 	});
 
 	it('Runway extend: success like generate, failure data holds only task_id', async () => {
 		const parent = (await post(sim.baseUrl, '/api/v1/runway/generate', RUNWAY_OK)).body.data.taskId;
 		sim.completeTask(parent);
-		const ok = await create('/api/v1/runway/extend', { taskId: parent, prompt: 'more', quality: '720p' });
-		const bad = await create('/api/v1/runway/extend', { taskId: parent, prompt: 'more [fail]', quality: '720p' });
+		const ok = await create('/api/v1/runway/extend', {
+			taskId: parent,
+			prompt: 'more',
+			quality: '720p',
+		});
+		const bad = await create('/api/v1/runway/extend', {
+			taskId: parent,
+			prompt: 'more [fail]',
+			quality: '720p',
+		});
 		await waitFor(() => receiver.hits.length === 2);
 		const byId = (id: string) => receiver.hits.find((h) => h.body.data.task_id === id)!.body;
-		expect(byId(ok)).toMatchObject({ code: 200, msg: 'All generated successfully.', data: { task_id: ok, video_url: `${sim.baseUrl}/files/${ok}.mp4` } });
+		expect(byId(ok)).toMatchObject({
+			code: 200,
+			msg: 'All generated successfully.',
+			data: { task_id: ok, video_url: `${sim.baseUrl}/files/${ok}.mp4` },
+		});
 		expect(byId(bad)).toEqual({ code: 400, msg: expect.any(String), data: { task_id: bad } });
 	});
 
@@ -62,15 +100,37 @@ describe('callback shapes', () => {
 		const bad = await create('/api/v1/aleph/generate', { ...ALEPH_OK, prompt: '[fail]' });
 		await waitFor(() => receiver.hits.length === 2);
 		const byId = (id: string) => receiver.hits.find((h) => h.body.taskId === id)!.body;
-		expect(byId(ok)).toEqual({ code: 200, msg: 'success', data: { result_video_url: `${sim.baseUrl}/files/${ok}.mp4`, result_image_url: `${sim.baseUrl}/files/${ok}.png` }, taskId: ok });
-		expect(byId(bad)).toEqual({ code: 400, msg: expect.stringContaining('moderator'), data: null, taskId: bad });
+		expect(byId(ok)).toEqual({
+			code: 200,
+			msg: 'success',
+			data: {
+				result_video_url: `${sim.baseUrl}/files/${ok}.mp4`,
+				result_image_url: `${sim.baseUrl}/files/${ok}.png`,
+			},
+			taskId: ok,
+		});
+		expect(byId(bad)).toEqual({
+			code: 400,
+			msg: expect.stringContaining('moderator'),
+			data: null,
+			taskId: bad,
+		});
 	});
 
 	it('Aleph (openapi shape): Runway-like data.task_id', async () => {
 		sim.setCallbackBehaviour({ mode: 'normal', shape: 'openapi' });
 		const ok = await create('/api/v1/aleph/generate', ALEPH_OK);
 		await waitFor(() => receiver.hits.length === 1);
-		expect(receiver.hits[0].body).toEqual({ code: 200, msg: 'All generated successfully.', data: { task_id: ok, video_id: expect.any(String), video_url: `${sim.baseUrl}/files/${ok}.mp4`, image_url: `${sim.baseUrl}/files/${ok}.png` } });
+		expect(receiver.hits[0].body).toEqual({
+			code: 200,
+			msg: 'All generated successfully.',
+			data: {
+				task_id: ok,
+				video_id: expect.any(String),
+				video_url: `${sim.baseUrl}/files/${ok}.mp4`,
+				image_url: `${sim.baseUrl}/files/${ok}.png`,
+			},
+		});
 	});
 
 	it('Luma: code 200 with camelCase data on success, code 500 with {taskId, promptJson} on failure', async () => {
@@ -78,9 +138,22 @@ describe('callback shapes', () => {
 		const bad = await create('/api/v1/modify/generate', { ...LUMA_OK, prompt: '[fail]' });
 		await waitFor(() => receiver.hits.length === 2);
 		const byId = (id: string) => receiver.hits.find((h) => h.body.data.taskId === id)!.body;
-		const promptJson = JSON.stringify({ callBackUrl: `${receiver.url}/hook?n=1`, prompt: LUMA_OK.prompt, videoUrl: LUMA_OK.videoUrl, waterMark: 'w' });
-		expect(byId(ok)).toEqual({ code: 200, msg: 'Modify record generated successfully.', data: { taskId: ok, promptJson, resultUrls: [`${sim.baseUrl}/files/${ok}.mp4`] } });
-		expect(byId(bad)).toEqual({ code: 500, msg: 'Modify record generation failed.', data: { taskId: bad, promptJson: expect.stringContaining('[fail]') } });
+		const promptJson = JSON.stringify({
+			callBackUrl: `${receiver.url}/hook?n=1`,
+			prompt: LUMA_OK.prompt,
+			videoUrl: LUMA_OK.videoUrl,
+			waterMark: 'w',
+		});
+		expect(byId(ok)).toEqual({
+			code: 200,
+			msg: 'Modify record generated successfully.',
+			data: { taskId: ok, promptJson, resultUrls: [`${sim.baseUrl}/files/${ok}.mp4`] },
+		});
+		expect(byId(bad)).toEqual({
+			code: 500,
+			msg: 'Modify record generation failed.',
+			data: { taskId: bad, promptJson: expect.stringContaining('[fail]') },
+		});
 	});
 });
 
@@ -95,7 +168,10 @@ describe('signing', () => {
 			expect([runwayId, lumaId]).toContain(id);
 			const ts = String(hit.headers['x-webhook-timestamp']);
 			expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(10);
-			const expected = crypto.createHmac('sha256', 'secret-key').update(`${id}.${ts}`).digest('base64');
+			const expected = crypto
+				.createHmac('sha256', 'secret-key')
+				.update(`${id}.${ts}`)
+				.digest('base64');
 			expect(hit.headers['x-webhook-signature']).toBe(expected);
 		}
 	});
@@ -108,7 +184,11 @@ describe('delivery behaviour', () => {
 		await waitFor(() => sim.callbacks.length === 3);
 		await sleep(100);
 		expect(receiver.hits).toHaveLength(3);
-		expect(sim.callbacks.map((c) => [c.attempt, c.status])).toEqual([[1, 500], [2, 500], [3, 200]]);
+		expect(sim.callbacks.map((c) => [c.attempt, c.status])).toEqual([
+			[1, 500],
+			[2, 500],
+			[3, 200],
+		]);
 	});
 
 	it('gives up after 3 failed retries; a Luma task then reports successFlag 4', async () => {
@@ -117,13 +197,20 @@ describe('delivery behaviour', () => {
 		await waitFor(() => receiver.hits.length === 4);
 		await sleep(150);
 		expect(receiver.hits).toHaveLength(4);
-		expect((await get(sim.baseUrl, `/api/v1/modify/record-info?taskId=${taskId}`)).body.data.successFlag).toBe(4);
+		expect(
+			(await get(sim.baseUrl, `/api/v1/modify/record-info?taskId=${taskId}`)).body.data.successFlag,
+		).toBe(4);
 	});
 
 	it('records an unreachable receiver as an error and retries', async () => {
-		await post(sim.baseUrl, '/api/v1/runway/generate', { ...RUNWAY_OK, callBackUrl: 'http://127.0.0.1:9/closed' });
+		await post(sim.baseUrl, '/api/v1/runway/generate', {
+			...RUNWAY_OK,
+			callBackUrl: 'http://127.0.0.1:9/closed',
+		});
 		await waitFor(() => sim.callbacks.length === 4);
-		expect(sim.callbacks.every((c) => typeof c.status === 'string' && c.status.startsWith('error'))).toBe(true);
+		expect(
+			sim.callbacks.every((c) => typeof c.status === 'string' && c.status.startsWith('error')),
+		).toBe(true);
 	});
 
 	it('duplicate mode sends each callback `times` times', async () => {
@@ -177,7 +264,10 @@ describe('delivery behaviour', () => {
 		await waitFor(() => receiver.hits.length === 2);
 		await sleep(50);
 		expect(receiver.hits).toHaveLength(2);
-		expect(receiver.hits.find((h) => h.body.data.task_id === b)!.body).toMatchObject({ code: 400, msg: 'Custom failure' });
+		expect(receiver.hits.find((h) => h.body.data.task_id === b)!.body).toMatchObject({
+			code: 400,
+			msg: 'Custom failure',
+		});
 		expect(sim.getTask(b)).toMatchObject({ state: 'fail', failMsg: 'Custom failure' });
 	});
 

@@ -38,11 +38,17 @@ describe('injected faults on a create call create nothing and bill nothing', () 
 		expect(sim.tasksCreated()).toBe(1);
 	});
 
-	it('code408 carries KIE\'s upstream message; code and msg can be overridden', async () => {
+	it("code408 carries KIE's upstream message; code and msg can be overridden", async () => {
 		sim.injectFault({ path: GENERATE, kind: 'code408' });
-		expect((await post(sim.baseUrl, GENERATE, RUNWAY_OK)).body.msg).toContain('Upstream is currently experiencing service issues');
+		expect((await post(sim.baseUrl, GENERATE, RUNWAY_OK)).body.msg).toContain(
+			'Upstream is currently experiencing service issues',
+		);
 		sim.injectFault({ path: GENERATE, kind: 'code500', code: 503, msg: 'custom' });
-		expect((await post(sim.baseUrl, GENERATE, RUNWAY_OK)).body).toEqual({ code: 503, msg: 'custom', data: null });
+		expect((await post(sim.baseUrl, GENERATE, RUNWAY_OK)).body).toEqual({
+			code: 503,
+			msg: 'custom',
+			data: null,
+		});
 	});
 
 	it('reset destroys the connection without an answer', async () => {
@@ -55,7 +61,11 @@ describe('injected faults on a create call create nothing and bill nothing', () 
 	it('slow creates (and bills) the task but answers only after delayMs', async () => {
 		sim.injectFault({ path: GENERATE, kind: 'slow', delayMs: 400 });
 		const started = Date.now();
-		const pending = fetch(sim.baseUrl + GENERATE, { method: 'POST', headers: AUTH, body: JSON.stringify(RUNWAY_OK) });
+		const pending = fetch(sim.baseUrl + GENERATE, {
+			method: 'POST',
+			headers: AUTH,
+			body: JSON.stringify(RUNWAY_OK),
+		});
 		await waitFor(() => sim.tasksCreated() === 1, 2000, 5);
 		// Before any answer the task exists and is billed: a client that times out here has still created a task.
 		expect(Date.now() - started).toBeLessThan(400);
@@ -76,7 +86,14 @@ describe('fault matching', () => {
 
 		sim.injectFault({ path: 'create', kind: 'code500' });
 		expect((await get(sim.baseUrl, '/api/v1/chat/credit')).body.code).toBe(200);
-		expect((await post(sim.baseUrl, '/api/v1/modify/generate', { prompt: 'x', videoUrl: 'https://e.com/a.mp4' })).body.code).toBe(500);
+		expect(
+			(
+				await post(sim.baseUrl, '/api/v1/modify/generate', {
+					prompt: 'x',
+					videoUrl: 'https://e.com/a.mp4',
+				})
+			).body.code,
+		).toBe(500);
 
 		sim.injectFault({ path: '/api/v1/runway/*', kind: 'code505' });
 		expect((await get(sim.baseUrl, '/api/v1/runway/record-detail?taskId=x')).body.code).toBe(505);
@@ -84,10 +101,23 @@ describe('fault matching', () => {
 
 	it('applies to status calls and to the upload host (with success:false)', async () => {
 		sim.injectFault({ path: '/api/file-base64-upload', kind: 'code500' });
-		const res = await post(sim.uploadBaseUrl, '/api/file-base64-upload', { base64Data: 'aGk=', uploadPath: 'a' });
-		expect(res).toEqual({ status: 200, body: { success: false, code: 500, msg: 'Server Error', data: null } });
+		const res = await post(sim.uploadBaseUrl, '/api/file-base64-upload', {
+			base64Data: 'aGk=',
+			uploadPath: 'a',
+		});
+		expect(res).toEqual({
+			status: 200,
+			body: { success: false, code: 500, msg: 'Server Error', data: null },
+		});
 		sim.injectFault({ path: '/api/file-base64-upload', kind: 'http429' });
-		expect((await post(sim.uploadBaseUrl, '/api/file-base64-upload', { base64Data: 'aGk=', uploadPath: 'a' })).status).toBe(429);
+		expect(
+			(
+				await post(sim.uploadBaseUrl, '/api/file-base64-upload', {
+					base64Data: 'aGk=',
+					uploadPath: 'a',
+				})
+			).status,
+		).toBe(429);
 	});
 
 	it('rejects unknown fault kinds', () => {

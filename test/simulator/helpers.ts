@@ -8,10 +8,21 @@ export const AUTH = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'applicati
 
 /** Small, fast defaults for tests. */
 export async function startSim(options: Record<string, unknown> = {}): Promise<Sim> {
-	return createSimulator({ taskDurationMs: 300, recordNullMs: 50, callbackRetryDelayMs: 20, videoSizeBytes: 200_000, ...options });
+	return createSimulator({
+		taskDurationMs: 300,
+		recordNullMs: 50,
+		callbackRetryDelayMs: 20,
+		videoSizeBytes: 200_000,
+		...options,
+	});
 }
 
-export async function post(base: string, path: string, body: unknown, headers: Record<string, string> = AUTH) {
+export async function post(
+	base: string,
+	path: string,
+	body: unknown,
+	headers: Record<string, string> = AUTH,
+) {
 	const res = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
 	return { status: res.status, body: (await res.json()) as any };
 }
@@ -24,7 +35,11 @@ export async function get(base: string, path: string, headers: Record<string, st
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value (or fails after `timeoutMs`). */
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, everyMs = 15): Promise<T> {
+export async function waitFor<T>(
+	fn: () => T | Promise<T>,
+	timeoutMs = 5000,
+	everyMs = 15,
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
@@ -34,7 +49,12 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, eve
 	}
 }
 
-export const RUNWAY_OK = { prompt: 'A cat surfing', duration: 5, quality: '720p', aspectRatio: '16:9' };
+export const RUNWAY_OK = {
+	prompt: 'A cat surfing',
+	duration: 5,
+	quality: '720p',
+	aspectRatio: '16:9',
+};
 export const ALEPH_OK = { prompt: 'Make it snow', videoUrl: 'https://example.com/in.mp4' };
 export const LUMA_OK = { prompt: 'Turn it into a cartoon', videoUrl: 'https://example.com/in.mp4' };
 

@@ -1,4 +1,14 @@
-import { AUTH, RUNWAY_OK, Sim, get, post, sleep, startReceiver, startSim, waitFor } from './helpers';
+import {
+	AUTH,
+	RUNWAY_OK,
+	Sim,
+	get,
+	post,
+	sleep,
+	startReceiver,
+	startSim,
+	waitFor,
+} from './helpers';
 
 // The simulator restarting like KIE's API would: down for a while (connections refused), back on the
 // same ports with every task kept. Also the signed result links option (links that expire).
@@ -60,7 +70,12 @@ describe('restart({ downMs })', () => {
 	it('keeps sending callbacks for tasks that end while it is down', async () => {
 		const receiver = await startReceiver();
 		try {
-			const { taskId } = (await post(sim.baseUrl, '/api/v1/runway/generate', { ...RUNWAY_OK, callBackUrl: `${receiver.url}/cb` })).body.data;
+			const { taskId } = (
+				await post(sim.baseUrl, '/api/v1/runway/generate', {
+					...RUNWAY_OK,
+					callBackUrl: `${receiver.url}/cb`,
+				})
+			).body.data;
 			await sim.restart({ downMs: 1200 });
 			await waitFor(() => receiver.hits.length === 1, 3000);
 			expect(receiver.hits[0].body.data.task_id).toBe(taskId);
@@ -70,11 +85,19 @@ describe('restart({ downMs })', () => {
 	});
 
 	it('POST /__sim/restart answers, then goes down for downMs', async () => {
-		const res = await fetch(`${sim.baseUrl}/__sim/restart`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ downMs: 800 }) });
+		const res = await fetch(`${sim.baseUrl}/__sim/restart`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ downMs: 800 }),
+		});
 		expect(await res.json()).toEqual({ ok: true, downMs: 800 });
 		await sleep(200);
 		expect(await connectionError(`${sim.baseUrl}/api/v1/chat/credit`)).toBe('ECONNREFUSED');
-		await waitFor(async () => (await connectionError(`${sim.baseUrl}/api/v1/chat/credit`)) === undefined, 5000, 100);
+		await waitFor(
+			async () => (await connectionError(`${sim.baseUrl}/api/v1/chat/credit`)) === undefined,
+			5000,
+			100,
+		);
 		expect((await get(sim.baseUrl, '/api/v1/chat/credit')).body.code).toBe(200);
 	});
 
@@ -93,15 +116,21 @@ describe('signedResultLinks', () => {
 		sim.configure({ signedResultLinks: true });
 		const { taskId } = (await post(sim.baseUrl, '/api/v1/runway/generate', RUNWAY_OK)).body.data;
 		await waitFor(() => sim.getTask(taskId)!.state === 'success', 3000);
-		const first = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body.data.videoInfo.videoUrl;
-		expect(first).toMatch(new RegExp(`^${sim.baseUrl}/files/${taskId}\\.mp4\\?X-Amz-Date=\\d+&X-Amz-Expires=1200&X-Amz-Signature=\\w+$`));
+		const first = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body
+			.data.videoInfo.videoUrl;
+		expect(first).toMatch(
+			new RegExp(
+				`^${sim.baseUrl}/files/${taskId}\\.mp4\\?X-Amz-Date=\\d+&X-Amz-Expires=1200&X-Amz-Signature=\\w+$`,
+			),
+		);
 		expect((await fetch(first)).status).toBe(200);
 
 		sim.advanceTime(21 * 60_000);
 		const expired = await fetch(first);
 		expect(expired.status).toBe(403);
 		expect(await expired.text()).toBe('Request has expired');
-		const fresh = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body.data.videoInfo.videoUrl;
+		const fresh = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body
+			.data.videoInfo.videoUrl;
 		expect(fresh).not.toBe(first);
 		expect((await fetch(fresh)).status).toBe(200);
 	});
@@ -109,7 +138,8 @@ describe('signedResultLinks', () => {
 	it('is off by default: plain result URLs', async () => {
 		const { taskId } = (await post(sim.baseUrl, '/api/v1/runway/generate', RUNWAY_OK)).body.data;
 		await waitFor(() => sim.getTask(taskId)!.state === 'success', 3000);
-		const url = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body.data.videoInfo.videoUrl;
+		const url = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body.data
+			.videoInfo.videoUrl;
 		expect(url).toBe(`${sim.baseUrl}/files/${taskId}.mp4`);
 	});
 });

@@ -24,14 +24,18 @@ function iconFiles(icon: unknown): string[] {
 }
 
 /** Every parameter, options of collections included, with the path leading to it. */
-function allParameters(properties: INodeProperties[], prefix = ''): Array<{ at: string; parameter: INodeProperties }> {
+function allParameters(
+	properties: INodeProperties[],
+	prefix = '',
+): Array<{ at: string; parameter: INodeProperties }> {
 	const out: Array<{ at: string; parameter: INodeProperties }> = [];
 	for (const parameter of properties) {
 		const at = `${prefix}${parameter.name}`;
 		out.push({ at, parameter });
 		for (const option of parameter.options ?? []) {
 			if ('type' in option) out.push(...allParameters([option as INodeProperties], `${at}.`));
-			else if ('values' in option) out.push(...allParameters((option as INodePropertyCollection).values, `${at}.`));
+			else if ('values' in option)
+				out.push(...allParameters((option as INodePropertyCollection).values, `${at}.`));
 		}
 	}
 	return out;
@@ -44,7 +48,9 @@ describe('package manifest', () => {
 		expect(pkg.n8n.nodes).toEqual(nodes.map((n) => `dist/${n.dir}/${n.name}.node.js`));
 		expect(pkg.n8n.credentials).toEqual(['dist/credentials/KieApi.credentials.js']);
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
-			expect(fs.existsSync(path.join(root, file.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+			expect(
+				fs.existsSync(path.join(root, file.replace(/^dist\//, '').replace(/\.js$/, '.ts'))),
+			).toBe(true);
 		}
 	});
 
@@ -71,7 +77,10 @@ describe.each(nodes)('node $name', ({ name, dir, description }) => {
 		const codex = JSON.parse(fs.readFileSync(codexPath, 'utf8'));
 		expect(codex.node).toBe(`${pkg.name}.${description.name}`);
 		expect(codex.categories.length).toBeGreaterThan(0);
-		const links = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation];
+		const links = [
+			...codex.resources.primaryDocumentation,
+			...codex.resources.credentialDocumentation,
+		];
 		expect(links.length).toBeGreaterThan(1);
 		for (const link of links) expect(link.url).toMatch(/^https:\/\/[^\s]+$/);
 	});
@@ -82,7 +91,9 @@ describe.each(nodes)('node $name', ({ name, dir, description }) => {
 		expect(new Set(files).size).toBe(2);
 		for (const file of files) {
 			expect(file).toMatch(/^file:.+\.svg$/);
-			expect(fs.readFileSync(path.join(root, dir, file.slice('file:'.length)), 'utf8')).toContain('<svg');
+			expect(fs.readFileSync(path.join(root, dir, file.slice('file:'.length)), 'utf8')).toContain(
+				'<svg',
+			);
 		}
 	});
 
@@ -96,10 +107,17 @@ describe.each(nodes)('node $name', ({ name, dir, description }) => {
 		// Notices are the text themselves; collections are described by what they hold (checked too); a
 		// list of options is described when each option is.
 		const optionsDescribed = (parameter: INodeProperties) =>
-			parameter.type === 'options' && (parameter.options ?? []).every((option) => 'description' in option && option.description);
+			parameter.type === 'options' &&
+			(parameter.options ?? []).every((option) => 'description' in option && option.description);
 		const undocumented = allParameters(description.properties)
-			.filter(({ parameter }) => !['notice', 'hidden', 'collection', 'fixedCollection'].includes(parameter.type))
-			.filter(({ parameter }) => !parameter.description && !parameter.hint && !optionsDescribed(parameter))
+			.filter(
+				({ parameter }) =>
+					!['notice', 'hidden', 'collection', 'fixedCollection'].includes(parameter.type),
+			)
+			.filter(
+				({ parameter }) =>
+					!parameter.description && !parameter.hint && !optionsDescribed(parameter),
+			)
 			.map(({ at }) => at);
 		expect(undocumented).toEqual([]);
 	});

@@ -57,15 +57,28 @@ describe('Runway record', () => {
 		expect(task.error).toBeNull();
 	});
 
-	it('maps a failure with KIE\'s code and message, accepting the older string failCode', () => {
-		const task = parseAndMap('runway', { ...success, state: 'fail', videoInfo: null, failCode: '400', failMsg: 'Incorrect image format' });
+	it("maps a failure with KIE's code and message, accepting the older string failCode", () => {
+		const task = parseAndMap('runway', {
+			...success,
+			state: 'fail',
+			videoInfo: null,
+			failCode: '400',
+			failMsg: 'Incorrect image format',
+		});
 		expect(task.status).toBe('failed');
 		expect(task.error).toEqual({ code: 400, message: 'Incorrect image format' });
 		expect(task.videoUrl).toBeNull();
 	});
 
 	it('accepts the older revision with an empty-string failCode and numeric ids', () => {
-		const task = parseAndMap('runway', { ...success, id: 12345, parentId: 0, failCode: '', state: 'fail', failMsg: '' });
+		const task = parseAndMap('runway', {
+			...success,
+			id: 12345,
+			parentId: 0,
+			failCode: '',
+			state: 'fail',
+			failMsg: '',
+		});
 		expect(task.error).toEqual({ code: '', message: 'Runway generation failed' });
 	});
 
@@ -89,13 +102,25 @@ describe('Aleph record', () => {
 
 	it('is processing while successFlag is 0 without an error message', () => {
 		const task = parseAndMap('aleph', processing);
-		expect(task).toMatchObject({ status: 'processing', createdAt: '2023-08-15T14:25:00.000Z', completedAt: null, error: null });
+		expect(task).toMatchObject({
+			status: 'processing',
+			createdAt: '2023-08-15T14:25:00.000Z',
+			completedAt: null,
+			error: null,
+		});
 	});
 
 	it('is failed when successFlag is 0 with an error message', () => {
-		const task = parseAndMap('aleph', { ...processing, errorCode: 400, errorMessage: 'Your prompt was caught by our AI moderator.' });
+		const task = parseAndMap('aleph', {
+			...processing,
+			errorCode: 400,
+			errorMessage: 'Your prompt was caught by our AI moderator.',
+		});
 		expect(task.status).toBe('failed');
-		expect(task.error).toEqual({ code: 400, message: 'Your prompt was caught by our AI moderator.' });
+		expect(task.error).toEqual({
+			code: 400,
+			message: 'Your prompt was caught by our AI moderator.',
+		});
 	});
 
 	it('is succeeded with result URLs when successFlag is 1', () => {
@@ -103,7 +128,11 @@ describe('Aleph record', () => {
 			...processing,
 			successFlag: 1,
 			completeTime: '2023-08-15T14:30:45Z',
-			response: { taskId: 'a1', resultVideoUrl: 'https://file.com/a.mp4', resultImageUrl: 'https://file.com/a.png' },
+			response: {
+				taskId: 'a1',
+				resultVideoUrl: 'https://file.com/a.mp4',
+				resultImageUrl: 'https://file.com/a.png',
+			},
 		});
 		expect(task).toMatchObject({
 			status: 'succeeded',
@@ -137,7 +166,14 @@ describe('Luma record', () => {
 		[3, 'failed'],
 		[4, 'succeeded'],
 	])('maps successFlag %s to %s', (successFlag, status) => {
-		const response = successFlag === 1 || successFlag === 4 ? { taskId: base.taskId, originUrls: ['https://e.com/v.mp4'], resultUrls: ['https://r.com/1.mp4', 'https://r.com/2.mp4'] } : undefined;
+		const response =
+			successFlag === 1 || successFlag === 4
+				? {
+						taskId: base.taskId,
+						originUrls: ['https://e.com/v.mp4'],
+						resultUrls: ['https://r.com/1.mp4', 'https://r.com/2.mp4'],
+					}
+				: undefined;
 		const task = parseAndMap('luma', { ...base, successFlag, response });
 		expect(task.status).toBe(status);
 		if (status === 'succeeded') {

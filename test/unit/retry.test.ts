@@ -49,7 +49,8 @@ describe('SlidingWindowLimiter', () => {
 			}),
 		);
 		started.sort((a, b) => a - b);
-		for (let i = 3; i < started.length; i++) expect(started[i] - started[i - 3]).toBeGreaterThanOrEqual(300);
+		for (let i = 3; i < started.length; i++)
+			expect(started[i] - started[i - 3]).toBeGreaterThanOrEqual(300);
 		// 7 requests at 3 per 300 ms need two full windows, and not much more.
 		expect(started[6]).toBeGreaterThanOrEqual(600);
 		expect(started[6]).toBeLessThan(900);

@@ -17,7 +17,11 @@ function copyPackageSources(to: string) {
 }
 
 function scanSource(dir: string) {
-	return spawnSync(process.execPath, [path.join(root, 'scripts', 'scan.js'), dir, '--source-only'], { encoding: 'utf8', timeout: 240_000 });
+	return spawnSync(
+		process.execPath,
+		[path.join(root, 'scripts', 'scan.js'), dir, '--source-only'],
+		{ encoding: 'utf8', timeout: 240_000 },
+	);
 }
 
 beforeAll(() => {

@@ -1,4 +1,12 @@
-import { customDataRoom, loadWaitingRun, MAX_CALLBACK_ITEMS, memoryOf, packTaskId, saveWaitingRun, unpackTaskId } from '../../nodes/Kie/api/waitState';
+import {
+	customDataRoom,
+	loadWaitingRun,
+	MAX_CALLBACK_ITEMS,
+	memoryOf,
+	packTaskId,
+	saveWaitingRun,
+	unpackTaskId,
+} from '../../nodes/Kie/api/waitState';
 import { RecentKeys } from '../../nodes/Kie/api/dedupe';
 import { signCallback, verifyCallbackSignature } from '../../nodes/Kie/api/signature';
 
@@ -31,9 +39,11 @@ describe('task list in custom data', () => {
 		expect(unpackTaskId(packed)).toBe(taskId);
 	});
 
-	it('round-trips the largest run across several keys within n8n\'s limits', () => {
+	it("round-trips the largest run across several keys within n8n's limits", () => {
 		const data = customData();
-		const taskIds = Array.from({ length: MAX_CALLBACK_ITEMS }, (_, i) => (i === 3 ? null : `${String(i).padStart(8, '0')}-debb-48d1-98c4-a6d1c717eba6`));
+		const taskIds = Array.from({ length: MAX_CALLBACK_ITEMS }, (_, i) =>
+			i === 3 ? null : `${String(i).padStart(8, '0')}-debb-48d1-98c4-a6d1c717eba6`,
+		);
 		const run = { model: 'runway-extend' as const, deadline: 1795425227811, taskIds };
 		expect(customDataRoom(data as never, 'node-1', run)).toMatchObject({ fits: true });
 		saveWaitingRun(data as never, 'node-1', run);
@@ -42,16 +52,28 @@ describe('task list in custom data', () => {
 		expect(MAX_CALLBACK_ITEMS).toBeGreaterThanOrEqual(150);
 	});
 
-	it('leaves room for the user\'s own custom data and says when a run does not fit', () => {
+	it("leaves room for the user's own custom data and says when a run does not fit", () => {
 		const data = customData();
 		for (let i = 0; i < 5; i++) data.set(`mine${i}`, 'x');
-		const run = { model: 'runway' as const, deadline: 1, taskIds: Array.from({ length: 100 }, () => '774d9a7dd608a0e49293903095e45a4c') };
-		expect(customDataRoom(data as never, 'n', run)).toEqual({ needed: 5, available: 3, fits: false });
+		const run = {
+			model: 'runway' as const,
+			deadline: 1,
+			taskIds: Array.from({ length: 100 }, () => '774d9a7dd608a0e49293903095e45a4c'),
+		};
+		expect(customDataRoom(data as never, 'n', run)).toEqual({
+			needed: 5,
+			available: 3,
+			fits: false,
+		});
 	});
 
 	it('keeps runs of different nodes apart', () => {
 		const data = customData();
-		saveWaitingRun(data as never, 'a-1', { model: 'luma', deadline: 5, taskIds: ['774d9a7dd608a0e49293903095e45a4c'] });
+		saveWaitingRun(data as never, 'a-1', {
+			model: 'luma',
+			deadline: 5,
+			taskIds: ['774d9a7dd608a0e49293903095e45a4c'],
+		});
 		saveWaitingRun(data as never, 'b-2', { model: 'aleph', deadline: 6, taskIds: ['x'] });
 		expect(loadWaitingRun(data as never, 'a-1')?.model).toBe('luma');
 		expect(loadWaitingRun(data as never, 'b-2')?.taskIds).toEqual(['x']);
@@ -85,20 +107,64 @@ describe('callback signatures', () => {
 	// KIE's own example (kie-api.md §6e) cannot be checked without its key; the scheme is checked here.
 	const key = 'hmac-key';
 	const now = 1_769_670_760;
-	const headers = (signature: string, timestamp = now) => ({ 'x-webhook-timestamp': String(timestamp), 'x-webhook-signature': signature });
+	const headers = (signature: string, timestamp = now) => ({
+		'x-webhook-timestamp': String(timestamp),
+		'x-webhook-signature': signature,
+	});
 
 	it('accepts base64(HMAC-SHA256(taskId.timestamp)) in constant time', () => {
 		const signature = signCallback(key, 'task-1', now);
 		expect(signature).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-		expect(verifyCallbackSignature(key, 'task-1', headers(signature), { nowSeconds: now })).toEqual({ ok: true });
+		expect(verifyCallbackSignature(key, 'task-1', headers(signature), { nowSeconds: now })).toEqual(
+			{ ok: true },
+		);
 	});
 
 	it.each([
-		['another task', () => verifyCallbackSignature(key, 'task-2', headers(signCallback(key, 'task-1', now)), { nowSeconds: now }), 'does not match'],
-		['another key', () => verifyCallbackSignature(key, 'task-1', headers(signCallback('other', 'task-1', now)), { nowSeconds: now }), 'does not match'],
-		['a stale timestamp', () => verifyCallbackSignature(key, 'task-1', headers(signCallback(key, 'task-1', now - 301), now - 301), { nowSeconds: now }), 'more than 300 s'],
-		['no signature', () => verifyCallbackSignature(key, 'task-1', { 'x-webhook-timestamp': String(now) }, { nowSeconds: now }), 'missing'],
-		['a timestamp in ms', () => verifyCallbackSignature(key, 'task-1', headers('x', now * 1000 + 0.5), { nowSeconds: now }), 'not a Unix time'],
+		[
+			'another task',
+			() =>
+				verifyCallbackSignature(key, 'task-2', headers(signCallback(key, 'task-1', now)), {
+					nowSeconds: now,
+				}),
+			'does not match',
+		],
+		[
+			'another key',
+			() =>
+				verifyCallbackSignature(key, 'task-1', headers(signCallback('other', 'task-1', now)), {
+					nowSeconds: now,
+				}),
+			'does not match',
+		],
+		[
+			'a stale timestamp',
+			() =>
+				verifyCallbackSignature(
+					key,
+					'task-1',
+					headers(signCallback(key, 'task-1', now - 301), now - 301),
+					{ nowSeconds: now },
+				),
+			'more than 300 s',
+		],
+		[
+			'no signature',
+			() =>
+				verifyCallbackSignature(
+					key,
+					'task-1',
+					{ 'x-webhook-timestamp': String(now) },
+					{ nowSeconds: now },
+				),
+			'missing',
+		],
+		[
+			'a timestamp in ms',
+			() =>
+				verifyCallbackSignature(key, 'task-1', headers('x', now * 1000 + 0.5), { nowSeconds: now }),
+			'not a Unix time',
+		],
 	])('refuses %s', (_name, verdict, reason) => {
 		const result = verdict();
 		expect(result.ok).toBe(false);

@@ -14,7 +14,10 @@ export async function forEachItem(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const result = await run(itemIndex);
-			const item = 'json' in result && typeof result.json === 'object' ? (result as INodeExecutionData) : { json: result as IDataObject };
+			const item =
+				'json' in result && typeof result.json === 'object'
+					? (result as INodeExecutionData)
+					: { json: result as IDataObject };
 			output.push({ ...item, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (context.continueOnFail()) {
@@ -28,9 +31,15 @@ export async function forEachItem(
 }
 
 /** n8n's own error types, with the item index set, whatever was thrown. */
-export function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
-	const failure = known ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	const failure = known
+		? error
+		: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	if (failure.context.itemIndex === undefined) failure.context.itemIndex = itemIndex;
 	return failure;
 }

@@ -8,7 +8,9 @@ import * as luma from './luma';
 import type { KieNodeType } from './node.type';
 import * as runway from './runway';
 
-type Operation = { execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> };
+type Operation = {
+	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]>;
+};
 
 const resources: Record<string, Record<string, unknown>> = { runway, aleph, luma, file, account };
 
@@ -22,7 +24,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = resources[resource]?.[operation] as Operation | undefined;
 	if (!handler || typeof handler.execute !== 'function') {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return [await handler.execute.call(this, items)];
 }

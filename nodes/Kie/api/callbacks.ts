@@ -17,8 +17,12 @@ export interface ParsedCallback {
 }
 
 /** The task id wherever a model puts it (kie-api.md §6e: data.task_id, data.taskId, top-level taskId). */
-export function callbackTaskId(body: Pick<KieCallback, 'data' | 'taskId' | 'task_id'>): string | null {
-	return text(body.data?.task_id) ?? text(body.data?.taskId) ?? text(body.taskId) ?? text(body.task_id);
+export function callbackTaskId(
+	body: Pick<KieCallback, 'data' | 'taskId' | 'task_id'>,
+): string | null {
+	return (
+		text(body.data?.task_id) ?? text(body.data?.taskId) ?? text(body.taskId) ?? text(body.task_id)
+	);
 }
 
 /**
@@ -57,7 +61,12 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 		status: succeeded ? 'succeeded' : 'failed',
 		videoUrls,
 		thumbnailUrl,
-		error: succeeded ? null : { code: Number.isFinite(code) ? code : callback.code, message: text(callback.msg) ?? 'KIE reported the task as failed' },
+		error: succeeded
+			? null
+			: {
+					code: Number.isFinite(code) ? code : callback.code,
+					message: text(callback.msg) ?? 'KIE reported the task as failed',
+				},
 		callback: { code: callback.code, msg: callback.msg ?? null },
 		raw: body as IDataObject,
 	};

@@ -19,7 +19,8 @@ export interface SubmitJob {
 	body: IDataObject;
 }
 
-export type SubmitOutcome = { ok: true; task: SubmittedTask } | { ok: false; itemIndex: number; error: Error };
+export type SubmitOutcome =
+	{ ok: true; task: SubmittedTask } | { ok: false; itemIndex: number; error: Error };
 
 /** How many create calls are in flight at once; the rate limiter paces them further. */
 const SUBMIT_CONCURRENCY = 5;
@@ -29,7 +30,11 @@ const POLL_CONCURRENCY = 5;
 export const RECORD_GRACE_MS = 120_000;
 
 /** Runs `work` over `inputs` with at most `limit` running at once, keeping the input order. */
-export async function mapBounded<I, O>(inputs: I[], limit: number, work: (input: I) => Promise<O>): Promise<O[]> {
+export async function mapBounded<I, O>(
+	inputs: I[],
+	limit: number,
+	work: (input: I) => Promise<O>,
+): Promise<O[]> {
 	const results: O[] = new Array(inputs.length);
 	let next = 0;
 	const lanes = Array.from({ length: Math.min(limit, inputs.length) }, async () => {
@@ -50,7 +55,10 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 	return await mapBounded(jobs, SUBMIT_CONCURRENCY, async (job): Promise<SubmitOutcome> => {
 		try {
 			const taskId = await createTask.call(this, job.model, job.body);
-			return { ok: true, task: { itemIndex: job.itemIndex, taskId, model: job.model, submittedAt: Date.now() } };
+			return {
+				ok: true,
+				task: { itemIndex: job.itemIndex, taskId, model: job.model, submittedAt: Date.now() },
+			};
 		} catch (error) {
 			return { ok: false, itemIndex: job.itemIndex, error: error as Error };
 		}
@@ -78,7 +86,11 @@ export interface PollResult {
  * A status call that fails after the transport's retries does not lose the task: it is read again
  * at the next interval.
  */
-export async function pollUntilDone(this: KieFunctions, tasks: SubmittedTask[], options: PollOptions): Promise<PollResult> {
+export async function pollUntilDone(
+	this: KieFunctions,
+	tasks: SubmittedTask[],
+	options: PollOptions,
+): Promise<PollResult> {
 	const started = Date.now();
 	const deadline = started + options.timeoutMs;
 	const result: PollResult = { done: new Map(), open: new Map(), errors: new Map() };
@@ -94,7 +106,9 @@ export async function pollUntilDone(this: KieFunctions, tasks: SubmittedTask[], 
 		await pause(soonest - Date.now(), options.signal);
 		if (options.signal?.aborted) break;
 
-		const due = [...result.open.values()].filter((entry) => nextPollAt.get(entry.task.taskId)! <= Date.now());
+		const due = [...result.open.values()].filter(
+			(entry) => nextPollAt.get(entry.task.taskId)! <= Date.now(),
+		);
 		await mapBounded(due, POLL_CONCURRENCY, async (entry) => {
 			const { taskId, model, submittedAt } = entry.task;
 			nextPollAt.set(taskId, nextPollAt.get(taskId)! + options.intervalMs);
@@ -102,7 +116,12 @@ export async function pollUntilDone(this: KieFunctions, tasks: SubmittedTask[], 
 				const task = await fetchTask.call(this, model, taskId);
 				if (task === null) {
 					if (Date.now() - submittedAt > RECORD_GRACE_MS) {
-						result.errors.set(taskId, new Error(`KIE has no record of task ${taskId} ${Math.round((Date.now() - submittedAt) / 1000)} s after it was created`));
+						result.errors.set(
+							taskId,
+							new Error(
+								`KIE has no record of task ${taskId} ${Math.round((Date.now() - submittedAt) / 1000)} s after it was created`,
+							),
+						);
 						result.open.delete(taskId);
 					}
 					return;

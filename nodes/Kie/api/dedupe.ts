@@ -18,7 +18,8 @@ export class RecentKeys {
 		this.seen.delete(key);
 		this.seen.set(key, now);
 		// Maps iterate in insertion order: the first entries are the oldest.
-		while (this.seen.size > this.maxEntries) this.seen.delete(this.seen.keys().next().value as string);
+		while (this.seen.size > this.maxEntries)
+			this.seen.delete(this.seen.keys().next().value as string);
 		return true;
 	}
 

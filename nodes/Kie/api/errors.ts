@@ -15,7 +15,7 @@ export const KIE_CODE_HINTS: Readonly<Record<number, { title: string; action: st
 	404: { title: 'KIE answered "not found"', action: 'Check the Base URL and the task ID.' },
 	405: { title: 'KIE does not allow this method', action: 'Check the Upload Base URL.' },
 	408: {
-		title: 'KIE\'s upstream gave no result for over 10 minutes',
+		title: "KIE's upstream gave no result for over 10 minutes",
 		action: 'Try again later; the task may still finish (check it with the Get operation).',
 	},
 	422: { title: 'KIE rejected the parameters', action: 'Check the fields named in the message.' },
@@ -37,7 +37,10 @@ export const KIE_CODE_HINTS: Readonly<Record<number, { title: string; action: st
 };
 
 /** A one-line message for a KIE body code, with KIE's own text when it adds something. */
-export function describeKieCode(code: number, kieMessage?: string): { message: string; description: string } {
+export function describeKieCode(
+	code: number,
+	kieMessage?: string,
+): { message: string; description: string } {
 	const hint = KIE_CODE_HINTS[code];
 	const title = hint?.title ?? `KIE answered with code ${code}`;
 	const said = kieMessage && kieMessage.trim() !== '' ? `: ${kieMessage.trim()}` : '';

@@ -1,5 +1,11 @@
 import { randomUUID } from 'crypto';
-import type { IBinaryData, IExecuteFunctions, IWebhookFunctions, IDataObject, JsonObject } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IDataObject,
+	JsonObject,
+} from 'n8n-workflow';
 import { BINARY_ENCODING, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { uploadResultSchema } from './schemas';
@@ -35,17 +41,20 @@ export function uniqueFileName(original: string | undefined, fallbackExtension =
 /** The byte size of an input binary, when n8n knows it without reading the file. */
 export function binaryByteSize(binary: IBinaryData): number | undefined {
 	if (typeof binary.bytes === 'number') return binary.bytes;
-	if (!binary.id && typeof binary.data === 'string') return Buffer.byteLength(binary.data, BINARY_ENCODING);
+	if (!binary.id && typeof binary.data === 'string')
+		return Buffer.byteLength(binary.data, BINARY_ENCODING);
 	return undefined;
 }
 
 function toUploadedFile(this: IExecuteFunctions, data: unknown): UploadedFile {
 	const parsed = uploadResultSchema.safeParse(data);
 	// Read downloadUrl first; older KIE answers only had fileUrl or url (kie-api.md §8).
-	const url = parsed.success ? (parsed.data.downloadUrl ?? parsed.data.fileUrl ?? parsed.data.url) : null;
+	const url = parsed.success
+		? (parsed.data.downloadUrl ?? parsed.data.fileUrl ?? parsed.data.url)
+		: null;
 	if (!parsed.success || !url) {
 		throw new NodeApiError(this.getNode(), { message: 'no url' } as JsonObject, {
-			message: 'KIE\'s upload answer has no file URL',
+			message: "KIE's upload answer has no file URL",
 		});
 	}
 	const size = Number(parsed.data.fileSize);
@@ -133,7 +142,10 @@ type DownloadResponse = { statusCode: number; headers: IDataObject; body: Binary
 const DEAD_LINK_STATUSES = new Set([403, 404, 410]);
 
 /** Result URLs are public CDN links: no KIE credential is sent with them (the key must never reach another host). */
-async function openDownload(this: IExecuteFunctions | IWebhookFunctions, url: string): Promise<DownloadResponse> {
+async function openDownload(
+	this: IExecuteFunctions | IWebhookFunctions,
+	url: string,
+): Promise<DownloadResponse> {
 	try {
 		return (await this.helpers.httpRequest({
 			method: 'GET',
@@ -167,14 +179,21 @@ export async function downloadTaskVideo(
 	}
 	if (response.statusCode >= 400) {
 		response.body.resume();
-		throw new NodeOperationError(this.getNode(), `Could not download the result video of KIE task ${task.taskId} (HTTP ${response.statusCode})`, {
-			description: DEAD_LINK_STATUSES.has(response.statusCode)
-				? `The link no longer works and KIE's status API gave no working one. KIE keeps results for 14 days: an older task has to be generated again; otherwise run the Get operation with Download Result for task ${task.taskId} later.`
-				: `The file host did not deliver the video. Run the Get operation with Download Result for task ${task.taskId} later.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not download the result video of KIE task ${task.taskId} (HTTP ${response.statusCode})`,
+			{
+				description: DEAD_LINK_STATUSES.has(response.statusCode)
+					? `The link no longer works and KIE's status API gave no working one. KIE keeps results for 14 days: an older task has to be generated again; otherwise run the Get operation with Download Result for task ${task.taskId} later.`
+					: `The file host did not deliver the video. Run the Get operation with Download Result for task ${task.taskId} later.`,
+			},
+		);
 	}
-	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
-	const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
+	const contentType = String(response.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim();
+	const mimeType =
+		contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
 	return await this.helpers.prepareBinaryData(response.body, `${task.taskId}.mp4`, mimeType);
 }
 
@@ -184,7 +203,10 @@ export function errorText(error: Error & { description?: string | null }): strin
 }
 
 /** The size a server announces for a URL (HEAD), or undefined when it does not say or fails. */
-export async function announcedSize(this: IExecuteFunctions, url: string): Promise<number | undefined> {
+export async function announcedSize(
+	this: IExecuteFunctions,
+	url: string,
+): Promise<number | undefined> {
 	try {
 		const response = (await this.helpers.httpRequest({
 			method: 'HEAD',

@@ -55,7 +55,10 @@ export function taskOf(
 		videoUrl: videoUrls[0] ?? null,
 		videoUrls,
 		thumbnailUrl: fields.thumbnailUrl ?? null,
-		error: status === 'failed' ? (fields.error ?? failure(null, null, 'KIE reported the task as failed')) : null,
+		error:
+			status === 'failed'
+				? (fields.error ?? failure(null, null, 'KIE reported the task as failed'))
+				: null,
 		createdAt: fields.createdAt ?? null,
 		completedAt,
 		expiresAt: status === 'succeeded' ? expiryOf(completedAt) : null,

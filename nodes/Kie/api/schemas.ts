@@ -26,7 +26,12 @@ export const runwayRecordSchema = z
 		state: z.string(),
 		generateTime: looseString,
 		videoInfo: z
-			.object({ videoId: looseString, taskId: looseString, videoUrl: looseString, imageUrl: looseString })
+			.object({
+				videoId: looseString,
+				taskId: looseString,
+				videoUrl: looseString,
+				imageUrl: looseString,
+			})
 			.passthrough()
 			.nullable()
 			.optional(),

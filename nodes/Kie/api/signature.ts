@@ -29,11 +29,16 @@ export function verifyCallbackSignature(
 ): SignatureVerdict {
 	const timestamp = header(headers, 'x-webhook-timestamp');
 	const signature = header(headers, 'x-webhook-signature');
-	if (!timestamp || !signature) return { ok: false, reason: 'missing X-Webhook-Signature or X-Webhook-Timestamp' };
+	if (!timestamp || !signature)
+		return { ok: false, reason: 'missing X-Webhook-Signature or X-Webhook-Timestamp' };
 	const sentAt = Number(timestamp);
-	if (!Number.isInteger(sentAt)) return { ok: false, reason: 'X-Webhook-Timestamp is not a Unix time in seconds' };
+	if (!Number.isInteger(sentAt))
+		return { ok: false, reason: 'X-Webhook-Timestamp is not a Unix time in seconds' };
 	if (Math.abs(nowSeconds - sentAt) > maxSkewSeconds) {
-		return { ok: false, reason: `X-Webhook-Timestamp is more than ${maxSkewSeconds} s away from now` };
+		return {
+			ok: false,
+			reason: `X-Webhook-Timestamp is more than ${maxSkewSeconds} s away from now`,
+		};
 	}
 	const expected = Buffer.from(signCallback(key, taskId, timestamp));
 	const given = Buffer.from(signature);

@@ -10,7 +10,11 @@ import type { KieModel, KieTask } from './types';
 const RECORD_MISSING = /recordInfo is null/i;
 
 /** Creates one task; the create call is paced and retried only where that cannot bill twice. */
-export async function createTask(this: KieFunctions, model: KieModel, body: IDataObject): Promise<string> {
+export async function createTask(
+	this: KieFunctions,
+	model: KieModel,
+	body: IDataObject,
+): Promise<string> {
 	const response = await kieRequest.call(this, {
 		method: 'POST',
 		path: MODELS[model].createPath,
@@ -31,7 +35,11 @@ export async function createTask(this: KieFunctions, model: KieModel, body: IDat
  * Reads a task's state. Returns null when KIE has no record of it (yet): right after creation that
  * is normal, so the caller decides how long to treat it as pending.
  */
-export async function fetchTask(this: KieFunctions, model: KieModel, taskId: string): Promise<KieTask | null> {
+export async function fetchTask(
+	this: KieFunctions,
+	model: KieModel,
+	taskId: string,
+): Promise<KieTask | null> {
 	const adapter = MODELS[model];
 	const response = await kieRequest.call(this, {
 		method: 'GET',
@@ -51,7 +59,9 @@ export async function fetchTask(this: KieFunctions, model: KieModel, taskId: str
 	if (!record.success) {
 		throw new NodeApiError(this.getNode(), { message: 'unexpected record' } as JsonObject, {
 			message: `KIE's record of task "${taskId}" has an unexpected shape`,
-			description: record.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+			description: record.error.issues
+				.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+				.join('; '),
 		});
 	}
 	return adapter.toTask(record.data);

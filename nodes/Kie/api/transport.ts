@@ -71,7 +71,11 @@ export function baseUrlOf(credentials: KieCredentials, host: 'api' | 'upload' = 
 
 /** The network error code inside whatever n8n-core wrapped it in. */
 function networkCodeOf(error: unknown): string | undefined {
-	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+	for (
+		let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+		current && depth < 5;
+		depth++
+	) {
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
 		current = current.cause as typeof current;
 	}
@@ -97,14 +101,22 @@ function failureMessage(request: KieRequest, failure: AttemptFailure, kieMessage
 			request.kind === 'create' && CREATE_OUTCOME_UNKNOWN.has(failure.code)
 				? ' KIE may have created (and billed) the task anyway, so it was not sent again: check https://kie.ai/logs before running again.'
 				: '';
-		return { message, description: `${description}${maybeCreated} (${what})`, httpCode: String(failure.code) };
+		return {
+			message,
+			description: `${description}${maybeCreated} (${what})`,
+			httpCode: String(failure.code),
+		};
 	}
 	if (request.kind === 'create') {
 		// Only a refused connection proves KIE never saw the request; anything else may have
 		// created (and billed) the task, so it is not sent again.
-		const broke = failure.type === 'timeout' ? 'timed out' : `broke (${failure.code.toLowerCase()})`;
+		const broke =
+			failure.type === 'timeout' ? 'timed out' : `broke (${failure.code.toLowerCase()})`;
 		return {
-			message: failure.type === 'timeout' ? 'KIE did not answer the create request in time' : 'The connection to KIE broke during the create request',
+			message:
+				failure.type === 'timeout'
+					? 'KIE did not answer the create request in time'
+					: 'The connection to KIE broke during the create request',
 			description: `The request ${broke} after it was sent, so KIE may have created and billed the task: it was not sent again. Check https://kie.ai/logs before running again (${what}).`,
 			httpCode: failure.type === 'timeout' ? '408' : '503',
 		};
@@ -123,12 +135,16 @@ function failureMessage(request: KieRequest, failure: AttemptFailure, kieMessage
  * paces create calls under KIE's rate limit, and turns failures into errors a user can act on.
  * The API key never reaches an error: errors are built from codes and KIE's message only.
  */
-export async function kieRequest<T = unknown>(this: KieFunctions, request: KieRequest): Promise<KieResponse<T>> {
+export async function kieRequest<T = unknown>(
+	this: KieFunctions,
+	request: KieRequest,
+): Promise<KieResponse<T>> {
 	const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
 	const baseUrl = baseUrlOf(credentials, request.host);
 	const policy = { ...DEFAULT_RETRY[request.kind], ...request.retry };
 	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
-	const limiter = request.kind === 'create' ? limiterFor(baseUrlOf(credentials), credentials.apiKey) : undefined;
+	const limiter =
+		request.kind === 'create' ? limiterFor(baseUrlOf(credentials), credentials.apiKey) : undefined;
 
 	for (let attempt = 0; ; attempt++) {
 		const release = await limiter?.acquire(signal);
@@ -136,44 +152,68 @@ export async function kieRequest<T = unknown>(this: KieFunctions, request: KieRe
 		let kieMessage: string | undefined;
 		let headers: IDataObject | undefined;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-				method: request.method,
-				url: `${baseUrl}${request.path}`,
-				qs: request.qs,
-				body: typeof request.body === 'function' ? await request.body() : request.body,
-				headers: request.headers,
-				json: true,
-				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS[request.kind],
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as { statusCode: number; headers?: IDataObject; body: unknown };
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{
+					method: request.method,
+					url: `${baseUrl}${request.path}`,
+					qs: request.qs,
+					body: typeof request.body === 'function' ? await request.body() : request.body,
+					headers: request.headers,
+					json: true,
+					timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS[request.kind],
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				},
+			)) as { statusCode: number; headers?: IDataObject; body: unknown };
 			release?.(true);
 			headers = response.headers;
 			const envelope = envelopeSchema.safeParse(response.body);
 			const bodyCode = envelope.success ? Number(envelope.data.code) : NaN;
 			kieMessage = envelope.success ? (envelope.data.msg ?? undefined) : undefined;
-			if (response.statusCode < 300 && (bodyCode === 200 || request.acceptCodes?.includes(bodyCode))) {
+			if (
+				response.statusCode < 300 &&
+				(bodyCode === 200 || request.acceptCodes?.includes(bodyCode))
+			) {
 				return { code: bodyCode, msg: kieMessage ?? '', data: envelope.data!.data as T };
 			}
 			// KIE's outcome is the body code; the HTTP status speaks only when the body has none.
-			failure = { type: 'code', code: Number.isFinite(bodyCode) && bodyCode !== 200 ? bodyCode : response.statusCode };
+			failure = {
+				type: 'code',
+				code: Number.isFinite(bodyCode) && bodyCode !== 200 ? bodyCode : response.statusCode,
+			};
 		} catch (error) {
 			const code = networkCodeOf(error);
 			// A refused connection never reached KIE: its rate-limit slot is given back.
 			release?.(code !== 'ECONNREFUSED');
-			if (signal?.aborted) throw new NodeApiError(this.getNode(), { message: 'cancelled' } as JsonObject, { message: 'The execution was cancelled while waiting for KIE' });
-			failure = code && TIMEOUT_CODES.has(code) ? { type: 'timeout' } : { type: 'network', code: code ?? 'EUNKNOWN' };
+			if (signal?.aborted)
+				throw new NodeApiError(this.getNode(), { message: 'cancelled' } as JsonObject, {
+					message: 'The execution was cancelled while waiting for KIE',
+				});
+			failure =
+				code && TIMEOUT_CODES.has(code)
+					? { type: 'timeout' }
+					: { type: 'network', code: code ?? 'EUNKNOWN' };
 		}
 
-		if (attempt + 1 < policy.maxAttempts && isRetryable(request.kind, failure) && !signal?.aborted) {
+		if (
+			attempt + 1 < policy.maxAttempts &&
+			isRetryable(request.kind, failure) &&
+			!signal?.aborted
+		) {
 			await pause(backoffDelay(policy, attempt, retryAfterMs(headers)), signal);
 			continue;
 		}
 		const { message, description, httpCode } = failureMessage(request, failure, kieMessage);
-		throw new NodeApiError(this.getNode(), { message, code: failure.type === 'code' ? failure.code : failure.type } as JsonObject, {
-			message,
-			description: attempt > 0 ? `${description} Tried ${attempt + 1} times.` : description,
-			httpCode,
-		});
+		throw new NodeApiError(
+			this.getNode(),
+			{ message, code: failure.type === 'code' ? failure.code : failure.type } as JsonObject,
+			{
+				message,
+				description: attempt > 0 ? `${description} Tried ${attempt + 1} times.` : description,
+				httpCode,
+			},
+		);
 	}
 }

@@ -23,7 +23,8 @@ export function inputRules(node: INode, itemIndex: number) {
 	const rules = {
 		broken,
 		text(field: string, value: unknown): string {
-			if (typeof value !== 'string' || value.trim() === '') throw broken(field, value, 'is required');
+			if (typeof value !== 'string' || value.trim() === '')
+				throw broken(field, value, 'is required');
 			return value.trim();
 		},
 		maxLength(field: string, value: string, max: number): string {
@@ -31,7 +32,8 @@ export function inputRules(node: INode, itemIndex: number) {
 			return value;
 		},
 		oneOf<T extends string | number>(field: string, value: unknown, allowed: readonly T[]): T {
-			if (!allowed.includes(value as T)) throw broken(field, value, `must be one of ${allowed.join(', ')}`);
+			if (!allowed.includes(value as T))
+				throw broken(field, value, `must be one of ${allowed.join(', ')}`);
 			return value as T;
 		},
 		/**
@@ -52,7 +54,8 @@ export function inputRules(node: INode, itemIndex: number) {
 			return text;
 		},
 		integer(field: string, value: unknown): number {
-			if (typeof value !== 'number' || !Number.isInteger(value)) throw broken(field, value, 'must be a whole number');
+			if (typeof value !== 'number' || !Number.isInteger(value))
+				throw broken(field, value, 'must be a whole number');
 			return value;
 		},
 		maxBytes(field: string, bytes: number | undefined, max: number): void {

@@ -20,7 +20,8 @@ const HEX32 = /^[0-9a-f]{32}$/;
 /** KIE's task ids in 23 characters where their format allows (UUIDs, 32-hex), else as they are. */
 export function packTaskId(taskId: string | null): string {
 	if (taskId === null) return '!';
-	if (UUID.test(taskId)) return `u${Buffer.from(taskId.replace(/-/g, ''), 'hex').toString('base64url')}`;
+	if (UUID.test(taskId))
+		return `u${Buffer.from(taskId.replace(/-/g, ''), 'hex').toString('base64url')}`;
 	if (HEX32.test(taskId)) return `h${Buffer.from(taskId, 'hex').toString('base64url')}`;
 	return `r${taskId}`;
 }
@@ -51,7 +52,11 @@ function serialise(run: WaitingRun): string {
 }
 
 /** How many custom data keys a run needs, and whether the execution has that many free. */
-export function customDataRoom(customData: IWorkflowExecutionCustomData, nodeId: string, run: WaitingRun) {
+export function customDataRoom(
+	customData: IWorkflowExecutionCustomData,
+	nodeId: string,
+	run: WaitingRun,
+) {
 	const needed = Math.ceil(serialise(run).length / CUSTOM_DATA_VALUE_MAX);
 	const prefix = keyPrefix(nodeId);
 	const used = Object.keys(customData.getAll()).filter((key) => !key.startsWith(prefix)).length;
@@ -61,18 +66,30 @@ export function customDataRoom(customData: IWorkflowExecutionCustomData, nodeId:
 
 /** The most items one callback-mode run can hold (KIE's UUID task ids, no other custom data). */
 export const MAX_CALLBACK_ITEMS = Math.floor(
-	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX - 'runway-extend|zzzzzzzzz|'.length) / 24,
+	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX -
+		'runway-extend|zzzzzzzzz|'.length) /
+		24,
 );
 
-export function saveWaitingRun(customData: IWorkflowExecutionCustomData, nodeId: string, run: WaitingRun): void {
+export function saveWaitingRun(
+	customData: IWorkflowExecutionCustomData,
+	nodeId: string,
+	run: WaitingRun,
+): void {
 	const text = serialise(run);
 	const prefix = keyPrefix(nodeId);
 	for (let part = 0; part * CUSTOM_DATA_VALUE_MAX < text.length; part++) {
-		customData.set(`${prefix}${part}`, text.slice(part * CUSTOM_DATA_VALUE_MAX, (part + 1) * CUSTOM_DATA_VALUE_MAX));
+		customData.set(
+			`${prefix}${part}`,
+			text.slice(part * CUSTOM_DATA_VALUE_MAX, (part + 1) * CUSTOM_DATA_VALUE_MAX),
+		);
 	}
 }
 
-export function loadWaitingRun(customData: IWorkflowExecutionCustomData, nodeId: string): WaitingRun | null {
+export function loadWaitingRun(
+	customData: IWorkflowExecutionCustomData,
+	nodeId: string,
+): WaitingRun | null {
 	const prefix = keyPrefix(nodeId);
 	let text = '';
 	for (let part = 0; ; part++) {
@@ -82,7 +99,11 @@ export function loadWaitingRun(customData: IWorkflowExecutionCustomData, nodeId:
 	}
 	const [model, deadline, ids] = text.split('|');
 	if (!model || !deadline || ids === undefined) return null;
-	return { model: model as KieModel, deadline: parseInt(deadline, 36), taskIds: ids.split(',').map(unpackTaskId) };
+	return {
+		model: model as KieModel,
+		deadline: parseInt(deadline, 36),
+		taskIds: ids.split(',').map(unpackTaskId),
+	};
 }
 
 /** What this process knows of a waiting run: terminal results by task id. */
@@ -103,7 +124,11 @@ const MAX_REMEMBERED_RUNS = 1000;
  * This process's memory of a run; `fresh` when it had none (another process or a restart). The
  * deadline is part of the key: execution ids can repeat (a reset database, another instance).
  */
-export function memoryOf(executionId: string, nodeId: string, deadline: number): { run: RunMemory; fresh: boolean } {
+export function memoryOf(
+	executionId: string,
+	nodeId: string,
+	deadline: number,
+): { run: RunMemory; fresh: boolean } {
 	const key = `${executionId}:${nodeId}:${deadline}`;
 	const existing = memory.get(key);
 	if (existing) return { run: existing, fresh: false };

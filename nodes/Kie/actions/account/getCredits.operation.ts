@@ -18,13 +18,19 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async () => {
-		const response = await kieRequest.call<IExecuteFunctions, [any], Promise<{ data: unknown }>>(this, {
-			method: 'GET',
-			path: '/api/v1/chat/credit',
-			kind: 'read',
-		});
+		const response = await kieRequest.call<IExecuteFunctions, [any], Promise<{ data: unknown }>>(
+			this,
+			{
+				method: 'GET',
+				path: '/api/v1/chat/credit',
+				kind: 'read',
+			},
+		);
 		return { credits: Number(response.data) };
 	});
 }

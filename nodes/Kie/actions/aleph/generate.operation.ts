@@ -50,7 +50,8 @@ const properties: INodeProperties[] = [
 				name: 'uploadCn',
 				type: 'boolean',
 				default: false,
-				description: 'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of global storage',
+				description:
+					'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of global storage',
 			},
 			{
 				displayName: 'Watermark',
@@ -64,27 +65,55 @@ const properties: INodeProperties[] = [
 	...completionFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['aleph'], operation: ['generate'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['aleph'], operation: ['generate'] } },
+	properties,
+);
 
 export const execute = createExecute({
 	model: 'aleph',
 	async prepare({ itemIndex, rules, allowHttp }) {
 		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
-		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', { allowHttp, maxBytes: ALEPH_VIDEO_MAX_BYTES });
+		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', {
+			allowHttp,
+			maxBytes: ALEPH_VIDEO_MAX_BYTES,
+		});
 		if (video.source === 'url') {
-			rules.maxBytes('Video', await announcedSize.call(this, (await video.resolve())!), ALEPH_VIDEO_MAX_BYTES);
+			rules.maxBytes(
+				'Video',
+				await announcedSize.call(this, (await video.resolve())!),
+				ALEPH_VIDEO_MAX_BYTES,
+			);
 		}
-		const referenceImage = readMediaInput(this, itemIndex, rules, 'referenceImage', 'Reference Image', { allowHttp });
+		const referenceImage = readMediaInput(
+			this,
+			itemIndex,
+			rules,
+			'referenceImage',
+			'Reference Image',
+			{ allowHttp },
+		);
 		const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		const optional: IDataObject = {};
-		if (extra.aspectRatio !== undefined) optional.aspectRatio = rules.oneOf('Aspect Ratio', extra.aspectRatio, ALEPH_ASPECT_RATIOS);
+		if (extra.aspectRatio !== undefined)
+			optional.aspectRatio = rules.oneOf('Aspect Ratio', extra.aspectRatio, ALEPH_ASPECT_RATIOS);
 		if (extra.seed !== undefined) optional.seed = rules.integer('Seed', extra.seed);
 		if (extra.uploadCn !== undefined) optional.uploadCn = extra.uploadCn === true;
-		const waterMark = rules.maxLength('Watermark', String(extra.waterMark ?? ''), ALEPH_WATERMARK_MAX);
+		const waterMark = rules.maxLength(
+			'Watermark',
+			String(extra.waterMark ?? ''),
+			ALEPH_WATERMARK_MAX,
+		);
 		return async () => {
 			const videoUrl = await video.resolve();
 			const referenceImageUrl = await referenceImage.resolve();
-			return { prompt, videoUrl, ...(referenceImageUrl ? { referenceImage: referenceImageUrl } : {}), ...optional, waterMark };
+			return {
+				prompt,
+				videoUrl,
+				...(referenceImageUrl ? { referenceImage: referenceImageUrl } : {}),
+				...optional,
+				waterMark,
+			};
 		};
 	},
 });

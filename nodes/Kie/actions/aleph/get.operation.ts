@@ -2,6 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getExecute, getFields } from '../shared/get';
 
-export const description = updateDisplayOptions({ show: { resource: ['aleph'], operation: ['get'] } }, getFields);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['aleph'], operation: ['get'] } },
+	getFields,
+);
 
 export const execute = getExecute('aleph');

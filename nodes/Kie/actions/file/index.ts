@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: 'Upload a file to KIE\'s file host and get its URL (free; kept 3 days)',
+				description: "Upload a file to KIE's file host and get its URL (free; kept 3 days)",
 				action: 'Upload a file',
 			},
 		],

@@ -12,7 +12,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Binary File', value: 'binary', description: 'A file from an earlier node' },
-			{ name: 'URL', value: 'url', description: 'KIE downloads the file itself (30 s limit, about 100 MB at most)' },
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'KIE downloads the file itself (30 s limit, about 100 MB at most)',
+			},
 		],
 		default: 'binary',
 	},
@@ -23,7 +27,7 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		displayOptions: { show: { source: ['binary'] } },
-		description: 'Name of the input item\'s binary property that holds the file',
+		description: "Name of the input item's binary property that holds the file",
 	},
 	{
 		displayName: 'File URL',
@@ -32,7 +36,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://example.com/photo.png',
-		description: 'Public link of the file KIE copies to its file host (KIE keeps uploads for 3 days)',
+		description:
+			'Public link of the file KIE copies to its file host (KIE keeps uploads for 3 days)',
 		displayOptions: { show: { source: ['url'] } },
 	},
 	{
@@ -40,27 +45,45 @@ const properties: INodeProperties[] = [
 		name: 'uploadPath',
 		type: 'string',
 		default: DEFAULT_UPLOAD_PATH,
-		description: 'Folder on KIE\'s file host, without leading or trailing slashes',
+		description: "Folder on KIE's file host, without leading or trailing slashes",
 	},
 	{
-		displayName: 'Uploaded files are free and are deleted by KIE after 3 days. Each upload gets a unique name, because KIE caches files by name.',
+		displayName:
+			'Uploaded files are free and are deleted by KIE after 3 days. Each upload gets a unique name, because KIE caches files by name.',
 		name: 'uploadNotice',
 		type: 'notice',
 		default: '',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const rules = inputRules(this.getNode(), itemIndex);
-		const uploadPath = String(this.getNodeParameter('uploadPath', itemIndex, DEFAULT_UPLOAD_PATH) ?? '').replace(/^\/+|\/+$/g, '') || DEFAULT_UPLOAD_PATH;
+		const uploadPath =
+			String(this.getNodeParameter('uploadPath', itemIndex, DEFAULT_UPLOAD_PATH) ?? '').replace(
+				/^\/+|\/+$/g,
+				'',
+			) || DEFAULT_UPLOAD_PATH;
 		if (this.getNodeParameter('source', itemIndex) === 'url') {
-			const fileUrl = rules.publicUrl('File URL', this.getNodeParameter('fileUrl', itemIndex), true);
+			const fileUrl = rules.publicUrl(
+				'File URL',
+				this.getNodeParameter('fileUrl', itemIndex),
+				true,
+			);
 			return await uploadFromUrl.call(this, fileUrl, uploadPath);
 		}
-		const property = rules.text('Input Binary Field', this.getNodeParameter('binaryPropertyName', itemIndex));
+		const property = rules.text(
+			'Input Binary Field',
+			this.getNodeParameter('binaryPropertyName', itemIndex),
+		);
 		return await uploadBinary.call(this, itemIndex, property, uploadPath);
 	});
 }

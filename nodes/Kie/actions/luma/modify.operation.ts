@@ -25,13 +25,19 @@ const properties: INodeProperties[] = [
 	...completionFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['luma'], operation: ['modify'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['luma'], operation: ['modify'] } },
+	properties,
+);
 
 export const execute = createExecute({
 	model: 'luma',
 	async prepare({ itemIndex, rules, allowHttp }) {
 		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
-		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', { allowHttp, maxBytes: LUMA_VIDEO_MAX_BYTES });
+		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', {
+			allowHttp,
+			maxBytes: LUMA_VIDEO_MAX_BYTES,
+		});
 		const watermark = String(this.getNodeParameter('watermark', itemIndex, '') ?? '');
 		return async () => ({
 			prompt,

@@ -4,7 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { completionFields } from '../shared/completion.fields';
 import { createExecute } from '../shared/create';
 import { promptField, taskIdField } from '../shared/fields';
-import { qualityField, RUNWAY_PROMPT_MAX, RUNWAY_QUALITIES, waterMarkField } from './generate.operation';
+import {
+	qualityField,
+	RUNWAY_PROMPT_MAX,
+	RUNWAY_QUALITIES,
+	waterMarkField,
+} from './generate.operation';
 
 const properties: INodeProperties[] = [
 	taskIdField('The Runway task whose video to continue. The extension keeps its aspect ratio.'),
@@ -14,14 +19,25 @@ const properties: INodeProperties[] = [
 	...completionFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['runway'], operation: ['extend'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['runway'], operation: ['extend'] } },
+	properties,
+);
 
 export const execute = createExecute({
 	model: 'runway-extend',
 	async prepare({ itemIndex, rules }) {
 		const taskId = rules.text('Task ID', this.getNodeParameter('taskId', itemIndex));
-		const prompt = rules.maxLength('Prompt', rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)), RUNWAY_PROMPT_MAX);
-		const quality = rules.oneOf('Quality', this.getNodeParameter('quality', itemIndex), RUNWAY_QUALITIES);
+		const prompt = rules.maxLength(
+			'Prompt',
+			rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)),
+			RUNWAY_PROMPT_MAX,
+		);
+		const quality = rules.oneOf(
+			'Quality',
+			this.getNodeParameter('quality', itemIndex),
+			RUNWAY_QUALITIES,
+		);
 		const waterMark = String(this.getNodeParameter('waterMark', itemIndex, '') ?? '');
 		return async () => ({ taskId, prompt, quality, waterMark });
 	},

@@ -33,7 +33,9 @@ export const waterMarkField: INodeProperties = {
 };
 
 const properties: INodeProperties[] = [
-	promptField(`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`),
+	promptField(
+		`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`,
+	),
 	...mediaInputFields('image', 'Image', {
 		required: false,
 		hint: 'Optional start image (JPG or PNG, at most 10 MB) for image-to-video. The image sets the aspect ratio.',
@@ -63,27 +65,59 @@ const properties: INodeProperties[] = [
 	...completionFields,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['runway'], operation: ['generate'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['runway'], operation: ['generate'] } },
+	properties,
+);
 
 export const execute = createExecute({
 	model: 'runway',
 	async prepare({ itemIndex, rules, allowHttp }) {
-		const prompt = rules.maxLength('Prompt', rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)), RUNWAY_PROMPT_MAX);
-		const duration = rules.oneOf('Duration', Number(this.getNodeParameter('duration', itemIndex)), RUNWAY_DURATIONS);
-		const quality = rules.oneOf('Quality', this.getNodeParameter('quality', itemIndex), RUNWAY_QUALITIES);
+		const prompt = rules.maxLength(
+			'Prompt',
+			rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)),
+			RUNWAY_PROMPT_MAX,
+		);
+		const duration = rules.oneOf(
+			'Duration',
+			Number(this.getNodeParameter('duration', itemIndex)),
+			RUNWAY_DURATIONS,
+		);
+		const quality = rules.oneOf(
+			'Quality',
+			this.getNodeParameter('quality', itemIndex),
+			RUNWAY_QUALITIES,
+		);
 		if (quality === '1080p' && duration !== 5) {
-			throw rules.broken('Quality', `1080p with ${duration} s`, 'can be 1080p only for 5-second videos');
+			throw rules.broken(
+				'Quality',
+				`1080p with ${duration} s`,
+				'can be 1080p only for 5-second videos',
+			);
 		}
-		const image = readMediaInput(this, itemIndex, rules, 'image', 'Image', { allowHttp, maxBytes: IMAGE_MAX_BYTES });
+		const image = readMediaInput(this, itemIndex, rules, 'image', 'Image', {
+			allowHttp,
+			maxBytes: IMAGE_MAX_BYTES,
+		});
 		// KIE: aspectRatio is required for text-to-video and invalid with an image.
 		const aspectRatio =
 			image.source === 'none'
-				? rules.oneOf('Aspect Ratio', this.getNodeParameter('aspectRatio', itemIndex), RUNWAY_ASPECT_RATIOS)
+				? rules.oneOf(
+						'Aspect Ratio',
+						this.getNodeParameter('aspectRatio', itemIndex),
+						RUNWAY_ASPECT_RATIOS,
+					)
 				: undefined;
 		const waterMark = String(this.getNodeParameter('waterMark', itemIndex, '') ?? '');
 		return async () => {
 			const imageUrl = await image.resolve();
-			return { prompt, duration, quality, ...(imageUrl ? { imageUrl } : { aspectRatio }), waterMark };
+			return {
+				prompt,
+				duration,
+				quality,
+				...(imageUrl ? { imageUrl } : { aspectRatio }),
+				waterMark,
+			};
 		};
 	},
 });

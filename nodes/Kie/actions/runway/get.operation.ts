@@ -2,7 +2,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getExecute, getFields } from '../shared/get';
 
-export const description = updateDisplayOptions({ show: { resource: ['runway'], operation: ['get'] } }, getFields);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['runway'], operation: ['get'] } },
+	getFields,
+);
 
 // Generated and extended videos share one record endpoint.
 export const execute = getExecute('runway');

@@ -40,14 +40,19 @@ export const WAKE_UP_PATH = 'kie-wake-up';
  * (not getSignedResumeUrl, whose node-id suffix only matches webhooks on the node id path) is what
  * n8n routes to this node's restart webhook; n8n ignores query values other than its own.
  */
-export function resumeUrl(this: IExecuteFunctions, params: Record<string, string> = {}, webhookPath = ''): string {
+export function resumeUrl(
+	this: IExecuteFunctions,
+	params: Record<string, string> = {},
+	webhookPath = '',
+): string {
 	const url = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
 	if (webhookPath) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${webhookPath}`;
 	for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
 	return url.toString();
 }
 
-const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.0\.0\.0)|\.local$/;
+const PRIVATE_HOST =
+	/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.0\.0\.0)|\.local$/;
 
 /**
  * Real KIE can only call back to an address on the internet. When n8n's webhook URL is local and
@@ -55,23 +60,41 @@ const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\
  */
 export function checkCallbackReachable(this: IExecuteFunctions, credentials: KieCredentials): void {
 	const resumeHost = new URL(resumeUrl.call(this)).hostname;
-	const kieIsLocal = PRIVATE_HOST.test(new URL(credentials.baseUrl || 'https://api.kie.ai').hostname);
+	const kieIsLocal = PRIVATE_HOST.test(
+		new URL(credentials.baseUrl || 'https://api.kie.ai').hostname,
+	);
 	if (PRIVATE_HOST.test(resumeHost) && !kieIsLocal) {
-		throw new NodeOperationError(this.getNode(), `KIE cannot call back to this n8n: its webhook address is ${resumeHost}`, {
-			description:
-				'Callback mode needs an n8n URL that KIE can reach from the internet: set WEBHOOK_URL to your public https address (or a tunnel). Otherwise use Completion: Wait for Result (Poll). Nothing was sent to KIE.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`KIE cannot call back to this n8n: its webhook address is ${resumeHost}`,
+			{
+				description:
+					'Callback mode needs an n8n URL that KIE can reach from the internet: set WEBHOOK_URL to your public https address (or a tunnel). Otherwise use Completion: Wait for Result (Poll). Nothing was sent to KIE.',
+			},
+		);
 	}
 }
 
 /** The run's task ids must fit in the execution's custom data, checked before anything is created. */
-export function checkCallbackRoom(this: IExecuteFunctions, model: KieModel, itemCount: number): void {
-	const probe = { model, deadline: Date.now(), taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000') };
+export function checkCallbackRoom(
+	this: IExecuteFunctions,
+	model: KieModel,
+	itemCount: number,
+): void {
+	const probe = {
+		model,
+		deadline: Date.now(),
+		taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000'),
+	};
 	const room = customDataRoom(this.customData, this.getNode().id, probe);
 	if (!room.fits) {
-		throw new NodeOperationError(this.getNode(), `Callback mode can wait for at most ${MAX_CALLBACK_ITEMS} items in one run (${itemCount} given)`, {
-			description: `The task list is kept in the execution's custom data, which n8n limits (${room.available} free slots, ${room.needed} needed). Split the items with Loop Over Items, or use Poll. Nothing was sent to KIE.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Callback mode can wait for at most ${MAX_CALLBACK_ITEMS} items in one run (${itemCount} given)`,
+			{
+				description: `The task list is kept in the execution's custom data, which n8n limits (${room.available} free slots, ${room.needed} needed). Split the items with Loop Over Items, or use Poll. Nothing was sent to KIE.`,
+			},
+		);
 	}
 }
 
@@ -98,11 +121,21 @@ export async function waitForCallbacks(
 	const logger = this.logger;
 	const wakeAtDeadline = async () => {
 		// Checked every second, so the timer ends as soon as the run has resumed.
-		while (Date.now() < deadline && !run.resumed) await sleep(Math.min(1000, Math.max(1, deadline - Date.now())));
+		while (Date.now() < deadline && !run.resumed)
+			await sleep(Math.min(1000, Math.max(1, deadline - Date.now())));
 		if (run.resumed) return;
-		await this.helpers.httpRequest({ method: 'POST', url: wakeUrl, body: {}, json: true, ignoreHttpStatusErrors: true, timeout: 60_000 });
+		await this.helpers.httpRequest({
+			method: 'POST',
+			url: wakeUrl,
+			body: {},
+			json: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 60_000,
+		});
 	};
-	void wakeAtDeadline().catch((error: Error) => logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`));
+	void wakeAtDeadline().catch((error: Error) =>
+		logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`),
+	);
 
 	await this.putExecutionToWait(new Date(deadline + BACKSTOP_MS));
 }
@@ -141,8 +174,10 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		return { noWebhookResponse: true };
 	}
 	// The wake-up call counts only once the time limit has passed (anyone holding the URL could add it).
-	const wake = (this.getQueryData() as IDataObject).wake === '1' && Date.now() >= run.deadline - 1000;
-	const open = () => run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
+	const wake =
+		(this.getQueryData() as IDataObject).wake === '1' && Date.now() >= run.deadline - 1000;
+	const open = () =>
+		run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
 	const confirm = async (taskId: string) => {
 		const task = await fetchTask.call(this, run.model, taskId);
 		if (task && isTerminal(task)) memory.results.set(taskId, { ...task, model: run.model });
@@ -160,7 +195,11 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		}
 		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
 		if (credentials.webhookHmacKey) {
-			const verdict = verifyCallbackSignature(credentials.webhookHmacKey, callback.taskId, this.getHeaderData() as IDataObject);
+			const verdict = verifyCallbackSignature(
+				credentials.webhookHmacKey,
+				callback.taskId,
+				this.getHeaderData() as IDataObject,
+			);
 			if (!verdict.ok) {
 				answer(this, 401, { error: `Signature refused: ${verdict.reason}` });
 				return { noWebhookResponse: true };
@@ -179,7 +218,13 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	// Checked again after the awaits: another request may have decided to resume meanwhile.
 	const stillOpen = open();
 	if (memory.resumed || (stillOpen.length > 0 && !wake)) {
-		answer(this, 200, memory.resumed ? { received: true, alreadyResumed: true } : { received: true, waitingFor: stillOpen.length });
+		answer(
+			this,
+			200,
+			memory.resumed
+				? { received: true, alreadyResumed: true }
+				: { received: true, waitingFor: stillOpen.length },
+		);
 		return { noWebhookResponse: true };
 	}
 	memory.resumed = true;
@@ -199,7 +244,12 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		const message = taskId
 			? `still running at the time limit: pick it up later with the Get operation (task ${taskId})`
 			: 'no KIE task was created for this item (see the error of the earlier run)';
-		const task: KieTask = unfinishedTask(taskId ?? '', null, { model: run.model, ...(reference ? { reference } : {}) }, message);
+		const task: KieTask = unfinishedTask(
+			taskId ?? '',
+			null,
+			{ model: run.model, ...(reference ? { reference } : {}) },
+			message,
+		);
 		items.push({ json: task, pairedItem: { item: itemIndex } });
 	}
 	return { noWebhookResponse: true, workflowData: [items] };

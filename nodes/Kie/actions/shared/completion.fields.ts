@@ -38,7 +38,7 @@ export const completionFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://your-n8n.example.com/webhook/…/kie',
 		description:
-			'Optional. KIE POSTs the result here when the task ends. To continue in another workflow, add a KIE Trigger node there and paste its Production URL (shown in the trigger\'s panel). KIE must be able to reach this URL from the internet.',
+			"Optional. KIE POSTs the result here when the task ends. To continue in another workflow, add a KIE Trigger node there and paste its Production URL (shown in the trigger's panel). KIE must be able to reach this URL from the internet.",
 		displayOptions: { show: { completion: ['submit'] } },
 	},
 	{

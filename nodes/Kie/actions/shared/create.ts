@@ -66,7 +66,10 @@ function errorItem(json: IDataObject, itemIndex: number): INodeExecutionData {
  * the execution until KIE calls back for all of them.
  */
 export function createExecute(spec: CreateSpec) {
-	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return async function execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
 		const continueOnFail = this.continueOnFail();
 		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
 		const allowHttp = (credentials.baseUrl ?? '').startsWith('http://');
@@ -78,7 +81,11 @@ export function createExecute(spec: CreateSpec) {
 		}
 
 		// 1. Validate every item before anything is uploaded or created.
-		const builders: Array<{ itemIndex: number; build: () => Promise<IDataObject>; reference: string }> = [];
+		const builders: Array<{
+			itemIndex: number;
+			build: () => Promise<IDataObject>;
+			reference: string;
+		}> = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const rules = inputRules(this.getNode(), itemIndex);
 			try {
@@ -87,7 +94,12 @@ export function createExecute(spec: CreateSpec) {
 				let callBackUrl: string | undefined;
 				if (completion === 'submit') {
 					const given = String(this.getNodeParameter('callbackUrl', itemIndex, '') ?? '').trim();
-					if (given) callBackUrl = callbackUrlFor(rules.publicUrl('Callback URL', given, true), spec.model, reference);
+					if (given)
+						callBackUrl = callbackUrlFor(
+							rules.publicUrl('Callback URL', given, true),
+							spec.model,
+							reference,
+						);
 				} else if (completion === 'callback') {
 					callBackUrl = resumeUrl.call(this, { model: spec.model });
 				}
@@ -109,7 +121,10 @@ export function createExecute(spec: CreateSpec) {
 				jobs.push({ itemIndex: builder.itemIndex, model: spec.model, body: await builder.build() });
 			} catch (error) {
 				if (!continueOnFail) throw toNodeError(this, error, builder.itemIndex);
-				output[builder.itemIndex] = errorItem({ error: (error as Error).message }, builder.itemIndex);
+				output[builder.itemIndex] = errorItem(
+					{ error: (error as Error).message },
+					builder.itemIndex,
+				);
 			}
 		}
 		const referenceOf = new Map(builders.map((builder) => [builder.itemIndex, builder.reference]));
@@ -134,7 +149,10 @@ export function createExecute(spec: CreateSpec) {
 			output[outcome.itemIndex] = errorItem({ error: outcome.error.message }, outcome.itemIndex);
 		}
 		for (const task of created) {
-			output[task.itemIndex] = { json: submittedTask(task, referenceOf.get(task.itemIndex) ?? ''), pairedItem: { item: task.itemIndex } };
+			output[task.itemIndex] = {
+				json: submittedTask(task, referenceOf.get(task.itemIndex) ?? ''),
+				pairedItem: { item: task.itemIndex },
+			};
 		}
 
 		if (completion === 'submit') return output;
@@ -155,16 +173,27 @@ export function createExecute(spec: CreateSpec) {
 		// A failed task, a time limit or a failed download stops the node (n8n's On Error settings route
 		// it); every task of the run is paid for, so the error names them all.
 		const listTasks = (tasks: SubmittedTask[]) =>
-			tasks.map((task) => `item ${task.itemIndex}: ${task.taskId} (${result.done.get(task.taskId)?.status ?? 'not finished'})`).join(', ');
+			tasks
+				.map(
+					(task) =>
+						`item ${task.itemIndex}: ${task.taskId} (${result.done.get(task.taskId)?.status ?? 'not finished'})`,
+				)
+				.join(', ');
 		const firstFailed = created.find((task) => result.done.get(task.taskId)?.status === 'failed');
 		if (firstFailed && !continueOnFail) {
 			const failed = result.done.get(firstFailed.taskId)!;
-			throw new NodeOperationError(this.getNode(), `KIE task ${failed.taskId} failed: ${failed.error?.message ?? 'no reason given'}`, {
-				itemIndex: firstFailed.itemIndex,
-				description: `KIE error code: ${failed.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.${
-					created.length > 1 ? ` The other tasks of this run (fetch them with the Get operation): ${listTasks(created.filter((task) => task !== firstFailed))}.` : ''
-				}`,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`KIE task ${failed.taskId} failed: ${failed.error?.message ?? 'no reason given'}`,
+				{
+					itemIndex: firstFailed.itemIndex,
+					description: `KIE error code: ${failed.error?.code ?? 'none'}. Change the input as KIE's message says and run again; per-task details are at https://kie.ai/logs.${
+						created.length > 1
+							? ` The other tasks of this run (fetch them with the Get operation): ${listTasks(created.filter((task) => task !== firstFailed))}.`
+							: ''
+					}`,
+				},
+			);
 		}
 
 		const unfinished: string[] = [];
@@ -183,18 +212,29 @@ export function createExecute(spec: CreateSpec) {
 				result.errors.get(task.taskId)?.message ??
 				`still ${open?.last?.status ?? 'queued'} at the time limit${open?.lastError ? ` (last check failed: ${open.lastError.message})` : ''}`;
 			unfinished.push(`${task.taskId} (item ${task.itemIndex}): ${message}`);
-			output[task.itemIndex] = errorItem(unfinishedTask(task.taskId, open?.last ?? null, submittedTask(task, reference), message), task.itemIndex);
+			output[task.itemIndex] = errorItem(
+				unfinishedTask(task.taskId, open?.last ?? null, submittedTask(task, reference), message),
+				task.itemIndex,
+			);
 		}
 		if (unfinished.length > 0 && !continueOnFail) {
 			const finished = created.filter((task) => result.done.has(task.taskId));
-			throw new NodeOperationError(this.getNode(), `${unfinished.length} KIE task(s) did not finish in time`, {
-				description: `Nothing was created twice. Pick these up later with the Get operation: ${unfinished.join('; ')}${finished.length ? `. Finished: ${listTasks(finished)}` : ''}`,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`${unfinished.length} KIE task(s) did not finish in time`,
+				{
+					description: `Nothing was created twice. Pick these up later with the Get operation: ${unfinished.join('; ')}${finished.length ? `. Finished: ${listTasks(finished)}` : ''}`,
+				},
+			);
 		}
 		if (undownloaded.length > 0 && !continueOnFail) {
-			throw new NodeOperationError(this.getNode(), `Could not download the result video of ${undownloaded.length} finished KIE task(s)`, {
-				description: `${undownloaded.join(' ')} Every task of this run (fetch them with the Get operation): ${listTasks(created)}.`,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Could not download the result video of ${undownloaded.length} finished KIE task(s)`,
+				{
+					description: `${undownloaded.join(' ')} Every task of this run (fetch them with the Get operation): ${listTasks(created)}.`,
+				},
+			);
 		}
 		return output;
 	};

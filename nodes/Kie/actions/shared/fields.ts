@@ -33,7 +33,8 @@ export const downloadOptions: INodeProperties[] = [
 		name: 'downloadResult',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to download the result video into a binary property (streamed, so large videos are fine)',
+		description:
+			'Whether to download the result video into a binary property (streamed, so large videos are fine)',
 	},
 	{
 		displayName: 'Put Video in Field',

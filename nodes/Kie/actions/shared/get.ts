@@ -24,16 +24,30 @@ export const getFields: INodeProperties[] = [
 
 /** The execute() of every Get operation: one status call per item, the task object out. */
 export function getExecute(model: KieModel) {
-	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return async function execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
 		return await forEachItem(this, items, async (itemIndex) => {
-			const taskId = inputRules(this.getNode(), itemIndex).text('Task ID', this.getNodeParameter('taskId', itemIndex));
-			const options = this.getNodeParameter('getOptions', itemIndex, {}) as { downloadResult?: boolean; binaryPropertyName?: string };
+			const taskId = inputRules(this.getNode(), itemIndex).text(
+				'Task ID',
+				this.getNodeParameter('taskId', itemIndex),
+			);
+			const options = this.getNodeParameter('getOptions', itemIndex, {}) as {
+				downloadResult?: boolean;
+				binaryPropertyName?: string;
+			};
 			const task = await fetchTask.call(this, model, taskId);
 			if (task === null) {
-				throw new NodeOperationError(this.getNode(), `KIE has no record of ${MODELS[model].displayName} task "${taskId}"`, {
-					itemIndex,
-					description: 'A task created a moment ago can take a few seconds to appear; otherwise check the ID and that it belongs to this model.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`KIE has no record of ${MODELS[model].displayName} task "${taskId}"`,
+					{
+						itemIndex,
+						description:
+							'A task created a moment ago can take a few seconds to appear; otherwise check the ID and that it belongs to this model.',
+					},
+				);
 			}
 			if (!options.downloadResult || !task.videoUrl) return { json: task };
 			const binary = await downloadTaskVideo.call(this, task);

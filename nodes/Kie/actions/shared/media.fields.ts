@@ -18,11 +18,19 @@ export function mediaInputFields(
 		{
 			name: 'Binary File',
 			value: 'binary',
-			description: 'A file from an earlier node (e.g. Google Drive, Form, Read File); uploaded to KIE first',
+			description:
+				'A file from an earlier node (e.g. Google Drive, Form, Read File); uploaded to KIE first',
 		},
 	];
 	const source: INodeProperties = required
-		? { displayName: `${displayName} Source`, name: `${name}Source`, type: 'options', options: sourceOptions, default: 'url', description: hint }
+		? {
+				displayName: `${displayName} Source`,
+				name: `${name}Source`,
+				type: 'options',
+				options: sourceOptions,
+				default: 'url',
+				description: hint,
+			}
 		: {
 				displayName: `${displayName} Source`,
 				name: `${name}Source`,
@@ -49,7 +57,7 @@ export function mediaInputFields(
 			type: 'string',
 			default: 'data',
 			required: true,
-			description: 'Name of the input item\'s binary property that holds the file',
+			description: "Name of the input item's binary property that holds the file",
 			displayOptions: { show: { [`${name}Source`]: ['binary'] } },
 		},
 	];
@@ -73,21 +81,39 @@ export function readMediaInput(
 	displayName: string,
 	{ allowHttp, maxBytes }: { allowHttp: boolean; maxBytes?: number },
 ): MediaInput {
-	const source = context.getNodeParameter(`${name}Source`, itemIndex, 'none') as MediaInput['source'];
+	const source = context.getNodeParameter(
+		`${name}Source`,
+		itemIndex,
+		'none',
+	) as MediaInput['source'];
 	if (source === 'url') {
-		const url = rules.publicUrl(`${displayName} URL`, context.getNodeParameter(`${name}Url`, itemIndex), allowHttp);
+		const url = rules.publicUrl(
+			`${displayName} URL`,
+			context.getNodeParameter(`${name}Url`, itemIndex),
+			allowHttp,
+		);
 		return { source, resolve: async () => url };
 	}
 	if (source === 'binary') {
-		const property = rules.text(`${displayName} Binary Field`, context.getNodeParameter(`${name}BinaryProperty`, itemIndex));
+		const property = rules.text(
+			`${displayName} Binary Field`,
+			context.getNodeParameter(`${name}BinaryProperty`, itemIndex),
+		);
 		let bytes: number | undefined;
 		try {
 			bytes = binaryByteSize(context.helpers.assertBinaryData(itemIndex, property));
 		} catch {
-			throw rules.broken(`${displayName} Binary Field`, property, 'must name a binary property of the input item');
+			throw rules.broken(
+				`${displayName} Binary Field`,
+				property,
+				'must name a binary property of the input item',
+			);
 		}
 		if (maxBytes !== undefined) rules.maxBytes(displayName, bytes, maxBytes);
-		return { source, resolve: async () => (await uploadBinary.call(context, itemIndex, property)).url };
+		return {
+			source,
+			resolve: async () => (await uploadBinary.call(context, itemIndex, property)).url,
+		};
 	}
 	return { source: 'none', resolve: async () => undefined };
 }

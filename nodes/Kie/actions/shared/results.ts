@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { downloadTaskVideo, errorText } from '../../api/files';
 import type { KieTask } from '../../api/types';
@@ -20,7 +25,9 @@ export async function resultItem(
 	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
 	if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
 		try {
-			item.binary = { [options.binaryPropertyName || 'data']: await downloadTaskVideo.call(context, task) };
+			item.binary = {
+				[options.binaryPropertyName || 'data']: await downloadTaskVideo.call(context, task),
+			};
 		} catch (error) {
 			json.downloadError = errorText(error as Error);
 		}
@@ -29,7 +36,12 @@ export async function resultItem(
 }
 
 /** A task that did not end in time, with what is known of it and what to do next. */
-export function unfinishedTask(taskId: string, last: KieTask | null, base: Partial<KieTask>, message: string): KieTask {
+export function unfinishedTask(
+	taskId: string,
+	last: KieTask | null,
+	base: Partial<KieTask>,
+	message: string,
+): KieTask {
 	return {
 		taskId,
 		videoUrl: null,
