@@ -17,6 +17,28 @@ const nodes: Array<{ name: string; dir: string; description: INodeTypeDescriptio
 	{ name: 'KieTrigger', dir: 'nodes/KieTrigger', description: new KieTrigger().description },
 ];
 
+/** The categories n8n's nodes panel groups by (n8n-nodes-base's codex files). */
+const N8N_CATEGORIES = [
+	'Analytics',
+	'Communication',
+	'Core Nodes',
+	'Data & Storage',
+	'Development',
+	'Finance & Accounting',
+	'HITL',
+	'Marketing',
+	'Miscellaneous',
+	'Productivity',
+	'Sales',
+	'Utility',
+];
+
+/** What a user types in the nodes panel to find each node. */
+const SEARCHES: Record<string, string[]> = {
+	Kie: ['KIE', 'Runway', 'Luma', 'Aleph', 'video', 'text to video', 'image to video'],
+	KieTrigger: ['KIE Trigger', 'KIE', 'Runway', 'Luma', 'video', 'callback'],
+};
+
 function iconFiles(icon: unknown): string[] {
 	if (typeof icon === 'string') return [icon];
 	const { light, dark } = icon as { light: string; dark: string };
@@ -83,6 +105,31 @@ describe.each(nodes)('node $name', ({ name, dir, description }) => {
 		];
 		expect(links.length).toBeGreaterThan(1);
 		for (const link of links) expect(link.url).toMatch(/^https:\/\/[^\s]+$/);
+	});
+
+	test('codex the nodes panel lists and finds (no hidden AI category, aliases users type)', () => {
+		const codex = JSON.parse(fs.readFileSync(codexPath, 'utf8'));
+		// n8n's editor (its node creator's filterOutAiNodes) drops from search every node in category "AI"
+		// whose AI subcategories lack "Root Nodes", and files it only under AI › Other AI Nodes.
+		const hiddenAsAi =
+			codex.categories.includes('AI') && !(codex.subcategories?.AI ?? []).includes('Root Nodes');
+		if (hiddenAsAi) {
+			throw new Error(
+				`${name}.node.json puts the node in category "AI" without the AI subcategory "Root Nodes": ` +
+					"n8n's nodes panel then hides it from search. Use other categories (e.g. Marketing).",
+			);
+		}
+		for (const category of codex.categories) expect(N8N_CATEGORIES).toContain(category);
+		// The panel's search matches displayName and codex aliases only.
+		const searchable = [description.displayName, ...codex.alias].map((s: string) =>
+			s.toLowerCase(),
+		);
+		for (const query of SEARCHES[name]) {
+			expect({ query, found: searchable.some((s) => s.includes(query.toLowerCase())) }).toEqual({
+				query,
+				found: true,
+			});
+		}
 	});
 
 	test('light and dark SVG icons that exist beside the node', () => {
