@@ -23,7 +23,15 @@ import {
 } from '../test/e2e/kie-e2e-helpers';
 import { createRunwayTask } from './peer-poller';
 import { percentile, progress, type ScenarioReport } from './report';
-import { API_KEY, RUNWAY_CREATE, RUNWAY_STATUS } from './sim';
+import type { IDataObject, IRunData } from 'n8n-workflow';
+
+import {
+	API_KEY,
+	RUNWAY_CREATE,
+	RUNWAY_STATUS,
+	type BenchSimulator,
+	type CallbackAttempt,
+} from './sim';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runwayModel = require('../simulator/models/runway');
@@ -61,12 +69,22 @@ const FINISHED = (status: string) => !['new', 'running', 'waiting'].includes(sta
 
 const ms = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)} ms`);
 
+const delivered = (attempt: CallbackAttempt) =>
+	typeof attempt.status === 'number' && attempt.status >= 200 && attempt.status < 300;
+
+/** An execution as read from n8n's sqlite (test/e2e/callback-helpers.ts executionsOf). */
+interface ExecutionRow {
+	status: string;
+	stoppedAt?: string | null;
+	data?: { resultData?: { runData?: IRunData } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Callback mode
 
 async function callbackMode(
 	env: KieN8n,
-	sim: any,
+	sim: BenchSimulator,
 	collector: Awaited<ReturnType<typeof startCollector>>,
 ): Promise<ScenarioReport> {
 	progress(
@@ -93,12 +111,12 @@ async function callbackMode(
 		const execution = await waitFor(
 			`run ${run} to finish`,
 			async () => {
-				const rows = await host.sqliteQuery(
+				const rows = (await host.sqliteQuery(
 					env.userFolder,
 					'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?',
 					[CALLBACK_WORKFLOW, lastExecutionId],
-				);
-				const row = rows.find((candidate: any) => FINISHED(candidate.status));
+				)) as Array<{ id: number; status: string; stoppedAt: string }>;
+				const row = rows.find((candidate) => FINISHED(candidate.status));
 				// sqlite holds n8n's UTC times without a zone
 				return (
 					row && {
@@ -114,32 +132,30 @@ async function callbackMode(
 		lastExecutionId = Number(execution.id);
 		const taskIds: string[] = sim
 			.tasks()
-			.filter((task: any) => String(task.params?.prompt).startsWith(prefix))
-			.map((task: any) => task.taskId);
+			.filter((task) => String((task.params as IDataObject | undefined)?.prompt).startsWith(prefix))
+			.map((task) => task.taskId);
 		const deliveries = await waitFor(
 			`run ${run}: every callback recorded`,
 			() => {
-				const mine = sim.callbacks.filter((c: any) => taskIds.includes(c.taskId));
-				return taskIds.every((id) =>
-					mine.some((c: any) => c.taskId === id && c.status >= 200 && c.status < 300),
-				)
+				const mine = sim.callbacks.filter((c) => taskIds.includes(c.taskId));
+				return taskIds.every((id) => mine.some((c) => c.taskId === id && delivered(c)))
 					? mine
 					: undefined;
 			},
 			30_000,
 			50,
 		);
-		const lastSentAt = Math.max(...deliveries.map((c: any) => c.sentAt as number));
+		const lastSentAt = Math.max(...deliveries.map((c) => c.sentAt));
 		const collected = collector.received.filter((c) => c.query.exec === execution.id);
 		const statusCalls = sim.requests.filter(
-			(r: any) => `${r.method} ${r.path}` === RUNWAY_STATUS && taskIds.includes(r.query.taskId),
+			(r) => `${r.method} ${r.path}` === RUNWAY_STATUS && taskIds.includes(String(r.query.taskId)),
 		).length;
 		const creates = sim.count(RUNWAY_CREATE) - creates0;
 		runs.push({
 			callsPerTask: (creates + statusCalls) / ITEMS_PER_RUN,
 			toStoppedMs: new Date(execution.stoppedAt).getTime() - lastSentAt,
 			toCollectedMs: collected.length ? Math.max(...collected.map((c) => c.at)) - lastSentAt : NaN,
-			failedDeliveries: deliveries.filter((c: any) => !(c.status >= 200 && c.status < 300)).length,
+			failedDeliveries: deliveries.filter((c) => !delivered(c)).length,
 			status: `${execution.status}${taskIds.length === ITEMS_PER_RUN && collected.length === ITEMS_PER_RUN ? '' : ` (${taskIds.length} tasks, ${collected.length} items collected)`}`,
 		});
 		const last = runs[runs.length - 1];
@@ -292,7 +308,7 @@ async function settledExecutions(
 	env: KieN8n,
 	workflowId: string,
 	expected: number,
-): Promise<{ settled: boolean; executions: any[] }> {
+): Promise<{ settled: boolean; executions: ExecutionRow[] }> {
 	let seen = -1;
 	let stableSince = Date.now();
 	const settled = await waitFor(
@@ -320,17 +336,17 @@ async function settledExecutions(
 	return { settled, executions: await executionsOf(env.userFolder, workflowId) };
 }
 
-function countByStatus(executions: any[]): string {
+function countByStatus(executions: ExecutionRow[]): string {
 	const byStatus = new Map<string, number>();
 	for (const execution of executions)
 		byStatus.set(execution.status, (byStatus.get(execution.status) ?? 0) + 1);
 	return [...byStatus].map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
 }
 
-const lastStopped = (executions: any[]) =>
+const lastStopped = (executions: ExecutionRow[]) =>
 	Math.max(0, ...executions.map((execution) => new Date(execution.stoppedAt ?? 0).getTime()));
 
-async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
+async function trigger(env: KieN8n, sim: BenchSimulator): Promise<ScenarioReport> {
 	const unique = Math.round(TRIGGER_CALLBACKS * (1 - DUPLICATE_SHARE));
 	progress(
 		`trigger: creating ${unique} finished Runway tasks in the trigger's simulator (setup, not measured)…`,
@@ -346,7 +362,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 	);
 	await waitFor(
 		'the tasks to finish',
-		() => created.every((id) => sim.getTask(id).state === 'success'),
+		() => created.every((id) => sim.getTask(id)?.state === 'success'),
 		30_000,
 	);
 
@@ -388,7 +404,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 	);
 	const { settled, executions } = await settledExecutions(env, TRIGGER_WORKFLOW, unique);
 	const confirmations = sim.count(RUNWAY_STATUS) - status0;
-	const taskIdOf = (execution: any): string =>
+	const taskIdOf = (execution: ExecutionRow): string =>
 		String(
 			execution.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json
 				?.taskId ?? '',
@@ -413,7 +429,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 		`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`,
 	);
 
-	const unfinished = (run: { settled: boolean; executions: any[] }) =>
+	const unfinished = (run: { settled: boolean; executions: ExecutionRow[] }) =>
 		run.settled
 			? ''
 			: `; still unfinished after ${EXECUTIONS_WAIT_MS / 1000} s: ${run.executions.filter((execution) => !FINISHED(execution.status)).length}`;

@@ -7,7 +7,13 @@ import { API_KEY, startSimulator, type Simulator } from '../test/engine/kie-help
 
 export { API_KEY };
 
-export type BenchSimulator = Simulator & {
+/** A callback attempt as the simulator records it (simulator/callbacks.js). */
+export type CallbackAttempt = Simulator['callbacks'][number] & { sentAt: number };
+
+export type BenchSimulator = Omit<Simulator, 'callbacks'> & {
+	callbacks: CallbackAttempt[];
+	taskStore: { get(taskId: string): unknown };
+	modelContext(): unknown;
 	servers: Server[];
 	clock: { now(): number; timeScale: number };
 	on(
