@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions } from './fields';
+import { RECOMMENDED_POLL_SECONDS } from '../../kie/constants';
+import { downloadOptions } from '../../helpers/results';
 
 /** The fields every create operation (generate, extend, modify) shares: how to wait for the result. */
 export const completionFields: INodeProperties[] = [
@@ -64,10 +65,12 @@ export const completionFields: INodeProperties[] = [
 				name: 'pollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 30,
+				default: RECOMMENDED_POLL_SECONDS,
 				displayOptions: { show: { '/completion': ['poll'] } },
 				description:
-					'How often each task is checked. KIE recommends 30 s: a 10-minute video then costs 20 status calls and is noticed within 30 s of finishing.',
+					`How often each task is checked. KIE recommends ${RECOMMENDED_POLL_SECONDS} s: ` +
+					'a 10-minute video then costs 20 status calls and is noticed within ' +
+					`${RECOMMENDED_POLL_SECONDS} s of finishing.`,
 			},
 			{
 				displayName: 'Timeout (Minutes)',
@@ -81,10 +84,3 @@ export const completionFields: INodeProperties[] = [
 		],
 	},
 ];
-
-export interface CompletionOptions {
-	downloadResult?: boolean;
-	binaryPropertyName?: string;
-	pollIntervalSeconds?: number;
-	timeoutMinutes?: number;
-}

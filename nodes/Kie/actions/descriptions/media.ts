@@ -1,8 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { binaryByteSize, uploadBinary } from '../../api/files';
-import type { InputRules } from '../../api/validation';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { binaryByteSize, uploadBinary } from '../../kie/files';
+import type { InputRules } from '../../helpers/validation';
 
 /**
  * A video or image input that is either a public URL or a binary property of the input item (which

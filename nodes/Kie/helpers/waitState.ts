@@ -1,6 +1,6 @@
 import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
 
-import type { KieModel, KieTask } from './types';
+import type { KieModel, KieTask } from '../kie/tasks';
 
 // Callback mode pauses the execution while KIE renders, and n8n resumes it only once. The webhook
 // that receives KIE's callbacks must therefore know every task of the run to tell when the last one
