@@ -104,7 +104,9 @@ export class KieTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL into the Callback URL of a KIE node (Completion: Submit Only). KIE must be able to reach it from the internet; the workflow must be active.",
+					"Copy this node's Production URL into the Callback URL of a KIE node " +
+					'(Completion: Submit Only). KIE must be able to reach it from the internet; ' +
+					'the workflow must be active.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -122,7 +124,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to read the task's status and URLs from KIE's API (one free call) instead of trusting the callback body, which KIE does not sign",
+							"Whether to read the task's status and URLs from KIE's API (one free call) instead " +
+							'of trusting the callback body, which KIE does not sign',
 					},
 					...downloadOptions,
 					{
@@ -131,7 +134,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to start the workflow only once per task when KIE sends the same callback again',
+							'Whether to start the workflow only once per task ' +
+							'when KIE sends the same callback again',
 					},
 					{
 						displayName: 'Events',
@@ -166,7 +170,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to refuse callbacks without a valid X-Webhook-Signature when the credential has a Webhook HMAC Key',
+							'Whether to refuse callbacks without a valid X-Webhook-Signature when the ' +
+							'credential has a Webhook HMAC Key',
 					},
 				],
 			},

@@ -70,7 +70,9 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 }
 
 export interface PollOptions {
-	/** KIE recommends 30 s: a 10-minute task then costs 20 status calls and is noticed within 30 s. */
+	/**
+	 * KIE recommends 30 s: a 10-minute task then costs 20 status calls and is noticed within 30 s.
+	 */
 	intervalMs: number;
 	timeoutMs: number;
 	signal?: AbortSignal;
@@ -86,9 +88,9 @@ export interface PollResult {
 
 /**
  * Polls every task until it is terminal or the time limit passes. Each task is read on its own
- * cadence (every interval from its creation), so a batch costs one status call per task per interval.
- * A status call that fails after the transport's retries does not lose the task: it is read again
- * at the next interval.
+ * cadence (every interval from its creation), so a batch costs one status call per task per
+ * interval. A status call that fails after the transport's retries does not lose the task: it is
+ * read again at the next interval.
  */
 export async function pollUntilDone(
 	this: KieFunctions,

@@ -61,7 +61,8 @@ const PRIVATE_HOST =
 
 /**
  * Real KIE can only call back to an address on the internet. When n8n's webhook URL is local and
- * the credential points at real KIE, the run would wait for callbacks that never come: refuse early.
+ * the credential points at real KIE, the run would wait for callbacks that never come: refused
+ * early.
  */
 export function checkCallbackReachable(this: IExecuteFunctions, credentials: KieCredentials): void {
 	const resumeHost = new URL(resumeUrl.call(this)).hostname;
@@ -74,7 +75,9 @@ export function checkCallbackReachable(this: IExecuteFunctions, credentials: Kie
 	}
 }
 
-/** The run's task ids must fit in the execution's custom data, checked before anything is created. */
+/**
+ * The run's task ids must fit in the execution's custom data, checked before anything is created.
+ */
 export function checkCallbackRoom(
 	this: IExecuteFunctions,
 	model: KieModel,
@@ -135,8 +138,8 @@ export async function waitForCallbacks(
 }
 
 /**
- * An item's Reference, evaluated again after the wait: webhook() sees the waiting node's input items,
- * so this works in any process, also after an n8n restart.
+ * An item's Reference, evaluated again after the wait: webhook() sees the waiting node's input
+ * items, so this works in any process, also after an n8n restart.
  */
 function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
 	const raw = context.getNode().parameters.reference;
@@ -148,9 +151,9 @@ function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
 const ALREADY_RESUMED = { received: true, alreadyResumed: true };
 
 /**
- * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms each
- * task once with KIE's API, and resumes the execution only when every task has ended, or at the time
- * limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
+ * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms
+ * each task once with KIE's API, and resumes the execution only when every task has ended, or at
+ * the time limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
  */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const nodeId = this.getNode().id;
@@ -229,7 +232,9 @@ function openTasks(run: WaitingRun, memory: RunMemory): string[] {
 	return run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
 }
 
-/** One output item per input item: the ended task (with its video if asked), or why there is none. */
+/**
+ * One output item per input item: the ended task (with its video if asked), or why there is none.
+ */
 async function outputItems(
 	context: IWebhookFunctions,
 	run: WaitingRun,

@@ -148,7 +148,9 @@ async function validateItems(
 	return prepared;
 }
 
-/** Where KIE calls back: the user's URL (Submit Only), this execution (callback mode), or nowhere. */
+/**
+ * Where KIE calls back: the user's URL (Submit Only), this execution (callback mode), or nowhere.
+ */
 function callbackUrlOf(
 	this: IExecuteFunctions,
 	run: CreateRun,

@@ -238,9 +238,9 @@ export function callbackUnreachable(resumeHost: string): ErrorText {
 	return {
 		message: `KIE cannot call back to this n8n: its webhook address is ${resumeHost}`,
 		description:
-			'Callback mode needs an n8n URL that KIE can reach from the internet: set WEBHOOK_URL to ' +
-			'your public https address (or a tunnel). Otherwise use Completion: Wait for Result (Poll). ' +
-			'Nothing was sent to KIE.',
+			'Callback mode needs an n8n URL that KIE can reach from the internet: ' +
+			'set WEBHOOK_URL to your public https address (or a tunnel). ' +
+			'Otherwise use Completion: Wait for Result (Poll). Nothing was sent to KIE.',
 	};
 }
 

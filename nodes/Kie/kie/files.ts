@@ -139,7 +139,9 @@ export async function uploadFromUrl(
 
 type DownloadResponse = { statusCode: number; headers: IDataObject; body: BinaryStream };
 
-/** Answers that mean a result link no longer works: a signed link past its time, or a deleted file. */
+/**
+ * Answers that mean a result link no longer works: a signed link past its time, or a deleted file.
+ */
 const DEAD_LINK_STATUSES = new Set([403, 404, 410]);
 
 /**

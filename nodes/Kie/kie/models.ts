@@ -5,8 +5,8 @@ import { alephTask, lumaTask, runwayTask } from './status';
 import type { KieModel, KieTask } from './tasks';
 
 /**
- * The one list of KIE models: where tasks are created and read, how KIE's record turns into the task
- * object, and what users see them called.
+ * The one list of KIE models: where tasks are created and read, how KIE's record turns into the
+ * task object, and what users see them called.
  */
 export interface ModelAdapter<TRecord = unknown> {
 	model: KieModel;

@@ -42,8 +42,8 @@ function flagOf(value: unknown): number {
 }
 
 export function alephTask(record: AlephRecord): KieTask {
-	// 1 = success; 0 = failed OR running, told apart by errorMessage (docs/kie-api.md §4b). 2/3 are not
-	// documented for Aleph but are read as failures, as Luma uses them.
+	// 1 = success; 0 = failed OR running, told apart by errorMessage (docs/kie-api.md §4b). 2/3 are
+	// not documented for Aleph but are read as failures, as Luma uses them.
 	const flag = flagOf(record.successFlag);
 	const failed = flag === 2 || flag === 3 || (flag !== 1 && text(record.errorMessage) !== null);
 	const status: TaskStatus = flag === 1 ? 'succeeded' : failed ? 'failed' : 'processing';

@@ -25,7 +25,7 @@ export function toIsoTime(value: unknown): string | null {
 	return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
 }
 
-/** When KIE deletes a result: RESULT_RETENTION_DAYS after completion, in the same zone convention as the input. */
+/** When KIE deletes a result: RESULT_RETENTION_DAYS after completion, in the input's zone style. */
 export function expiryOf(completedAtIso: string | null): string | null {
 	if (!completedAtIso) return null;
 	const zoneless = !/(Z|[+-]\d{2}:?\d{2})$/.test(completedAtIso);

@@ -43,9 +43,9 @@ export type AttemptFailure =
 const READ_RETRY_CODES = new Set([408, 429, 455, 500, 502, 503, 504]);
 
 /**
- * A create call is retried only when KIE surely did not take it: rate-limited (429, rejected and not
- * queued), maintenance (455), or the connection was refused before anything was sent. Never after a
- * timeout, a reset or a 5xx, which could have created and billed a task.
+ * A create call is retried only when KIE surely did not take it: rate-limited (429, rejected and
+ * not queued), maintenance (455), or the connection was refused before anything was sent. Never
+ * after a timeout, a reset or a 5xx, which could have created and billed a task.
  */
 const CREATE_RETRY_CODES = new Set([429, 455]);
 
@@ -71,7 +71,7 @@ export function isRetryable(kind: RequestKind, failure: AttemptFailure): boolean
 
 /**
  * Whether the error of a create that gave up says KIE may have created (and billed) the task. For a
- * body code only the codes above; a create that ends on a network failure or timeout always says so.
+ * body code, only the codes above; a create that ends on a network failure or a timeout, always.
  */
 export function mayHaveCreated(kind: RequestKind, failure: AttemptFailure): boolean {
 	if (kind !== 'create') return false;

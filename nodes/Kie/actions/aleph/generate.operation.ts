@@ -54,7 +54,8 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of global storage',
+					'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of ' +
+					'global storage',
 			},
 			{
 				displayName: 'Watermark',

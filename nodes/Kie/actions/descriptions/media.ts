@@ -47,7 +47,9 @@ export function mediaInputFields(
 			default: '',
 			required: true,
 			placeholder: 'https://example.com/file',
-			description: `Public link to the ${displayName.toLowerCase()}: KIE downloads it, so it must be reachable from the internet`,
+			description:
+				`Public link to the ${displayName.toLowerCase()}: ` +
+				'KIE downloads it, so it must be reachable from the internet',
 			displayOptions: { show: { [`${name}Source`]: ['url'] } },
 		},
 		{

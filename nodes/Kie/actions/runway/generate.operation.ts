@@ -16,7 +16,8 @@ import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
 	promptField(
-		`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`,
+		`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to ` +
+			'animate it.',
 	),
 	...mediaInputFields('image', 'Image', {
 		required: false,
