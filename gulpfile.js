@@ -1,15 +1,14 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// tsc compiles the TypeScript; icons and codex files are copied beside the compiled nodes.
+// tsc compiles the TypeScript; the codex files are copied beside the compiled nodes, and the one
+// icons folder to dist/icons, where the nodes' and the credential's `file:../…/icons/` paths point.
 task('build:icons', copyStaticFiles);
 
 function copyStaticFiles() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,json}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
+	const codexSource = path.resolve('nodes', '**', '*.json');
+	src(codexSource, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
 
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+	const iconSource = path.resolve('icons', '*.{png,svg}');
+	return src(iconSource, { encoding: false }).pipe(dest(path.resolve('dist', 'icons')));
 }

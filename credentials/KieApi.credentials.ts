@@ -6,14 +6,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeKieCode } from '../nodes/Kie/api/errors';
+import { describeKieCode } from '../nodes/Kie/helpers/errorMessages';
+import { DEFAULT_API_BASE_URL, DEFAULT_UPLOAD_BASE_URL } from '../nodes/Kie/kie/constants';
 
 export class KieApi implements ICredentialType {
 	name = 'kieApi';
 
 	displayName = 'KIE API';
 
-	icon: Icon = { light: 'file:kie.svg', dark: 'file:kie.dark.svg' };
+	icon: Icon = { light: 'file:../icons/kie.svg', dark: 'file:../icons/kie.dark.svg' };
 
 	documentationUrl = 'https://docs.kie.ai';
 
@@ -31,7 +32,7 @@ export class KieApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.kie.ai',
+			default: DEFAULT_API_BASE_URL,
 			description:
 				"Where KIE's API lives. Change it only for the KIE simulator or a compatible reseller.",
 		},
@@ -39,9 +40,10 @@ export class KieApi implements ICredentialType {
 			displayName: 'Upload Base URL',
 			name: 'uploadBaseUrl',
 			type: 'string',
-			default: 'https://kieai.redpandaai.co',
+			default: DEFAULT_UPLOAD_BASE_URL,
 			description:
-				"KIE's file upload API lives on a different host than the main API (and has no /v1 in its paths)",
+				"KIE's file upload API lives on a different host than the main API " +
+				'(and has no /v1 in its paths)',
 		},
 		{
 			displayName: 'Webhook HMAC Key',
@@ -50,7 +52,8 @@ export class KieApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Optional. When set (generate it at https://kie.ai/settings), callbacks without a valid X-Webhook-Signature are refused.',
+				'Optional. When set (generate it at https://kie.ai/settings), ' +
+				'callbacks without a valid X-Webhook-Signature are refused.',
 		},
 	];
 

@@ -14,14 +14,14 @@ import * as file from './actions/file';
 import * as luma from './actions/luma';
 import { router } from './actions/router';
 import * as runway from './actions/runway';
-import { resumeFromCallback, WAKE_UP_PATH } from './actions/shared/callback';
-import { nothingToRegister } from './actions/shared/webhookMethods';
+import { resumeFromCallback, WAKE_UP_PATH } from './helpers/callbackMode';
+import { nothingToRegister } from './helpers/webhookMethods';
 
 export class Kie implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KIE',
 		name: 'kie',
-		icon: { light: 'file:kie.svg', dark: 'file:kie.dark.svg' },
+		icon: { light: 'file:../../icons/kie.svg', dark: 'file:../../icons/kie.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

@@ -25,7 +25,7 @@ import {
 	callbackModeWorkflow,
 	kieCredential,
 } from './callback-helpers';
-import { unpackTaskId } from '../../nodes/Kie/api/waitState';
+import { unpackTaskId } from '../../nodes/Kie/helpers/waitState';
 
 jest.setTimeout(20 * 60_000);
 

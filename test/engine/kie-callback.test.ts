@@ -150,6 +150,40 @@ test('with an HMAC key, unsigned callbacks are refused and the run keeps waiting
 	}
 });
 
+test('a callback that is not JSON is refused with 415, as the KIE Trigger does, and the run keeps waiting', async () => {
+	const slowSim = await startSimulator({ taskDurationMs: 60_000 });
+	const slowEngine = kieEngine(slowSim);
+	await slowEngine.listen();
+	try {
+		const run = await runKie(slowEngine, {
+			...callbackRun(),
+			completionOptions: { timeoutMinutes: 5 },
+		});
+		expect(run.status).toBe('waiting');
+		const task = slowSim.tasks()[0];
+		const body = JSON.stringify({ code: 200, msg: 'ok', data: { task_id: task.taskId } });
+		for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+			const refused = await fetch(String(task.callBackUrl), {
+				method: 'POST',
+				headers: { 'content-type': contentType },
+				body,
+			});
+			expect(refused.status).toBe(415);
+			expect(await refused.json()).toEqual({
+				error: `KIE callbacks are JSON, not "${contentType}"`,
+			});
+		}
+		expect(requestsTo(slowSim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(0);
+		expect(slowEngine.latest(run)?.status).toBe('waiting');
+		slowSim.completeTask(task.taskId);
+		const finished = await slowEngine.whenFinished(run, 30_000);
+		expect(finished.output('KIE')[0].json.status).toBe('succeeded');
+	} finally {
+		await slowEngine.close();
+		await slowSim.close();
+	}
+});
+
 test('more items than the custom data can hold are refused before any request', async () => {
 	const run = await runKie(
 		engine,

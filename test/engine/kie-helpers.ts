@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { KieApi } from '../../credentials/KieApi.credentials';
 import { Kie } from '../../nodes/Kie/Kie.node';
-import { KieTrigger } from '../../nodes/KieTrigger/KieTrigger.node';
+import { KieTrigger } from '../../nodes/Kie/KieTrigger.node';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSimulator } = require('../../simulator');

@@ -1,4 +1,4 @@
-import { parseCallback } from '../../nodes/Kie/api/callbacks';
+import { parseCallback } from '../../nodes/Kie/kie/callbacks';
 
 // Callback bodies exactly as KIE documents them (kie-api.md §6).
 

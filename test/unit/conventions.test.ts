@@ -4,7 +4,7 @@ import type { INodeProperties, INodePropertyCollection, INodeTypeDescription } f
 
 import { KieApi } from '../../credentials/KieApi.credentials';
 import { Kie } from '../../nodes/Kie/Kie.node';
-import { KieTrigger } from '../../nodes/KieTrigger/KieTrigger.node';
+import { KieTrigger } from '../../nodes/Kie/KieTrigger.node';
 
 // n8n's conventions for verified community nodes that no lint rule covers (the rules that exist run in
 // `npm run lint` and `npm run scan`): package manifest, codex files, icons, documentation links, hints.
@@ -14,7 +14,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 
 const nodes: Array<{ name: string; dir: string; description: INodeTypeDescription }> = [
 	{ name: 'Kie', dir: 'nodes/Kie', description: new Kie().description },
-	{ name: 'KieTrigger', dir: 'nodes/KieTrigger', description: new KieTrigger().description },
+	{ name: 'KieTrigger', dir: 'nodes/Kie', description: new KieTrigger().description },
 ];
 
 /** The categories n8n's nodes panel groups by (n8n-nodes-base's codex files). */

@@ -1,5 +1,5 @@
-import { MODELS } from '../../nodes/Kie/api/models';
-import { toIsoTime, expiryOf } from '../../nodes/Kie/api/time';
+import { MODELS } from '../../nodes/Kie/kie/models';
+import { toIsoTime, expiryOf } from '../../nodes/Kie/kie/time';
 
 // Record examples are KIE's own (kie-api.md §2, §4b, §5b), including the older doc revisions.
 

@@ -1,5 +1,5 @@
-import { backoffDelay, isRetryable, DEFAULT_RETRY } from '../../nodes/Kie/api/retry';
-import { SlidingWindowLimiter } from '../../nodes/Kie/api/rateLimit';
+import { backoffDelay, isRetryable, DEFAULT_RETRY } from '../../nodes/Kie/transport';
+import { SlidingWindowLimiter } from '../../nodes/Kie/transport/rateLimit';
 
 describe('retry rules', () => {
 	it.each([408, 429, 455, 500])('retries status reads on code %i', (code) => {

@@ -11,7 +11,7 @@ const root = path.resolve(__dirname, '..', '..');
 let work: string;
 
 function copyPackageSources(to: string) {
-	for (const entry of ['package.json', 'nodes', 'credentials']) {
+	for (const entry of ['package.json', 'nodes', 'credentials', 'icons']) {
 		fs.cpSync(path.join(root, entry), path.join(to, entry), { recursive: true });
 	}
 }

@@ -6,9 +6,9 @@ import {
 	packTaskId,
 	saveWaitingRun,
 	unpackTaskId,
-} from '../../nodes/Kie/api/waitState';
-import { RecentKeys } from '../../nodes/Kie/api/dedupe';
-import { signCallback, verifyCallbackSignature } from '../../nodes/Kie/api/signature';
+} from '../../nodes/Kie/helpers/waitState';
+import { RecentKeys } from '../../nodes/Kie/helpers/dedupe';
+import { signCallback, verifyCallbackSignature } from '../../nodes/Kie/kie/signature';
 
 /** n8n's custom data store, with its real limits (10 keys, values cut at 512 characters). */
 function customData() {

@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
-/** Every resource and its operations; the router and the descriptions are typed against it. */
-type NodeMap = {
+/** Every resource and its operations; the router's handler table is typed against it. */
+export type NodeMap = {
 	runway: 'generate' | 'extend' | 'get';
 	aleph: 'generate' | 'get';
 	luma: 'modify' | 'get';

@@ -5,14 +5,24 @@ import * as account from './account';
 import * as aleph from './aleph';
 import * as file from './file';
 import * as luma from './luma';
-import type { KieNodeType } from './node.type';
+import type { KieNodeType, NodeMap } from './node.type';
 import * as runway from './runway';
 
-type Operation = {
+export type Operation = {
 	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]>;
 };
 
-const resources: Record<string, Record<string, unknown>> = { runway, aleph, luma, file, account };
+/**
+ * Every resource x operation of NodeMap and its handler: a pair without a handler fails to compile
+ * (test/unit/router.test.ts checks the node's description against this table).
+ */
+export const handlers: { [R in keyof NodeMap]: { [O in NodeMap[R]]: Operation } } = {
+	runway,
+	aleph,
+	luma,
+	file,
+	account,
+};
 
 /**
  * Hands the whole item list to the chosen operation: create operations submit every item's task
@@ -22,7 +32,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as KieNodeType['resource'];
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = resources[resource]?.[operation] as Operation | undefined;
+	const operations: Partial<Record<string, Operation>> = handlers[resource] ?? {};
+	const handler = operations[operation];
 	if (!handler || typeof handler.execute !== 'function') {
 		throw new NodeOperationError(
 			this.getNode(),

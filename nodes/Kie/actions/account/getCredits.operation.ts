@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { kieRequest } from '../../api/transport';
-import { forEachItem } from '../items';
+import { kieRequest } from '../../transport';
+import { forEachItem } from '../../helpers/items';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,23 +1,26 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { announcedSize } from '../../api/files';
-import { completionFields } from '../shared/completion.fields';
-import { createExecute } from '../shared/create';
-import { promptField } from '../shared/fields';
-import { mediaInputFields, readMediaInput } from '../shared/media.fields';
-
-export const ALEPH_ASPECT_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'] as const;
-/** KIE: the input video may be at most 10 MB (only its first 5 s are processed). */
-export const ALEPH_VIDEO_MAX_BYTES = 10 * 1024 * 1024;
-/** KIE recommends 1-20 characters for Aleph's watermark. */
-const ALEPH_WATERMARK_MAX = 20;
+import {
+	ALEPH_ASPECT_RATIOS,
+	ALEPH_VIDEO_MAX_BYTES,
+	ALEPH_VIDEO_SECONDS_USED,
+	ALEPH_WATERMARK_MAX,
+	megabytes,
+} from '../../kie/constants';
+import { announcedSize } from '../../kie/files';
+import { completionFields } from '../descriptions/completion';
+import { createExecute } from '../../helpers/completion';
+import { promptField } from '../descriptions/common';
+import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
 	promptField('How to transform the video, e.g. "make it a watercolor painting"'),
 	...mediaInputFields('video', 'Video', {
 		required: true,
-		hint: 'The video to transform: at most 10 MB; only its first 5 seconds are used',
+		hint:
+			`The video to transform: at most ${megabytes(ALEPH_VIDEO_MAX_BYTES)}; ` +
+			`only its first ${ALEPH_VIDEO_SECONDS_USED} seconds are used`,
 	}),
 	...mediaInputFields('referenceImage', 'Reference Image', {
 		required: false,
@@ -51,14 +54,17 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of global storage',
+					'Whether KIE stores the result on Alibaba Cloud OSS (faster from China) instead of ' +
+					'global storage',
 			},
 			{
 				displayName: 'Watermark',
 				name: 'waterMark',
 				type: 'string',
 				default: '',
-				description: `Text shown in the bottom corner (letters, digits and basic symbols; at most ${ALEPH_WATERMARK_MAX} characters)`,
+				description:
+					'Text shown in the bottom corner (letters, digits and basic symbols; ' +
+					`at most ${ALEPH_WATERMARK_MAX} characters)`,
 			},
 		],
 	},

@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getExecute, getFields } from '../shared/get';
+import { getExecute } from '../../helpers/getTask';
+import { getFields } from '../descriptions/common';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['aleph'], operation: ['get'] } },

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DOWNLOAD_LINK_MINUTES, UPLOAD_RETENTION_DAYS } from '../../kie/constants';
 import * as getDownloadUrl from './getDownloadUrl.operation';
 import * as upload from './upload.operation';
 
@@ -16,13 +17,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Download URL',
 				value: 'getDownloadUrl',
-				description: 'Get a 20-minute download link for a file KIE generated',
+				description: `Get a ${DOWNLOAD_LINK_MINUTES}-minute download link for a file KIE generated`,
 				action: 'Get a download URL',
 			},
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: "Upload a file to KIE's file host and get its URL (free; kept 3 days)",
+				description:
+					"Upload a file to KIE's file host and get its URL " +
+					`(free; kept ${UPLOAD_RETENTION_DAYS} days)`,
 				action: 'Upload a file',
 			},
 		],

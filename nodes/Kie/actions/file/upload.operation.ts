@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_UPLOAD_PATH, uploadBinary, uploadFromUrl } from '../../api/files';
-import { inputRules } from '../../api/validation';
-import { forEachItem } from '../items';
+import { UPLOAD_RETENTION_DAYS, URL_UPLOAD_MAX_MB, URL_UPLOAD_SECONDS } from '../../kie/constants';
+import { DEFAULT_UPLOAD_PATH, uploadBinary, uploadFromUrl } from '../../kie/files';
+import { inputRules } from '../../helpers/validation';
+import { forEachItem } from '../../helpers/items';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,7 +16,9 @@ const properties: INodeProperties[] = [
 			{
 				name: 'URL',
 				value: 'url',
-				description: 'KIE downloads the file itself (30 s limit, about 100 MB at most)',
+				description:
+					`KIE downloads the file itself (${URL_UPLOAD_SECONDS} s limit, ` +
+					`about ${URL_UPLOAD_MAX_MB} MB at most)`,
 			},
 		],
 		default: 'binary',
@@ -37,7 +40,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/photo.png',
 		description:
-			'Public link of the file KIE copies to its file host (KIE keeps uploads for 3 days)',
+			'Public link of the file KIE copies to its file host ' +
+			`(KIE keeps uploads for ${UPLOAD_RETENTION_DAYS} days)`,
 		displayOptions: { show: { source: ['url'] } },
 	},
 	{
@@ -49,7 +53,8 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Uploaded files are free and are deleted by KIE after 3 days. Each upload gets a unique name, because KIE caches files by name.',
+			`Uploaded files are free and are deleted by KIE after ${UPLOAD_RETENTION_DAYS} days. ` +
+			'Each upload gets a unique name, because KIE caches files by name.',
 		name: 'uploadNotice',
 		type: 'notice',
 		default: '',

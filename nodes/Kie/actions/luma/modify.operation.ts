@@ -1,19 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { completionFields } from '../shared/completion.fields';
-import { createExecute } from '../shared/create';
-import { promptField } from '../shared/fields';
-import { mediaInputFields, readMediaInput } from '../shared/media.fields';
-
-/** KIE: MP4, MOV or AVI, at most 500 MB and 10 seconds. */
-export const LUMA_VIDEO_MAX_BYTES = 500 * 1024 * 1024;
+import { completionFields } from '../descriptions/completion';
+import { createExecute } from '../../helpers/completion';
+import { LUMA_VIDEO_MAX_BYTES, LUMA_VIDEO_MAX_SECONDS, megabytes } from '../../kie/constants';
+import { promptField } from '../descriptions/common';
+import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
 	promptField('How to modify the video. Luma accepts English prompts only.'),
 	...mediaInputFields('video', 'Video', {
 		required: true,
-		hint: 'The video to modify: MP4, MOV or AVI, at most 500 MB and 10 seconds',
+		hint:
+			`The video to modify: MP4, MOV or AVI, at most ${megabytes(LUMA_VIDEO_MAX_BYTES)} ` +
+			`and ${LUMA_VIDEO_MAX_SECONDS} seconds`,
 	}),
 	{
 		displayName: 'Watermark',

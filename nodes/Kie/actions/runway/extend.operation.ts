@@ -1,15 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { completionFields } from '../shared/completion.fields';
-import { createExecute } from '../shared/create';
-import { promptField, taskIdField } from '../shared/fields';
-import {
-	qualityField,
-	RUNWAY_PROMPT_MAX,
-	RUNWAY_QUALITIES,
-	waterMarkField,
-} from './generate.operation';
+import { completionFields } from '../descriptions/completion';
+import { createExecute } from '../../helpers/completion';
+import { RUNWAY_PROMPT_MAX, RUNWAY_QUALITIES } from '../../kie/constants';
+import { promptField, qualityField, taskIdField, waterMarkField } from '../descriptions/common';
 
 const properties: INodeProperties[] = [
 	taskIdField('The Runway task whose video to continue. The extension keeps its aspect ratio.'),

@@ -1,44 +1,29 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { completionFields } from '../shared/completion.fields';
-import { createExecute } from '../shared/create';
-import { promptField } from '../shared/fields';
-import { mediaInputFields, readMediaInput } from '../shared/media.fields';
-
-export const RUNWAY_PROMPT_MAX = 1800;
-export const RUNWAY_ASPECT_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16'] as const;
-export const RUNWAY_QUALITIES = ['720p', '1080p'] as const;
-const RUNWAY_DURATIONS = [5, 10] as const;
-const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
-
-export const qualityField: INodeProperties = {
-	displayName: 'Quality',
-	name: 'quality',
-	type: 'options',
-	options: [
-		{ name: '720p', value: '720p' },
-		{ name: '1080p (5 Seconds Only)', value: '1080p' },
-	],
-	default: '720p',
-	description: 'Resolution of the video; 1080p only for 5-second videos',
-};
-
-export const waterMarkField: INodeProperties = {
-	displayName: 'Watermark',
-	name: 'waterMark',
-	type: 'string',
-	default: '',
-	description: 'Text drawn in the bottom-right corner. Leave empty for no watermark.',
-};
+import { completionFields } from '../descriptions/completion';
+import { createExecute } from '../../helpers/completion';
+import {
+	megabytes,
+	RUNWAY_ASPECT_RATIOS,
+	RUNWAY_DURATIONS,
+	RUNWAY_IMAGE_MAX_BYTES,
+	RUNWAY_PROMPT_MAX,
+	RUNWAY_QUALITIES,
+} from '../../kie/constants';
+import { promptField, qualityField, waterMarkField } from '../descriptions/common';
+import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
 	promptField(
-		`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to animate it.`,
+		`What the video should show (at most ${RUNWAY_PROMPT_MAX} characters). With an image, how to ` +
+			'animate it.',
 	),
 	...mediaInputFields('image', 'Image', {
 		required: false,
-		hint: 'Optional start image (JPG or PNG, at most 10 MB) for image-to-video. The image sets the aspect ratio.',
+		hint:
+			`Optional start image (JPG or PNG, at most ${megabytes(RUNWAY_IMAGE_MAX_BYTES)}) ` +
+			'for image-to-video. The image sets the aspect ratio.',
 	}),
 	{
 		displayName: 'Duration',
@@ -97,7 +82,7 @@ export const execute = createExecute({
 		}
 		const image = readMediaInput(this, itemIndex, rules, 'image', 'Image', {
 			allowHttp,
-			maxBytes: IMAGE_MAX_BYTES,
+			maxBytes: RUNWAY_IMAGE_MAX_BYTES,
 		});
 		// KIE: aspectRatio is required for text-to-video and invalid with an image.
 		const aspectRatio =

@@ -1,6 +1,6 @@
 import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
 
-import type { KieModel, KieTask } from './types';
+import type { KieModel, KieTask } from '../kie/tasks';
 
 // Callback mode pauses the execution while KIE renders, and n8n resumes it only once. The webhook
 // that receives KIE's callbacks must therefore know every task of the run to tell when the last one
@@ -32,7 +32,8 @@ export function unpackTaskId(packed: string): string | null {
 	if (packed[0] === 'r') return body;
 	const hex = Buffer.from(body, 'base64url').toString('hex');
 	if (packed[0] === 'h') return hex;
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+	const groups = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+	return `${groups.join('-')}-${hex.slice(20)}`;
 }
 
 export interface WaitingRun {
@@ -117,7 +118,7 @@ export interface RunMemory {
 }
 
 const memory = new Map<string, RunMemory>();
-/** Finished runs stay known (so late duplicates are recognised) until this many newer runs push them out. */
+/** Finished runs stay known (for late duplicates) until this many newer runs push them out. */
 const MAX_REMEMBERED_RUNS = 1000;
 
 /**

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { text } from './models';
 import { callbackSchema, type KieCallback } from './schemas';
-import type { KieModel, KieTask } from './types';
+import { text, type KieModel, type KieTask } from './tasks';
 
 export interface ParsedCallback {
 	taskId: string;
@@ -16,7 +15,7 @@ export interface ParsedCallback {
 	raw: IDataObject;
 }
 
-/** The task id wherever a model puts it (kie-api.md §6e: data.task_id, data.taskId, top-level taskId). */
+/** Where each model puts the task id (docs/kie-api.md §6): data.task_id, data.taskId, taskId. */
 export function callbackTaskId(
 	body: Pick<KieCallback, 'data' | 'taskId' | 'task_id'>,
 ): string | null {

@@ -7,21 +7,26 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { parseCallback } from '../../api/callbacks';
-import { mapBounded, type SubmittedTask } from '../../api/completion';
-import { verifyCallbackSignature } from '../../api/signature';
-import { fetchTask } from '../../api/tasks';
-import { CREDENTIAL_TYPE, type KieCredentials } from '../../api/transport';
-import { isTerminal, type KieModel, type KieTask } from '../../api/types';
+import { DEFAULT_API_BASE_URL } from '../kie/constants';
+import type { KieModel, KieTask } from '../kie/tasks';
+import type { KieCredentials } from '../transport';
+import { CONCURRENT_CALLS, mapBounded, type SubmittedTask } from './batch';
+import { answer, confirmWithKie, receiveCallback } from './callbackIntake';
+import { callbackUnreachable, openAfterWait, tooManyCallbackItems } from './errorMessages';
+import { resultItem, unfinishedTask, type DownloadOptions } from './results';
 import {
 	customDataRoom,
 	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
 	memoryOf,
 	saveWaitingRun,
-} from '../../api/waitState';
-import type { CompletionOptions } from './completion.fields';
-import { resultItem, unfinishedTask } from './results';
+	type RunMemory,
+	type WaitingRun,
+} from './waitState';
+
+// Callback mode: execute() creates the tasks and pauses the execution (waitForCallbacks); KIE's
+// callbacks, and the node's own wake-up call at the time limit, arrive at webhook()
+// (resumeFromCallback), which resumes the execution once every task has ended.
 
 /** n8n's own time limit comes this long after the node's wake-up call, as a backstop only. */
 const BACKSTOP_MS = 5 * 60_000;
@@ -56,26 +61,23 @@ const PRIVATE_HOST =
 
 /**
  * Real KIE can only call back to an address on the internet. When n8n's webhook URL is local and
- * the credential points at real KIE, the run would wait for callbacks that never come: refuse early.
+ * the credential points at real KIE, the run would wait for callbacks that never come: refused
+ * early.
  */
 export function checkCallbackReachable(this: IExecuteFunctions, credentials: KieCredentials): void {
 	const resumeHost = new URL(resumeUrl.call(this)).hostname;
 	const kieIsLocal = PRIVATE_HOST.test(
-		new URL(credentials.baseUrl || 'https://api.kie.ai').hostname,
+		new URL(credentials.baseUrl || DEFAULT_API_BASE_URL).hostname,
 	);
 	if (PRIVATE_HOST.test(resumeHost) && !kieIsLocal) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`KIE cannot call back to this n8n: its webhook address is ${resumeHost}`,
-			{
-				description:
-					'Callback mode needs an n8n URL that KIE can reach from the internet: set WEBHOOK_URL to your public https address (or a tunnel). Otherwise use Completion: Wait for Result (Poll). Nothing was sent to KIE.',
-			},
-		);
+		const { message, description } = callbackUnreachable(resumeHost);
+		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 }
 
-/** The run's task ids must fit in the execution's custom data, checked before anything is created. */
+/**
+ * The run's task ids must fit in the execution's custom data, checked before anything is created.
+ */
 export function checkCallbackRoom(
 	this: IExecuteFunctions,
 	model: KieModel,
@@ -88,13 +90,8 @@ export function checkCallbackRoom(
 	};
 	const room = customDataRoom(this.customData, this.getNode().id, probe);
 	if (!room.fits) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Callback mode can wait for at most ${MAX_CALLBACK_ITEMS} items in one run (${itemCount} given)`,
-			{
-				description: `The task list is kept in the execution's custom data, which n8n limits (${room.available} free slots, ${room.needed} needed). Split the items with Loop Over Items, or use Poll. Nothing was sent to KIE.`,
-			},
-		);
+		const { message, description } = tooManyCallbackItems(MAX_CALLBACK_ITEMS, itemCount, room);
+		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 }
 
@@ -141,8 +138,8 @@ export async function waitForCallbacks(
 }
 
 /**
- * An item's Reference, evaluated again after the wait: webhook() sees the waiting node's input items,
- * so this works in any process, also after an n8n restart.
+ * An item's Reference, evaluated again after the wait: webhook() sees the waiting node's input
+ * items, so this works in any process, also after an n8n restart.
  */
 function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
 	const raw = context.getNode().parameters.reference;
@@ -151,106 +148,115 @@ function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
 	return value === undefined || value === null ? '' : String(value);
 }
 
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): void {
-	context.getResponseObject().status(status).json(body);
-}
+const ALREADY_RESUMED = { received: true, alreadyResumed: true };
 
 /**
- * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms each
- * task once with KIE's API, and resumes the execution only when every task has ended, or at the time
- * limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
+ * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms
+ * each task once with KIE's API, and resumes the execution only when every task has ended, or at
+ * the time limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
  */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const nodeId = this.getNode().id;
-	const executionId = this.getExecutionId();
 	const run = loadWaitingRun(this.customData, nodeId);
-	if (!run) {
-		answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
-		return { noWebhookResponse: true };
-	}
-	const { run: memory, fresh } = memoryOf(executionId, nodeId, run.deadline);
-	if (memory.resumed) {
-		answer(this, 200, { received: true, alreadyResumed: true });
-		return { noWebhookResponse: true };
-	}
-	// The wake-up call counts only once the time limit has passed (anyone holding the URL could add it).
-	const wake =
-		(this.getQueryData() as IDataObject).wake === '1' && Date.now() >= run.deadline - 1000;
-	const open = () =>
-		run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
-	const confirm = async (taskId: string) => {
-		const task = await fetchTask.call(this, run.model, taskId);
-		if (task && isTerminal(task)) memory.results.set(taskId, { ...task, model: run.model });
-	};
+	if (!run) return answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
+	const { run: memory, fresh } = memoryOf(this.getExecutionId(), nodeId, run.deadline);
+	if (memory.resumed) return answer(this, 200, ALREADY_RESUMED);
 
-	if ((this.getQueryData() as IDataObject).wake === '1' && !wake) {
-		answer(this, 200, { received: true, ignored: 'the time limit has not passed' });
-		return { noWebhookResponse: true };
+	const wakeUp = wakeUpCall(this, run);
+	if (wakeUp === 'early') {
+		return answer(this, 200, { received: true, ignored: 'the time limit has not passed' });
 	}
-	if (!wake) {
-		const callback = parseCallback(this.getBodyData());
-		if ('invalid' in callback) {
-			answer(this, 400, { error: callback.invalid });
-			return { noWebhookResponse: true };
-		}
-		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
-		if (credentials.webhookHmacKey) {
-			const verdict = verifyCallbackSignature(
-				credentials.webhookHmacKey,
-				callback.taskId,
-				this.getHeaderData() as IDataObject,
-			);
-			if (!verdict.ok) {
-				answer(this, 401, { error: `Signature refused: ${verdict.reason}` });
-				return { noWebhookResponse: true };
-			}
-		}
-		if (!run.taskIds.includes(callback.taskId)) {
-			answer(this, 200, { received: true, ignored: 'not a task of this run' });
-			return { noWebhookResponse: true };
-		}
-		// Callbacks are signals: status and URLs come from KIE's API, once per task.
-		if (!memory.results.has(callback.taskId)) await confirm(callback.taskId);
+	if (wakeUp === 'none') {
+		const notTaken = await takeCallback(this, run, memory);
+		if (notTaken) return notTaken;
 	}
 	// The wake-up call, or a process that has no memory of this run: read what is still open.
-	if (wake || fresh) await mapBounded(open(), 5, confirm);
+	if (wakeUp === 'due' || fresh) {
+		await mapBounded(openTasks(run, memory), CONCURRENT_CALLS, async (taskId) => {
+			await confirmInto(this, run, memory, taskId);
+		});
+	}
 
 	// Checked again after the awaits: another request may have decided to resume meanwhile.
-	const stillOpen = open();
-	if (memory.resumed || (stillOpen.length > 0 && !wake)) {
-		answer(
-			this,
-			200,
-			memory.resumed
-				? { received: true, alreadyResumed: true }
-				: { received: true, waitingFor: stillOpen.length },
-		);
-		return { noWebhookResponse: true };
+	if (memory.resumed) return answer(this, 200, ALREADY_RESUMED);
+	const stillOpen = openTasks(run, memory);
+	if (stillOpen.length > 0 && wakeUp !== 'due') {
+		return answer(this, 200, { received: true, waitingFor: stillOpen.length });
 	}
 	memory.resumed = true;
 
 	// KIE allows 15 s for an answer: answer first, then download and resume.
 	answer(this, 200, { received: true, resumed: true });
-	const options = this.getNodeParameter('completionOptions', {}) as CompletionOptions;
+	return { noWebhookResponse: true, workflowData: [await outputItems(this, run, memory)] };
+}
+
+/**
+ * Whether this request is the node's own wake-up call, and whether it is due. It counts only once
+ * the time limit has passed (anyone holding the URL could add `wake=1`).
+ */
+function wakeUpCall(context: IWebhookFunctions, run: WaitingRun): 'none' | 'early' | 'due' {
+	if ((context.getQueryData() as IDataObject).wake !== '1') return 'none';
+	return Date.now() >= run.deadline - 1000 ? 'due' : 'early';
+}
+
+/** Takes one KIE callback through the intake; returns the answer when it is not for this run. */
+async function takeCallback(
+	context: IWebhookFunctions,
+	run: WaitingRun,
+	memory: RunMemory,
+): Promise<IWebhookResponseData | undefined> {
+	const intake = await receiveCallback(context);
+	if ('refused' in intake) return intake.refused;
+	const { taskId } = intake.callback;
+	if (!run.taskIds.includes(taskId)) {
+		return answer(context, 200, { received: true, ignored: 'not a task of this run' });
+	}
+	// Callbacks are signals: status and URLs come from KIE's API, once per task.
+	if (!memory.results.has(taskId)) await confirmInto(context, run, memory, taskId);
+	return undefined;
+}
+
+/** Asks KIE about a task of the run and remembers it once it has ended. */
+async function confirmInto(
+	context: IWebhookFunctions,
+	run: WaitingRun,
+	memory: RunMemory,
+	taskId: string,
+): Promise<void> {
+	const confirmation = await confirmWithKie(context, run.model, taskId);
+	if ('ended' in confirmation) memory.results.set(taskId, confirmation.ended);
+}
+
+/** The run's tasks that have not ended (as far as this process knows). */
+function openTasks(run: WaitingRun, memory: RunMemory): string[] {
+	return run.taskIds.filter((id): id is string => id !== null && !memory.results.has(id));
+}
+
+/**
+ * One output item per input item: the ended task (with its video if asked), or why there is none.
+ */
+async function outputItems(
+	context: IWebhookFunctions,
+	run: WaitingRun,
+	memory: RunMemory,
+): Promise<INodeExecutionData[]> {
+	const options = context.getNodeParameter('completionOptions', {}) as DownloadOptions;
 	const items: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < run.taskIds.length; itemIndex++) {
 		const taskId = run.taskIds[itemIndex];
-		const reference = referenceOf(this, itemIndex);
+		const reference = referenceOf(context, itemIndex);
 		const done = taskId ? memory.results.get(taskId) : undefined;
 		if (done) {
-			items.push(await resultItem(this, done, itemIndex, reference, options));
+			items.push(await resultItem(context, done, itemIndex, reference, options));
 			continue;
 		}
-		const message = taskId
-			? `still running at the time limit: pick it up later with the Get operation (task ${taskId})`
-			: 'no KIE task was created for this item (see the error of the earlier run)';
 		const task: KieTask = unfinishedTask(
 			taskId ?? '',
 			null,
 			{ model: run.model, ...(reference ? { reference } : {}) },
-			message,
+			openAfterWait(taskId),
 		);
 		items.push({ json: task, pairedItem: { item: itemIndex } });
 	}
-	return { noWebhookResponse: true, workflowData: [items] };
+	return items;
 }

@@ -1,8 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { binaryByteSize, uploadBinary } from '../../api/files';
-import type { InputRules } from '../../api/validation';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { binaryByteSize, uploadBinary } from '../../kie/files';
+import type { InputRules } from '../../helpers/validation';
 
 /**
  * A video or image input that is either a public URL or a binary property of the input item (which
@@ -48,7 +47,9 @@ export function mediaInputFields(
 			default: '',
 			required: true,
 			placeholder: 'https://example.com/file',
-			description: `Public link to the ${displayName.toLowerCase()}: KIE downloads it, so it must be reachable from the internet`,
+			description:
+				`Public link to the ${displayName.toLowerCase()}: ` +
+				'KIE downloads it, so it must be reachable from the internet',
 			displayOptions: { show: { [`${name}Source`]: ['url'] } },
 		},
 		{

@@ -8,32 +8,34 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { downloadOptions } from '../Kie/actions/shared/fields';
-import { parseCallback, type ParsedCallback } from '../Kie/api/callbacks';
-import { taskOf } from '../Kie/api/models';
-import { RecentKeys } from '../Kie/api/dedupe';
-import { downloadTaskVideo, errorText } from '../Kie/api/files';
-import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../Kie/api/signature';
-import { fetchTask } from '../Kie/api/tasks';
-import { CREDENTIAL_TYPE, type KieCredentials } from '../Kie/api/transport';
-import { isTerminal, type KieModel, type KieTask } from '../Kie/api/types';
-import { nothingToRegister } from '../Kie/actions/shared/webhookMethods';
-
-const MODELS: KieModel[] = ['runway', 'runway-extend', 'aleph', 'luma'];
+import { type ParsedCallback } from './kie/callbacks';
+import { MODEL_IDS, MODELS } from './kie/models';
+import { DEFAULT_MAX_SKEW_SECONDS } from './kie/signature';
+import { taskOf, type KieModel, type KieTask } from './kie/tasks';
+import { confirmWithKie, receiveCallback } from './helpers/callbackIntake';
+import { RecentKeys } from './helpers/dedupe';
+import { unconfirmedCallback } from './helpers/errorMessages';
+import { attachVideo, downloadOptions, type DownloadOptions } from './helpers/results';
+import { nothingToRegister } from './helpers/webhookMethods';
 
 /** Task ids seen in the last day, per trigger node; 50,000 ids take a few MB at most. */
 const recentCallbacks = new RecentKeys(50_000, 24 * 60 * 60 * 1000);
 
-interface TriggerOptions {
-	events?: Array<'succeeded' | 'failed'>;
+type Outcome = 'succeeded' | 'failed';
+
+interface TriggerOptions extends DownloadOptions {
+	events?: Outcome[];
 	models?: KieModel[];
 	verifySignature?: boolean;
 	maxSkewSeconds?: number;
 	confirmWithApi?: boolean;
 	dropDuplicates?: boolean;
-	downloadResult?: boolean;
-	binaryPropertyName?: string;
 }
+
+/** The Models option: every model of the one list, by its label. */
+const modelOptions = MODEL_IDS.map((model) => ({ name: MODELS[model].label, value: model })).sort(
+	(a, b) => a.name.localeCompare(b.name),
+);
 
 /**
  * The task as the callback tells it. KIE sends the callback when the task ends, so its arrival
@@ -50,16 +52,35 @@ function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
 	);
 }
 
-function refuse(context: IWebhookFunctions, status: number, error: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ error });
-	return { noWebhookResponse: true };
+/**
+ * KIE's API on the task (one free call). Unconfirmed, the callback's URLs are not passed on:
+ * anyone who knows a task id can post a callback.
+ */
+async function confirmed(
+	context: IWebhookFunctions,
+	task: KieTask,
+	model: KieModel,
+): Promise<{ task: KieTask; confirmation: IDataObject }> {
+	let confirmError: string;
+	try {
+		const confirmation = await confirmWithKie(context, model, task.taskId);
+		if ('ended' in confirmation)
+			return { task: confirmation.ended, confirmation: { confirmed: true } };
+		confirmError = `KIE's API reports the task as ${confirmation.status}`;
+	} catch (error) {
+		confirmError = (error as Error).message;
+	}
+	return {
+		task: { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null, raw: {} },
+		confirmation: { confirmed: false, confirmError: unconfirmedCallback(confirmError) },
+	};
 }
 
 export class KieTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KIE Trigger',
 		name: 'kieTrigger',
-		icon: { light: 'file:kie.svg', dark: 'file:kie.dark.svg' },
+		icon: { light: 'file:../../icons/kie.svg', dark: 'file:../../icons/kie.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle:
@@ -83,7 +104,9 @@ export class KieTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL into the Callback URL of a KIE node (Completion: Submit Only). KIE must be able to reach it from the internet; the workflow must be active.",
+					"Copy this node's Production URL into the Callback URL of a KIE node " +
+					'(Completion: Submit Only). KIE must be able to reach it from the internet; ' +
+					'the workflow must be active.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -101,7 +124,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to read the task's status and URLs from KIE's API (one free call) instead of trusting the callback body, which KIE does not sign",
+							"Whether to read the task's status and URLs from KIE's API (one free call) instead " +
+							'of trusting the callback body, which KIE does not sign',
 					},
 					...downloadOptions,
 					{
@@ -110,7 +134,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to start the workflow only once per task when KIE sends the same callback again',
+							'Whether to start the workflow only once per task ' +
+							'when KIE sends the same callback again',
 					},
 					{
 						displayName: 'Events',
@@ -135,12 +160,7 @@ export class KieTrigger implements INodeType {
 						displayName: 'Models',
 						name: 'models',
 						type: 'multiOptions',
-						options: [
-							{ name: 'Luma Modify', value: 'luma' },
-							{ name: 'Runway Aleph', value: 'aleph' },
-							{ name: 'Runway Extend', value: 'runway-extend' },
-							{ name: 'Runway Gen4', value: 'runway' },
-						],
+						options: modelOptions,
 						default: [],
 						description: 'Start only for these models (empty: all)',
 					},
@@ -150,7 +170,8 @@ export class KieTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to refuse callbacks without a valid X-Webhook-Signature when the credential has a Webhook HMAC Key',
+							'Whether to refuse callbacks without a valid X-Webhook-Signature when the ' +
+							'credential has a Webhook HMAC Key',
 					},
 				],
 			},
@@ -163,65 +184,33 @@ export class KieTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const query = this.getQueryData() as IDataObject;
-		// KIE posts JSON; n8n would also turn a form into an object that reads like a callback.
-		const contentType = String((this.getHeaderData() as IDataObject)['content-type'] ?? '');
-		if (!/^application\/json\b/i.test(contentType.trim()))
-			return refuse(this, 415, `KIE callbacks are JSON, not "${contentType || 'untyped'}"`);
-		const callback = parseCallback(this.getBodyData());
-		if ('invalid' in callback) return refuse(this, 400, callback.invalid);
-
-		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
-		if (options.verifySignature !== false && credentials.webhookHmacKey) {
-			const verdict = verifyCallbackSignature(
-				credentials.webhookHmacKey,
-				callback.taskId,
-				this.getHeaderData() as IDataObject,
-				{
-					maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
-				},
-			);
-			if (!verdict.ok) return refuse(this, 401, `Signature refused: ${verdict.reason}`);
-		}
+		const intake = await receiveCallback(this, {
+			verifySignature: options.verifySignature !== false,
+			maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
+		});
+		if ('refused' in intake) return intake.refused;
+		const { callback } = intake;
 
 		const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
 		if (options.dropDuplicates !== false && !recentCallbacks.firstTime(dedupeKey)) {
 			return { webhookResponse: { received: true, duplicate: true } };
 		}
 
-		// No early answer: n8n answers with webhookResponse only once it has stored the new execution, so
-		// a 200 always means a run exists (answering first let callbacks be acknowledged and then lost
-		// when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
+		// No early answer: n8n answers with webhookResponse only once it has stored the new execution,
+		// so a 200 always means a run exists (answering first let callbacks be acknowledged and then
+		// lost when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
 
-		const model = MODELS.includes(query.model as KieModel)
+		const model = MODEL_IDS.includes(query.model as KieModel)
 			? (query.model as KieModel)
 			: callback.modelHint;
 		let task = taskFromCallback(callback, model);
 		let confirmation: IDataObject = { confirmed: false };
-		if (options.confirmWithApi !== false) {
-			try {
-				const fromApi = await fetchTask.call(this, model, callback.taskId);
-				if (fromApi && isTerminal(fromApi)) {
-					task = { ...fromApi, model };
-					confirmation = { confirmed: true };
-				} else {
-					confirmation = {
-						confirmed: false,
-						confirmError: `KIE's API reports the task as ${fromApi?.status ?? 'unknown'}`,
-					};
-				}
-			} catch (error) {
-				confirmation = { confirmed: false, confirmError: (error as Error).message };
-			}
-			if (!confirmation.confirmed) {
-				// Anyone who knows a task id can post a callback: unconfirmed, its URLs are not passed on.
-				task = { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null, raw: {} };
-				confirmation.confirmError = `${String(confirmation.confirmError)}. The callback's URLs were not passed on: fetch the task with the Get operation.`;
-			}
-		}
+		if (options.confirmWithApi !== false)
+			({ task, confirmation } = await confirmed(this, task, model));
 
-		const events = options.events?.length ? options.events : ['succeeded', 'failed'];
-		const models = options.models?.length ? options.models : MODELS;
-		if (!events.includes(task.status as 'succeeded' | 'failed') || !models.includes(model)) {
+		const events: Outcome[] = options.events?.length ? options.events : ['succeeded', 'failed'];
+		const models = options.models?.length ? options.models : MODEL_IDS;
+		if (!events.includes(task.status as Outcome) || !models.includes(model)) {
 			return {
 				webhookResponse: {
 					received: true,
@@ -239,15 +228,7 @@ export class KieTrigger implements INodeType {
 				...confirmation,
 			},
 		};
-		if (options.downloadResult && task.status === 'succeeded' && task.videoUrl) {
-			try {
-				item.binary = {
-					[options.binaryPropertyName || 'data']: await downloadTaskVideo.call(this, task),
-				};
-			} catch (error) {
-				item.json.downloadError = errorText(error as Error);
-			}
-		}
+		await attachVideo(this, item, task, options);
 		return { webhookResponse: { received: true }, workflowData: [[item]] };
 	}
 }

@@ -1,9 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { pause } from './retry';
-import { createTask, fetchTask } from './tasks';
-import type { KieFunctions } from './transport';
-import { isTerminal, type KieModel, type KieTask } from './types';
+import { createTask, fetchTask } from '../kie/taskApi';
+import { isTerminal, type KieModel, type KieTask } from '../kie/tasks';
+import { isLastingFailure, type KieFunctions } from '../transport';
+import { pause } from '../transport/pause';
+import { lostTask } from './errorMessages';
+
+// Many tasks at once: create them all, then read them all until they end.
 
 /** A task this execution created, with what is needed to find it again. */
 export interface SubmittedTask {
@@ -22,11 +25,12 @@ export interface SubmitJob {
 export type SubmitOutcome =
 	{ ok: true; task: SubmittedTask } | { ok: false; itemIndex: number; error: Error };
 
-/** How many create calls are in flight at once; the rate limiter paces them further. */
-const SUBMIT_CONCURRENCY = 5;
-/** How many status calls are in flight at once. */
-const POLL_CONCURRENCY = 5;
-/** How long a just-created task may be unknown to KIE ("recordInfo is null") before it counts as lost. */
+/**
+ * How many calls to KIE one execution has in flight at once (creates, status reads). The rate
+ * limiter paces creates further.
+ */
+export const CONCURRENT_CALLS = 5;
+/** How long a just-created task may be unknown to KIE ("recordInfo is null") before it is lost. */
 export const RECORD_GRACE_MS = 120_000;
 
 /** Runs `work` over `inputs` with at most `limit` running at once, keeping the input order. */
@@ -52,7 +56,7 @@ export async function mapBounded<I, O>(
  * are paid for, so they are always reported back.
  */
 export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<SubmitOutcome[]> {
-	return await mapBounded(jobs, SUBMIT_CONCURRENCY, async (job): Promise<SubmitOutcome> => {
+	return await mapBounded(jobs, CONCURRENT_CALLS, async (job): Promise<SubmitOutcome> => {
 		try {
 			const taskId = await createTask.call(this, job.model, job.body);
 			return {
@@ -66,7 +70,9 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 }
 
 export interface PollOptions {
-	/** KIE recommends 30 s; at 30 s a 10-minute task costs 20 status calls and is noticed within 30 s. */
+	/**
+	 * KIE recommends 30 s: a 10-minute task then costs 20 status calls and is noticed within 30 s.
+	 */
 	intervalMs: number;
 	timeoutMs: number;
 	signal?: AbortSignal;
@@ -82,9 +88,9 @@ export interface PollResult {
 
 /**
  * Polls every task until it is terminal or the time limit passes. Each task is read on its own
- * cadence (every interval from its creation), so a batch costs one status call per task per interval.
- * A status call that fails after the transport's retries does not lose the task: it is read again
- * at the next interval.
+ * cadence (every interval from its creation), so a batch costs one status call per task per
+ * interval. A status call that fails after the transport's retries does not lose the task: it is
+ * read again at the next interval.
  */
 export async function pollUntilDone(
 	this: KieFunctions,
@@ -109,19 +115,14 @@ export async function pollUntilDone(
 		const due = [...result.open.values()].filter(
 			(entry) => nextPollAt.get(entry.task.taskId)! <= Date.now(),
 		);
-		await mapBounded(due, POLL_CONCURRENCY, async (entry) => {
+		await mapBounded(due, CONCURRENT_CALLS, async (entry) => {
 			const { taskId, model, submittedAt } = entry.task;
 			nextPollAt.set(taskId, nextPollAt.get(taskId)! + options.intervalMs);
 			try {
 				const task = await fetchTask.call(this, model, taskId);
 				if (task === null) {
 					if (Date.now() - submittedAt > RECORD_GRACE_MS) {
-						result.errors.set(
-							taskId,
-							new Error(
-								`KIE has no record of task ${taskId} ${Math.round((Date.now() - submittedAt) / 1000)} s after it was created`,
-							),
-						);
+						result.errors.set(taskId, new Error(lostTask(taskId, Date.now() - submittedAt)));
 						result.open.delete(taskId);
 					}
 					return;
@@ -134,8 +135,7 @@ export async function pollUntilDone(
 			} catch (error) {
 				entry.lastError = error as Error;
 				// A rejected key or an empty account will not heal by waiting.
-				const code = Number((error as { httpCode?: string }).httpCode);
-				if (code === 401 || code === 402) {
+				if (isLastingFailure(error)) {
 					result.errors.set(taskId, error as Error);
 					result.open.delete(taskId);
 				}

@@ -1,9 +1,7 @@
 import { createHash } from 'crypto';
 
-import { pause } from './retry';
-
-/** KIE accepts 20 new generation requests per 10 s per account and rejects the excess (429). */
-export const KIE_CREATE_LIMIT = { max: 20, windowMs: 10_000 };
+import { KIE_CREATE_LIMIT } from '../kie/constants';
+import { pause } from './pause';
 
 /**
  * A sliding-window limiter for create calls. A slot counts from the moment its response arrived

@@ -1,7 +1,9 @@
-// KIE uses three timestamp formats (kie-api.md §10.3); they are turned into ISO 8601 here and
+import { RESULT_RETENTION_DAYS } from './constants';
+
+// KIE uses three timestamp formats (docs/kie-api.md §10.3); they are turned into ISO 8601 here and
 // nowhere else.
 
-const RETENTION_MS = 14 * 24 * 60 * 60 * 1000; // generated media are kept 14 days (kie-api.md §0)
+const RETENTION_MS = RESULT_RETENTION_DAYS * 24 * 60 * 60 * 1000;
 
 const NAIVE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/;
 
@@ -23,7 +25,7 @@ export function toIsoTime(value: unknown): string | null {
 	return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
 }
 
-/** When KIE deletes a result: 14 days after completion, in the same zone convention as the input. */
+/** When KIE deletes a result: RESULT_RETENTION_DAYS after completion, in the input's zone style. */
 export function expiryOf(completedAtIso: string | null): string | null {
 	if (!completedAtIso) return null;
 	const zoneless = !/(Z|[+-]\d{2}:?\d{2})$/.test(completedAtIso);

@@ -1,8 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// KIE's documented input rules (kie-api.md §1-§5), checked before any request so that bad input
-// never spends credits. Every message names the field, the value and the rule.
+// KIE's documented input rules (docs/kie-api.md §1-§5), checked before any request so that bad
+// input never spends credits. Every message names the field, the value and the rule.
 
 function show(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'nothing';

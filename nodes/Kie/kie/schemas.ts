@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-// Schemas for every response and callback shape in kie-api.md. They are lenient on purpose:
-// KIE's own pages disagree (kie-api.md marks each conflict), so fields are optional, numbers may be
-// strings, and unknown keys pass through. Only the uses of z here exist in both zod v3 and v4.
+// Schemas for every response and callback shape in docs/kie-api.md. They are lenient on purpose:
+// KIE's own pages disagree (docs/kie-api.md marks each conflict), so fields are optional, numbers
+// may be strings, and unknown keys pass through. Only uses of z that exist in zod v3 and v4.
 
 const looseString = z.string().nullable().optional();
 const numberish = z.union([z.number(), z.string()]).nullable().optional();
@@ -94,10 +94,10 @@ export const uploadResultSchema = z
 	.passthrough();
 
 /**
- * Every callback shape KIE documents (kie-api.md §6): Runway and extend put a snake_case `task_id` in
- * data; Aleph puts `taskId` at the top level with `data.result_video_url` (or the Runway shape, per its
- * OpenAPI block); Luma puts camelCase `data.taskId` with `resultUrls`. Failure data may be full but
- * empty, only a task id, null, or `{ taskId, promptJson }`.
+ * Every callback shape KIE documents (docs/kie-api.md §6): Runway and extend put a snake_case
+ * `task_id` in data; Aleph puts `taskId` at the top level with `data.result_video_url` (or the
+ * Runway shape, per its OpenAPI block); Luma puts camelCase `data.taskId` with `resultUrls`.
+ * Failure data may be full but empty, only a task id, null, or `{ taskId, promptJson }`.
  */
 export const callbackSchema = z
 	.object({

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
-/** KIE gives no replay window; five minutes either way is this package's default (kie-api.md §6e). */
+/** KIE gives no replay window; five minutes either way is our default (docs/kie-api.md §6e). */
 export const DEFAULT_MAX_SKEW_SECONDS = 300;
 
 export type SignatureVerdict = { ok: true } | { ok: false; reason: string };

@@ -9,18 +9,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { describeKieCode } from './errors';
+import { DEFAULT_API_BASE_URL, DEFAULT_UPLOAD_BASE_URL } from '../kie/constants';
+import { envelopeSchema } from '../kie/schemas';
+import { requestFailureText, triedTimes } from '../helpers/errorMessages';
+import { pause } from './pause';
 import { limiterFor } from './rateLimit';
-import {
-	backoffDelay,
-	DEFAULT_RETRY,
-	isRetryable,
-	pause,
-	type AttemptFailure,
-	type RequestKind,
-	type RetryPolicy,
-} from './retry';
-import { envelopeSchema } from './schemas';
 
 export const CREDENTIAL_TYPE = 'kieApi';
 
@@ -33,10 +26,92 @@ export interface KieCredentials {
 	webhookHmacKey?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The retry and idempotency policy, all of it (docs/design.md "Bad input and faults").
+// ---------------------------------------------------------------------------------------------
+
+/** Whether a request creates (and bills) a KIE task, or only reads. Their retries differ. */
+export type RequestKind = 'create' | 'read';
+
+/** What went wrong with one attempt, as far as the client can tell. */
+export type AttemptFailure =
+	| { type: 'code'; code: number } // KIE's body code, or the HTTP status when the body has none
+	| { type: 'network'; code: string } // ECONNREFUSED, ECONNRESET, ...
+	| { type: 'timeout' };
+
+/** A read is repeated on rate limits, maintenance, server errors and KIE's upstream timeout. */
+const READ_RETRY_CODES = new Set([408, 429, 455, 500, 502, 503, 504]);
+
+/**
+ * A create call is retried only when KIE surely did not take it: rate-limited (429, rejected and
+ * not queued), maintenance (455), or the connection was refused before anything was sent. Never
+ * after a timeout, a reset or a 5xx, which could have created and billed a task.
+ */
+const CREATE_RETRY_CODES = new Set([429, 455]);
+
+/** Codes after which a create call may still have made (and billed) a task at KIE. */
+const CREATE_OUTCOME_UNKNOWN = new Set([408, 500, 502, 503, 504]);
+
+/** Network error codes that mean "no answer in time" rather than "connection broke". */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** A rejected key (401) or an empty account (402) does not heal by asking again later. */
+const LASTING_CODES = new Set([401, 402]);
+
+export function isRetryable(kind: RequestKind, failure: AttemptFailure): boolean {
+	switch (failure.type) {
+		case 'code':
+			return (kind === 'create' ? CREATE_RETRY_CODES : READ_RETRY_CODES).has(failure.code);
+		case 'network':
+			return kind === 'read' || failure.code === 'ECONNREFUSED';
+		case 'timeout':
+			return kind === 'read';
+	}
+}
+
+/**
+ * Whether the error of a create that gave up says KIE may have created (and billed) the task. For a
+ * body code, only the codes above; a create that ends on a network failure or a timeout, always.
+ */
+export function mayHaveCreated(kind: RequestKind, failure: AttemptFailure): boolean {
+	if (kind !== 'create') return false;
+	return failure.type !== 'code' || CREATE_OUTCOME_UNKNOWN.has(failure.code);
+}
+
+/** Whether an error thrown by kieRequest will fail again however often the call is repeated. */
+export function isLastingFailure(error: unknown): boolean {
+	return LASTING_CODES.has(Number((error as { httpCode?: string }).httpCode));
+}
+
+export interface RetryPolicy {
+	maxAttempts: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: Readonly<Record<RequestKind, RetryPolicy>> = {
+	// Rate-limit waits dominate creates: about 90 s of back-off in all before giving up.
+	create: { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 },
+	read: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000 },
+};
+
+/** Exponential back-off with "equal jitter": half fixed, half random, so retries never bunch up. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
+	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	const jittered = exponential / 2 + Math.random() * (exponential / 2);
+	return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+const DEFAULT_TIMEOUT_MS: Record<RequestKind, number> = { create: 60_000, read: 30_000 };
+
+// ---------------------------------------------------------------------------------------------
+// One request.
+// ---------------------------------------------------------------------------------------------
+
 export interface KieRequest {
 	method: IHttpRequestMethods;
 	path: string;
-	/** KIE's upload API lives on its own host (kie-api.md §8). */
+	/** KIE's upload API lives on its own host (docs/kie-api.md §8). */
 	host?: 'api' | 'upload';
 	kind: RequestKind;
 	/** A function when the body is a stream: each attempt needs a fresh one. */
@@ -55,18 +130,14 @@ export interface KieResponse<T> {
 	data: T;
 }
 
-const DEFAULT_TIMEOUT_MS: Record<RequestKind, number> = { create: 60_000, read: 30_000 };
-
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
-
 function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
 export function baseUrlOf(credentials: KieCredentials, host: 'api' | 'upload' = 'api'): string {
 	return host === 'upload'
-		? trimSlash(credentials.uploadBaseUrl || 'https://kieai.redpandaai.co')
-		: trimSlash(credentials.baseUrl || 'https://api.kie.ai');
+		? trimSlash(credentials.uploadBaseUrl || DEFAULT_UPLOAD_BASE_URL)
+		: trimSlash(credentials.baseUrl || DEFAULT_API_BASE_URL);
 }
 
 /** The network error code inside whatever n8n-core wrapped it in. */
@@ -85,48 +156,16 @@ function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
+function failureOf(error: unknown): AttemptFailure {
+	const code = networkCodeOf(error);
+	return code && TIMEOUT_CODES.has(code)
+		? { type: 'timeout' }
+		: { type: 'network', code: code ?? 'EUNKNOWN' };
+}
+
 function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	const value = Number(headers?.['retry-after']);
 	return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
-}
-
-/** Codes after which a create call may still have made (and billed) a task at KIE. */
-const CREATE_OUTCOME_UNKNOWN = new Set([408, 500, 502, 503, 504]);
-
-function failureMessage(request: KieRequest, failure: AttemptFailure, kieMessage?: string) {
-	const what = `${request.method} ${request.path}`;
-	if (failure.type === 'code') {
-		const { message, description } = describeKieCode(failure.code, kieMessage);
-		const maybeCreated =
-			request.kind === 'create' && CREATE_OUTCOME_UNKNOWN.has(failure.code)
-				? ' KIE may have created (and billed) the task anyway, so it was not sent again: check https://kie.ai/logs before running again.'
-				: '';
-		return {
-			message,
-			description: `${description}${maybeCreated} (${what})`,
-			httpCode: String(failure.code),
-		};
-	}
-	if (request.kind === 'create') {
-		// Only a refused connection proves KIE never saw the request; anything else may have
-		// created (and billed) the task, so it is not sent again.
-		const broke =
-			failure.type === 'timeout' ? 'timed out' : `broke (${failure.code.toLowerCase()})`;
-		return {
-			message:
-				failure.type === 'timeout'
-					? 'KIE did not answer the create request in time'
-					: 'The connection to KIE broke during the create request',
-			description: `The request ${broke} after it was sent, so KIE may have created and billed the task: it was not sent again. Check https://kie.ai/logs before running again (${what}).`,
-			httpCode: failure.type === 'timeout' ? '408' : '503',
-		};
-	}
-	const reason = failure.type === 'timeout' ? 'timed out' : `failed (${failure.code})`;
-	return {
-		message: `The request to KIE ${reason}`,
-		description: `Check the Base URL in the KIE credential and the network (${what}).`,
-		httpCode: failure.type === 'timeout' ? '408' : '503',
-	};
 }
 
 /**
@@ -184,17 +223,13 @@ export async function kieRequest<T = unknown>(
 				code: Number.isFinite(bodyCode) && bodyCode !== 200 ? bodyCode : response.statusCode,
 			};
 		} catch (error) {
-			const code = networkCodeOf(error);
+			failure = failureOf(error);
 			// A refused connection never reached KIE: its rate-limit slot is given back.
-			release?.(code !== 'ECONNREFUSED');
+			release?.(!(failure.type === 'network' && failure.code === 'ECONNREFUSED'));
 			if (signal?.aborted)
 				throw new NodeApiError(this.getNode(), { message: 'cancelled' } as JsonObject, {
 					message: 'The execution was cancelled while waiting for KIE',
 				});
-			failure =
-				code && TIMEOUT_CODES.has(code)
-					? { type: 'timeout' }
-					: { type: 'network', code: code ?? 'EUNKNOWN' };
 		}
 
 		if (
@@ -205,13 +240,19 @@ export async function kieRequest<T = unknown>(
 			await pause(backoffDelay(policy, attempt, retryAfterMs(headers)), signal);
 			continue;
 		}
-		const { message, description, httpCode } = failureMessage(request, failure, kieMessage);
+		const { message, description, httpCode } = requestFailureText({
+			what: `${request.method} ${request.path}`,
+			kind: request.kind,
+			failure,
+			kieMessage,
+			mayHaveCreated: mayHaveCreated(request.kind, failure),
+		});
 		throw new NodeApiError(
 			this.getNode(),
 			{ message, code: failure.type === 'code' ? failure.code : failure.type } as JsonObject,
 			{
 				message,
-				description: attempt > 0 ? `${description} Tried ${attempt + 1} times.` : description,
+				description: triedTimes(description, attempt + 1),
 				httpCode,
 			},
 		);

@@ -8,10 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { downloadFailed } from '../helpers/errorMessages';
+import { kieRequest } from '../transport';
 import { uploadResultSchema } from './schemas';
-import { fetchTask } from './tasks';
-import { kieRequest } from './transport';
-import type { KieTask } from './types';
+import { fetchTask } from './taskApi';
+import type { KieTask } from './tasks';
 
 /** n8n's binary streams (a Node Readable; node code may not import 'stream' itself). */
 type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
@@ -31,7 +32,7 @@ export interface UploadedFile extends IDataObject {
 
 /**
  * KIE serves a cached copy when a name is reused, so every upload gets a unique name
- * (kie-api.md §8) that still ends in the original file name.
+ * (docs/kie-api.md §8) that still ends in the original file name.
  */
 export function uniqueFileName(original: string | undefined, fallbackExtension = 'bin'): string {
 	const safe = (original ?? `file.${fallbackExtension}`).replace(/[^\w.-]+/g, '_').slice(-80);
@@ -48,7 +49,7 @@ export function binaryByteSize(binary: IBinaryData): number | undefined {
 
 function toUploadedFile(this: IExecuteFunctions, data: unknown): UploadedFile {
 	const parsed = uploadResultSchema.safeParse(data);
-	// Read downloadUrl first; older KIE answers only had fileUrl or url (kie-api.md §8).
+	// Read downloadUrl first; older KIE answers only had fileUrl or url (docs/kie-api.md §8).
 	const url = parsed.success
 		? (parsed.data.downloadUrl ?? parsed.data.fileUrl ?? parsed.data.url)
 		: null;
@@ -138,10 +139,15 @@ export async function uploadFromUrl(
 
 type DownloadResponse = { statusCode: number; headers: IDataObject; body: BinaryStream };
 
-/** Answers that mean a result link no longer works: a signed link past its time, or a deleted file. */
+/**
+ * Answers that mean a result link no longer works: a signed link past its time, or a deleted file.
+ */
 const DEAD_LINK_STATUSES = new Set([403, 404, 410]);
 
-/** Result URLs are public CDN links: no KIE credential is sent with them (the key must never reach another host). */
+/**
+ * Result URLs are public CDN links: no KIE credential is sent with them (the key must never reach
+ * another host).
+ */
 async function openDownload(
 	this: IExecuteFunctions | IWebhookFunctions,
 	url: string,
@@ -179,15 +185,12 @@ export async function downloadTaskVideo(
 	}
 	if (response.statusCode >= 400) {
 		response.body.resume();
-		throw new NodeOperationError(
-			this.getNode(),
-			`Could not download the result video of KIE task ${task.taskId} (HTTP ${response.statusCode})`,
-			{
-				description: DEAD_LINK_STATUSES.has(response.statusCode)
-					? `The link no longer works and KIE's status API gave no working one. KIE keeps results for 14 days: an older task has to be generated again; otherwise run the Get operation with Download Result for task ${task.taskId} later.`
-					: `The file host did not deliver the video. Run the Get operation with Download Result for task ${task.taskId} later.`,
-			},
+		const { message, description } = downloadFailed(
+			task.taskId,
+			response.statusCode,
+			DEAD_LINK_STATUSES.has(response.statusCode),
 		);
+		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 	const contentType = String(response.headers['content-type'] ?? '')
 		.split(';')[0]
@@ -195,11 +198,6 @@ export async function downloadTaskVideo(
 	const mimeType =
 		contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4';
 	return await this.helpers.prepareBinaryData(response.body, `${task.taskId}.mp4`, mimeType);
-}
-
-/** An error's message with its description, for an item that carries what went wrong. */
-export function errorText(error: Error & { description?: string | null }): string {
-	return error.description ? `${error.message}. ${error.description}` : error.message;
 }
 
 /** The size a server announces for a URL (HEAD), or undefined when it does not say or fails. */

@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
+import { NO_TASK_ID, taskIdRejected, unexpectedRecord } from '../helpers/errorMessages';
+import { kieRequest, type KieFunctions } from '../transport';
 import { MODELS } from './models';
 import { createdTaskSchema } from './schemas';
-import { kieRequest, type KieFunctions } from './transport';
-import type { KieModel, KieTask } from './types';
+import type { KieModel, KieTask } from './tasks';
 
 /** KIE answers `{code: 422, msg: "recordInfo is null"}` for a task it has not recorded yet. */
 const RECORD_MISSING = /recordInfo is null/i;
@@ -23,10 +24,7 @@ export async function createTask(
 	});
 	const created = createdTaskSchema.safeParse(response.data);
 	if (!created.success) {
-		throw new NodeApiError(this.getNode(), response as unknown as JsonObject, {
-			message: 'KIE accepted the request but returned no task ID',
-			description: 'Check https://kie.ai/logs: the task may have been created.',
-		});
+		throw new NodeApiError(this.getNode(), response as unknown as JsonObject, NO_TASK_ID);
 	}
 	return created.data.taskId;
 }
@@ -50,19 +48,22 @@ export async function fetchTask(
 	});
 	if (response.code === 422) {
 		if (RECORD_MISSING.test(response.msg) || response.data === null) return null;
-		throw new NodeApiError(this.getNode(), response as unknown as JsonObject, {
-			message: `KIE rejected the task ID "${taskId}" (code 422): ${response.msg}`,
-			description: `Check that it is a ${adapter.displayName} task ID.`,
-		});
+		throw new NodeApiError(
+			this.getNode(),
+			response as unknown as JsonObject,
+			taskIdRejected(taskId, response.msg, adapter.taskKind),
+		);
 	}
 	const record = adapter.recordSchema.safeParse(response.data);
 	if (!record.success) {
-		throw new NodeApiError(this.getNode(), { message: 'unexpected record' } as JsonObject, {
-			message: `KIE's record of task "${taskId}" has an unexpected shape`,
-			description: record.error.issues
-				.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-				.join('; '),
-		});
+		const issues = record.error.issues
+			.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+			.join('; ');
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: 'unexpected record' } as JsonObject,
+			unexpectedRecord(taskId, issues),
+		);
 	}
 	return adapter.toTask(record.data);
 }
