@@ -27,7 +27,7 @@ export interface KieCredentials {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The retry and idempotency policy, all of it (docs/design.md "Bad input and faults").
+// The retry and idempotency policy, all of it (docs/design.md "Retries, idempotency and bad input").
 // ---------------------------------------------------------------------------------------------
 
 /** Whether a request creates (and bills) a KIE task, or only reads. Their retries differ. */
