@@ -20,7 +20,8 @@ export interface ModelAdapter<TRecord = unknown> {
 	toTask(record: TRecord): KieTask;
 }
 
-export const MODELS: { [M in KieModel]: ModelAdapter<any> } = {
+// Each adapter parses its own record type; `toTask` is a method, so the list can hold them as unknown.
+export const MODELS: { [M in KieModel]: ModelAdapter<unknown> } = {
 	runway: {
 		model: 'runway',
 		label: 'Runway Gen4',

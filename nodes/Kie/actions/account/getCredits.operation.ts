@@ -23,14 +23,11 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async () => {
-		const response = await kieRequest.call<IExecuteFunctions, [any], Promise<{ data: unknown }>>(
-			this,
-			{
-				method: 'GET',
-				path: '/api/v1/chat/credit',
-				kind: 'read',
-			},
-		);
+		const response = await kieRequest.call(this, {
+			method: 'GET',
+			path: '/api/v1/chat/credit',
+			kind: 'read',
+		});
 		return { credits: Number(response.data) };
 	});
 }
