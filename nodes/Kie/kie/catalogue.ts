@@ -331,19 +331,18 @@ const kling: MarketModel[] = [
 		docsUrl: 'https://docs.kie.ai/market/kling/image-to-video',
 		fields: [
 			prompt(true, 1000),
-			field(
-				'image_urls',
-				'Image',
-				'imageUrls',
-				'The image to animate (JPEG, PNG or WebP, up to 10 MB)',
-				{ required: true, minItems: 1, maxItems: 1, maxFileMb: 10 },
-			),
+			field('image_urls', 'Image', 'imageUrls', 'The image to animate (JPEG or PNG, up to 10 MB)', {
+				required: true,
+				minItems: 1,
+				maxItems: 1,
+				maxFileMb: 10,
+			}),
 			KLING_SOUND,
 			options('duration', 'Duration', 'Seconds', ['5', '10'], '5', true),
 		],
 		unclear: [
 			'`sound` is required but has no default on the page; its example sends false, used as the default.',
-			'Accepted image types: one revision lists JPEG and PNG, another adds WebP; the wider list is quoted.',
+			'Accepted image types: the newer revision (with code 433) lists JPEG and PNG, an older one adds WebP; the newer is quoted.',
 		],
 	},
 	{
