@@ -84,6 +84,26 @@ const kling3Single: Input = {
 	multi_prompt: shots,
 	kling_elements: elements,
 };
+// The newest revision's own example: a video element with audio and a capture window, mode 4K shown in its enum.
+const kling3VideoElement: Input = {
+	...kling3Single,
+	mode: '4K',
+	multi_prompt: [
+		{ prompt: 'a happy dog in running @element_cat', duration: 3 },
+		{ prompt: 'a happy dog play with a cat @element_dog', duration: 2 },
+	],
+	kling_elements: [
+		{ ...elements[0], element_input_audio_urls: [AUDIO] },
+		{
+			name: 'element_cat',
+			description: 'cat',
+			element_input_urls: ['https://your-cdn.com/element_image.mp4'],
+			element_input_audio_urls: [AUDIO],
+			start_time: 0,
+			end_time: 8000,
+		},
+	],
+};
 const kling3Multi: Input = {
 	multi_shots: true,
 	image_urls: [IMAGE],
@@ -274,6 +294,7 @@ const EXAMPLES: Record<string, Examples> = {
 		valid: [
 			kling3Single,
 			kling3Multi,
+			kling3VideoElement,
 			{
 				prompt: 'a dog',
 				sound: false,
@@ -324,12 +345,37 @@ const EXAMPLES: Record<string, Examples> = {
 				field: 'image_urls',
 			},
 			{
-				breaks: 'an element with one image',
+				breaks: 'an element with five images',
 				input: edit(kling3Single, {
-					kling_elements: [{ name: 'e', description: 'd', element_input_urls: [IMAGE] }],
+					kling_elements: [
+						{ name: 'e', description: 'd', element_input_urls: Array(5).fill(IMAGE) },
+					],
 				}),
 				field: 'kling_elements',
 			},
+			{
+				breaks: 'an element without a description',
+				input: edit(kling3Single, {
+					kling_elements: [{ name: 'e', element_input_urls: [IMAGE, IMAGE_2] }],
+				}),
+				field: 'kling_elements',
+			},
+			{
+				breaks: 'a 9-second video capture window',
+				input: edit(kling3Single, {
+					kling_elements: [
+						{
+							name: 'e',
+							description: 'd',
+							element_input_urls: [VIDEO],
+							start_time: 0,
+							end_time: 9000,
+						},
+					],
+				}),
+				field: 'kling_elements',
+			},
+			{ breaks: 'mode 8K', input: edit(kling3Single, { mode: '8K' }), field: 'mode' },
 			{ breaks: 'duration 16', input: edit(kling3Single, { duration: '16' }), field: 'duration' },
 		],
 	},

@@ -370,7 +370,14 @@ const kling: MarketModel[] = [
 				['16:9', '9:16', '1:1'],
 				'16:9',
 			),
-			options('mode', 'Mode', 'std = 720p class, pro = 1080p class', ['std', 'pro'], 'pro', true),
+			options(
+				'mode',
+				'Mode',
+				'std = 720p, pro = 1080p, 4K = 2160p',
+				['std', 'pro', '4K'],
+				'pro',
+				true,
+			),
 			flag('multi_shots', 'Multi-Shot', 'Describe the video as several shots', false, true),
 			field(
 				'multi_prompt',
@@ -383,7 +390,7 @@ const kling: MarketModel[] = [
 				'kling_elements',
 				'Elements',
 				'json',
-				'Referenced as @name in prompts: [{ "name", "description", "element_input_urls": [2-4 images] }]',
+				'Referenced as @name: [{ "name", "description", "element_input_urls": 2-4 images or 1 video, … }]',
 				{ maxItems: 3 },
 			),
 		],
@@ -429,7 +436,7 @@ const kling: MarketModel[] = [
 			},
 			{
 				field: 'kling_elements',
-				rule: 'Each element needs a name, a description and 2 to 4 image URLs',
+				rule: 'Each element needs a name, a description and 2-4 image URLs or 1 video URL; at most 1 audio URL',
 				check: (input) =>
 					!given(input.kling_elements) ||
 					(Array.isArray(input.kling_elements) &&
@@ -439,17 +446,29 @@ const kling: MarketModel[] = [
 								given(element.name) &&
 								given(element.description) &&
 								Array.isArray(element.element_input_urls) &&
-								element.element_input_urls.length >= 2 &&
-								element.element_input_urls.length <= 4,
+								element.element_input_urls.length >= 1 &&
+								element.element_input_urls.length <= 4 &&
+								count(element.element_input_audio_urls) <= 1,
 						)),
+			},
+			{
+				field: 'kling_elements',
+				rule: "A video element's end_time is after its start_time by 3000 to 8000 ms",
+				check: (input) =>
+					!Array.isArray(input.kling_elements) ||
+					input.kling_elements.every((element) => {
+						if (!isRecord(element) || element.end_time === undefined) return true;
+						const span = Number(element.end_time) - Number(element.start_time ?? 0);
+						return span >= 3000 && span <= 8000;
+					}),
 			},
 		],
 		unclear: [
 			'The schema marks prompt, aspect_ratio and multi_prompt required, while the text says prompt is used only in single-shot mode, multi_prompt only in multi-shot mode, and aspect_ratio is optional with frames: the text is followed, as rules.',
 			'The `model` description says "Generation mode. std … pro" (copied from `mode`); the id is kling-3.0/video as the enum and example say (the page title says kling-3.0).',
-			'Element pages say "Image Elements: 2-4 image URLs" and "each @element will occupy 37 characters" of the 500 per shot; the 37 is not checked.',
-			'The multi-shot example has shots of 3 + 3 s with a total duration of "5": shot durations are not checked against the total ("plan your shot durations to match", a best practice).',
-			'Followed the revision in the stored video-models dump (tag docs/en/Market/Video Models/Kling, api-28506394); two other English revisions exist and were not compared line by line.',
+			'Elements: the text allows 2-4 images or 1 video (MP4/MOV, 3-8 s used) per element, plus at most 1 audio (5-30 s), while `element_input_urls` says "2-4 URLs required" and the example has a 1-video element: 1 to 4 URLs are accepted. Whether a URL is an image or a video, and the 37 characters each @element takes of a 500-character shot, are not checked.',
+			'Shot durations are not checked against the total ("plan your shot durations to match", a best practice; an older revision\'s example has 3 + 3 s for a total of "5").',
+			'Followed the newest of three English revisions: the one with mode 4K and video/audio elements (element_input_audio_urls, start_time, end_time); older ones have std/pro and image elements only.',
 		],
 	},
 ];
