@@ -713,6 +713,7 @@ const seedance: MarketModel[] = [
 			'prompt and aspect_ratio have no `required` list in the schema but their descriptions say "Required field": treated as required.',
 			'duration: "4-15 seconds or -1" with no meaning given for -1 (other providers use it for "model decides").',
 			'reference_image_urls: "the sum of the number of frames at the beginning and end must not exceed 9" is garbled; only the documented maxItems 9 is kept.',
+			'An older revision (api-32356532) spells the key "reference_video_urls " with a trailing space; its own example and the newer revision say reference_video_urls, which is sent. That revision has no 4k and no -1 duration.',
 			'return_last_frame is marked deprecated: left out. Followed the revision with 4k and nsfw_checker (newest of three English revisions by their schema ids).',
 			NSFW_UNCLEAR,
 		],
