@@ -1,4 +1,4 @@
-// Figures 4 and 6 on one real n8n (scripts/lib/n8n-host.js, with the package installed from dist/):
+// Figures 4 and 6 on one real n8n (scripts/lib/n8n-host, with the package installed from dist/):
 // callback mode (Webhook -> Split Out -> KIE "callback" -> collector, 20 runs of 3 tasks) and the KIE
 // Trigger (1,000 callbacks, 30 % duplicates, 50 concurrent). Each has its own simulator.
 import { mapBounded } from '../nodes/Kie/api/completion';

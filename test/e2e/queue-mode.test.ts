@@ -26,7 +26,7 @@ import {
 } from './callback-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const queueCluster = require('../../scripts/lib/queue-cluster.js');
+const queueCluster = require('../../scripts/lib/queue-cluster');
 
 jest.setTimeout(20 * 60_000);
 
