@@ -4,23 +4,23 @@
 import { mapBounded } from '../nodes/Kie/api/completion';
 import {
 	callbackModeWorkflow,
+	chainWorkflow,
 	collectorNode,
 	executionsOf,
 	host,
+	kieCredential,
+	type Execution,
+	type KieN8n,
 	post,
+	type Simulator,
 	simulatorLib,
 	startCollector,
+	startN8nWithKie,
 	triggerWorkflow,
 	waitFor,
-} from '../test/e2e/callback-helpers';
-import {
-	chainWorkflow,
-	kieCredential,
-	startN8nWithKie,
 	webhookNode,
-	type KieN8n,
 	type WorkflowNode,
-} from '../test/e2e/kie-e2e-helpers';
+} from '../test/e2e/helpers';
 import { createRunwayTask } from './peer-poller';
 import { percentile, progress, type ScenarioReport } from './report';
 import { API_KEY, RUNWAY_CREATE, RUNWAY_STATUS } from './sim';
@@ -66,7 +66,7 @@ const ms = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(
 
 async function callbackMode(
 	env: KieN8n,
-	sim: any,
+	sim: Simulator,
 	collector: Awaited<ReturnType<typeof startCollector>>,
 ): Promise<ScenarioReport> {
 	progress(
@@ -200,7 +200,7 @@ async function callbackMode(
 			},
 		],
 		notes: [
-			`Real n8n with the packed package; workflow = test/e2e/callback-helpers.ts callbackModeWorkflow (Webhook -> Split Out -> KIE Runway generate, completion "callback" -> HTTP Request to a collector). ${CALLBACK_RUNS} runs one after another, each ${ITEMS_PER_RUN} items; the simulator ends each task ${CALLBACK_TASK_MS / 1000} s after its create and sends its callback (unsigned, normal mode) to the execution's resume URL. ${settingsNote()}`,
+			`Real n8n with the packed package; workflow = test/e2e/helpers/workflows.ts callbackModeWorkflow (Webhook -> Split Out -> KIE Runway generate, completion "callback" -> HTTP Request to a collector). ${CALLBACK_RUNS} runs one after another, each ${ITEMS_PER_RUN} items; the simulator ends each task ${CALLBACK_TASK_MS / 1000} s after its create and sends its callback (unsigned, normal mode) to the execution's resume URL. ${settingsNote()}`,
 			"Calls per task = (create requests during the run + record-detail requests for the run's task ids) / tasks, counted by the simulator; the figure is the worst run.",
 			"Latency = the execution's stoppedAt (n8n's own record in its sqlite database, ms precision) minus the moment the simulator sent the last callback of the run (its callback record's sentAt, taken just before the POST). The collector variant ends when the HTTP Request node after KIE delivered the run's last item. p50/p95 by nearest rank over the runs.",
 		],
@@ -292,7 +292,7 @@ async function settledExecutions(
 	env: KieN8n,
 	workflowId: string,
 	expected: number,
-): Promise<{ settled: boolean; executions: any[] }> {
+): Promise<{ settled: boolean; executions: Execution[] }> {
 	let seen = -1;
 	let stableSince = Date.now();
 	const settled = await waitFor(
@@ -320,17 +320,17 @@ async function settledExecutions(
 	return { settled, executions: await executionsOf(env.userFolder, workflowId) };
 }
 
-function countByStatus(executions: any[]): string {
+function countByStatus(executions: Execution[]): string {
 	const byStatus = new Map<string, number>();
 	for (const execution of executions)
 		byStatus.set(execution.status, (byStatus.get(execution.status) ?? 0) + 1);
 	return [...byStatus].map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
 }
 
-const lastStopped = (executions: any[]) =>
+const lastStopped = (executions: Execution[]) =>
 	Math.max(0, ...executions.map((execution) => new Date(execution.stoppedAt ?? 0).getTime()));
 
-async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
+async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioReport> {
 	const unique = Math.round(TRIGGER_CALLBACKS * (1 - DUPLICATE_SHARE));
 	progress(
 		`trigger: creating ${unique} finished Runway tasks in the trigger's simulator (setup, not measured)…`,
@@ -346,7 +346,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 	);
 	await waitFor(
 		'the tasks to finish',
-		() => created.every((id) => sim.getTask(id).state === 'success'),
+		() => created.every((id) => sim.getTask(id)!.state === 'success'),
 		30_000,
 	);
 
@@ -388,7 +388,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 	);
 	const { settled, executions } = await settledExecutions(env, TRIGGER_WORKFLOW, unique);
 	const confirmations = sim.count(RUNWAY_STATUS) - status0;
-	const taskIdOf = (execution: any): string =>
+	const taskIdOf = (execution: Execution): string =>
 		String(
 			execution.data?.resultData?.runData?.['KIE Trigger']?.[0]?.data?.main?.[0]?.[0]?.json
 				?.taskId ?? '',
@@ -413,7 +413,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 		`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`,
 	);
 
-	const unfinished = (run: { settled: boolean; executions: any[] }) =>
+	const unfinished = (run: { settled: boolean; executions: Execution[] }) =>
 		run.settled
 			? ''
 			: `; still unfinished after ${EXECUTIONS_WAIT_MS / 1000} s: ${run.executions.filter((execution) => !FINISHED(execution.status)).length}`;
@@ -486,7 +486,7 @@ async function trigger(env: KieN8n, sim: any): Promise<ScenarioReport> {
 			},
 		],
 		notes: [
-			`Real n8n, workflow = test/e2e/callback-helpers.ts triggerWorkflow (KIE Trigger with default options: confirm with the API on, drop duplicates on; then an HTTP Request to a collector). ${unique} Runway tasks are first created and finished in the trigger's own simulator over its API (setup: that simulator's create limit is raised so this takes seconds; not measured), so every confirmation finds a real task. ${settingsNote()}`,
+			`Real n8n, workflow = test/e2e/helpers/workflows.ts triggerWorkflow (KIE Trigger with default options: confirm with the API on, drop duplicates on; then an HTTP Request to a collector). ${unique} Runway tasks are first created and finished in the trigger's own simulator over its API (setup: that simulator's create limit is raised so this takes seconds; not measured), so every confirmation finds a real task. ${settingsNote()}`,
 			`${TRIGGER_CALLBACKS} POSTs to the trigger's production URL with the body the simulator itself sends for each task (simulator/models/runway.js callbackBody): each task once plus ${TRIGGER_CALLBACKS - unique} duplicates of random tasks (seeded), shuffled, ${TRIGGER_CONCURRENCY} in flight at a time (fetch).`,
 			"Total time = first POST sent to last answer received. Latency = per POST, sent to answer read; p50/p99 by nearest rank. Executions are counted in n8n's sqlite database (execution_entity for the workflow) and each execution's trigger item is read from its data (execution_data), so every task id is checked to appear exactly once.",
 			`Reference: afterwards, the same ${TRIGGER_CALLBACKS} bodies, ${TRIGGER_CONCURRENCY} at a time, to n8n's own Webhook node (response "Immediately") -> the same collector on the same n8n: what n8n itself does under this load (it starts one execution per POST, ${TRIGGER_CALLBACKS} in all).`,
@@ -514,6 +514,7 @@ export async function benchN8n(
 	try {
 		progress('n8n: installing the package into a fresh user folder and starting real n8n…');
 		env = await startN8nWithKie({
+			tag: 'bench-n8n',
 			credentials: [
 				kieCredential('benchCbCred00001', callbackSim),
 				kieCredential('benchTrigCred001', triggerSim),

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const host = require('../../scripts/lib/n8n-host');
+import { host, logger, type N8nHandle } from './helpers';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const {
 	createFixturePackage,
@@ -20,7 +20,7 @@ const {
 
 jest.setTimeout(15 * 60_000);
 
-const log = (line: string) => process.stderr.write(`[n8n-host] ${line}\n`);
+const log = logger('n8n-host');
 const timings: Record<string, number> = {};
 
 const CREDENTIAL_ID = 'e2eFixtureCred01';
@@ -95,7 +95,7 @@ const workflow = {
 describe('real n8n (scripts/lib/n8n-host)', () => {
 	let userFolder: string;
 	let fixtureRoot: string;
-	let n8n: any;
+	let n8n: N8nHandle;
 	let keyServer: http.Server;
 	let keyServerUrl: string;
 	const keyServerHits: string[] = [];

@@ -18,28 +18,27 @@ import * as path from 'node:path';
 
 import {
 	callbackModeWorkflow,
-	CREDENTIAL_TYPE,
+	chainWorkflow,
 	createSimTask,
+	CREDENTIAL_TYPE,
 	executionEnd,
 	executionsOf,
 	host,
+	type KieN8n,
+	kieNode,
 	logger,
+	n8nNode,
 	post,
+	runwayGenerateParameters,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCollector,
-	startN8nWith,
+	startN8nWithKie,
 	triggerWorkflow,
 	waitFor,
-	type N8nEnv,
-} from './callback-helpers';
-import {
-	chainWorkflow,
-	kieNode,
-	n8nNode,
-	runwayGenerateParameters,
 	webhookNode,
-} from './kie-e2e-helpers';
+} from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -117,9 +116,9 @@ function filesWithSecrets(folder: string): string[] {
 }
 
 describe('security on real n8n', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let env: N8nEnv;
+	let env: KieN8n;
 	let triggerUrl: string;
 	const credentials = [
 		{
@@ -175,10 +174,10 @@ describe('security on real n8n', () => {
 				}),
 				kieNode('KIE', credentialId, parameters),
 			]);
-		env = await startN8nWith(
-			'security',
-			credentials,
-			[
+		env = await startN8nWithKie({
+			tag: 'security',
+			credentials: credentials,
+			workflows: [
 				itemsFlow(WF.poll, HOOK.poll, CRED, generate),
 				itemsFlow(WF.badKey, HOOK.badKey, BAD_CRED, generate),
 				itemsFlow(WF.upload, HOOK.upload, CRED, {
@@ -205,8 +204,8 @@ describe('security on real n8n', () => {
 					triggerOptions: { downloadResult: true },
 				}),
 			],
-			{ N8N_LOG_LEVEL: 'debug' },
-		);
+			env: { N8N_LOG_LEVEL: 'debug' },
+		});
 		triggerUrl = env.n8n.webhookUrl(`${TRIGGER_WEBHOOK_ID}/kie`);
 		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
 		await waitFor(
@@ -240,7 +239,7 @@ describe('security on real n8n', () => {
 			quality: '720p',
 			aspectRatio: '16:9',
 		});
-		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+		await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
 		return taskId;
 	}
 
