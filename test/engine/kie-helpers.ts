@@ -1,5 +1,5 @@
 // Shared set-up for the KIE node's engine tests: the real node classes run through n8n-core's
-// engine (harness.ts) against the KIE simulator over real HTTP on 127.0.0.1.
+// engine (harness/) against the KIE simulator over real HTTP on 127.0.0.1.
 import { createEngine, type Engine, type RunResult } from './harness';
 
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
