@@ -23,6 +23,7 @@ import {
 	CREDENTIAL_TYPE,
 	executionEnd,
 	executionsOf,
+	filesWithSecretsIn,
 	host,
 	type KieN8n,
 	kieNode,
@@ -30,6 +31,7 @@ import {
 	n8nNode,
 	post,
 	runwayGenerateParameters,
+	secretsInContent,
 	type Simulator,
 	simulatorLib,
 	sleep,
@@ -68,52 +70,10 @@ const TRIGGER_WEBHOOK_ID = 'c3c3c3c3-0000-4000-8000-00000000cccc';
 const FORGED_URL = 'https://attacker.invalid/forged.mp4';
 const VIDEO_SIZE = 200_000;
 
-/**
- * The ways a secret could show up: as is, as a Bearer header, and base64-encoded at each of the three
- * byte alignments it can have inside a longer base64 text (only the characters that depend on the
- * secret alone), also for "Bearer <secret>".
- */
-function secretForms(value: string): string[] {
-	const forms = [value, `Bearer ${value}`];
-	for (const text of [value, `Bearer ${value}`]) {
-		const bytes = Buffer.from(text);
-		for (let offset = 0; offset < 3; offset++) {
-			const encoded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]).toString(
-				'base64',
-			);
-			const first = Math.ceil((8 * offset) / 6);
-			const last = Math.floor((8 * (offset + bytes.length) - 6) / 6);
-			forms.push(encoded.slice(first, last + 1));
-			forms.push(
-				encoded
-					.slice(first, last + 1)
-					.replace(/\+/g, '-')
-					.replace(/\//g, '_'),
-			);
-		}
-	}
-	return [...new Set(forms)];
-}
-
-/** Which secrets (by name) a text or buffer contains, in any of their forms. */
-function secretsIn(content: string | Buffer): string[] {
-	const haystack = typeof content === 'string' ? Buffer.from(content) : content;
-	return Object.entries(SECRETS)
-		.filter(([, value]) => secretForms(value).some((form) => haystack.includes(form)))
-		.map(([name]) => name);
-}
-
-/** Every file under a folder that contains a secret: `path: names`. */
-function filesWithSecrets(folder: string): string[] {
-	const hits: string[] = [];
-	for (const entry of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
-		if (!entry.isFile()) continue;
-		const file = path.join(entry.parentPath, entry.name);
-		const found = secretsIn(fs.readFileSync(file));
-		if (found.length) hits.push(`${path.relative(folder, file)}: ${found.join(', ')}`);
-	}
-	return hits;
-}
+/** Which of this test's secrets (by name) a text or buffer contains, in any of their forms. */
+const secretsIn = (content: string | Buffer) => secretsInContent(SECRETS, content);
+/** Every file under a folder that contains one of this test's secrets: `path: names`. */
+const filesWithSecrets = (folder: string) => filesWithSecretsIn(SECRETS, folder);
 
 describe('security on real n8n', () => {
 	let sim: Simulator;

@@ -4,8 +4,10 @@
 //   workflows.ts   credentials, nodes and whole workflows to import
 //   http.ts        collector server, post, waitFor, sleep
 //   callbacks.ts   callback-mode runs, KIE's callbacks for every model, the trigger's items
+//   secrets.ts     searching text and files for secrets in every form
 export * from './constants';
 export * from './n8n';
 export * from './workflows';
 export * from './http';
 export * from './callbacks';
+export * from './secrets';
