@@ -1,5 +1,5 @@
 // `npm run bench [-- --no-write] [-- --only=batch,polling,download,callback,trigger]`: measures the figures of
-// DESIGN.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
+// docs/design.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
 // n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
 // the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
 import { spawnSync } from 'node:child_process';

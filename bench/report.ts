@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** One measured figure and the goal it is compared with (DESIGN.md "The numbers to reach"). */
+/** One measured figure and the goal it is compared with (docs/design.md "The numbers to reach"). */
 export interface Figure {
 	name: string;
 	value: number | null;
@@ -161,7 +161,7 @@ export function renderResults(machine: Machine, reports: ScenarioReport[]): stri
 		'',
 		...machineLines(machine).map((line) => `${line}  `),
 		'',
-		'## Goals (DESIGN.md "The numbers to reach")',
+		'## Goals (docs/design.md "The numbers to reach")',
 		'',
 		'Ratio = value / limit (≤ 1.00× meets a "≤" goal).',
 		'',

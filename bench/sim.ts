@@ -22,8 +22,7 @@ export type BenchSimulator = Omit<Simulator, 'callbacks'> & {
 	): void;
 };
 
-export const RUNWAY_CREATE = 'POST /api/v1/runway/generate';
-export const RUNWAY_STATUS = 'GET /api/v1/runway/record-detail';
+export { RUNWAY_CREATE, RUNWAY_STATUS } from '../test/e2e/helpers/constants';
 
 export interface AnsweredStatuses {
 	/** How many requests to "METHOD /path" were answered with `status`. */

@@ -21,7 +21,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { cacheRoot, REPO_ROOT } = require('./lib/n8n-host.js');
+const { cacheRoot, REPO_ROOT } = require('./lib/n8n-host');
 
 const SCANNER_HOST = path.join(__dirname, 'scanner-host');
 

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-// Every number and message the simulator takes from KIE's documentation (see /work/shared/kie-api.md).
+// Every number and message the simulator takes from KIE's documentation (see docs/kie-api.md).
 // Kept in one place so a change in KIE's docs is a one-line change here.
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
 'use strict';
 
 // KIE.ai simulator: a faithful local stand-in for KIE's API host and upload host
-// (see /work/shared/kie-api.md), so workflows can be tried without spending credits.
+// (see docs/kie-api.md), so workflows can be tried without spending credits.
 
 const { Simulator, DEFAULTS } = require('./simulator');
 const { expectedVideoBytes, expectedVideoSha256 } = require('./media');

@@ -1,21 +1,22 @@
 // @ts-check
 'use strict';
 
+// The simulator's state and public API (tasks, callbacks, faults, clock, listeners); its request
+// pipeline is in pipeline.js, its result links in links.js, its listeners' start and stop in listen.js.
+
 const http = require('http');
-const net = require('net');
 const crypto = require('crypto');
 const { EventEmitter } = require('events');
 const { SimClock } = require('./clock');
 const { TaskStore } = require('./tasks');
-const { FaultQueue, faultReply, CREATE_PATHS } = require('./faults');
+const { FaultQueue } = require('./faults');
 const { SlidingWindowLimiter } = require('./rate-limit');
 const { CallbackSender } = require('./callbacks');
-const { UploadStore, uploadError } = require('./uploads');
-const { MEDIA_RETENTION_MS, DOWNLOAD_URL_TTL_S, MSG } = require('./constants');
-const { readJson, sendJson, sleep, bearerKey, redactHeaders } = require('./http-util');
-const { handleApi } = require('./routes/api');
-const { serveResultFile } = require('./routes/files');
-const { handleControl } = require('./routes/control');
+const { UploadStore } = require('./uploads');
+const { sleep } = require('./http-util');
+const { handleRequest } = require('./pipeline');
+const { listenOn, stopListening } = require('./listen');
+const links = require('./links');
 const runway = require('./models/runway');
 const aleph = require('./models/aleph');
 const luma = require('./models/luma');
@@ -69,9 +70,6 @@ const DEFAULTS = {
 	signedResultLinks: false,
 };
 
-const API_BODY_LIMIT = 10 * 1024 * 1024;
-const UPLOAD_JSON_LIMIT = 256 * 1024 * 1024;
-
 /** A KIE.ai stand-in: the API host and the upload host on two local listeners, plus a control API. */
 class Simulator extends EventEmitter {
 	/** @param {Partial<SimulatorOptions>} [options] */
@@ -122,8 +120,8 @@ class Simulator extends EventEmitter {
 
 	/** @param {{ port?: number, uploadPort?: number }} [ports] default: the configured ones */
 	async listen({ port = this.options.port, uploadPort = this.options.uploadPort } = {}) {
-		const api = http.createServer((req, res) => this.onRequest('api', req, res));
-		const upload = http.createServer((req, res) => this.onRequest('upload', req, res));
+		const api = http.createServer((req, res) => handleRequest(this, 'api', req, res));
+		const upload = http.createServer((req, res) => handleRequest(this, 'upload', req, res));
 		this.servers = [api, upload];
 		for (const server of this.servers) {
 			server.on('connection', (socket) => {
@@ -209,147 +207,6 @@ class Simulator extends EventEmitter {
 		this.sender.opts.retryDelayMs = this.options.callbackRetryDelayMs;
 	}
 
-	// ---- request pipeline -------------------------------------------------------------------
-
-	/** @param {'api' | 'upload'} listener @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-	async onRequest(listener, req, res) {
-		const connection = this.sockets.get(req.socket);
-		if (connection) {
-			connection.served = true;
-			connection.active++;
-			res.once('close', () => connection.active--);
-		}
-		if (this.stopping) res.setHeader('Connection', 'close');
-		try {
-			await this.route(listener, req, res);
-		} catch (caught) {
-			const err = /** @type {Error & { tooLarge?: boolean }} */ (caught);
-			if (err && err.tooLarge)
-				return sendJson(
-					res,
-					413,
-					listener === 'upload'
-						? uploadError(413, err.message).body
-						: { code: 413, msg: err.message, data: null },
-				);
-			sendJson(res, 500, { code: 500, msg: 'Server Error', data: null });
-		}
-	}
-
-	/** @param {'api' | 'upload'} listener @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-	async route(listener, req, res) {
-		const url = new URL(req.url || '/', 'http://simulator.local');
-		const path = url.pathname;
-		const method = (req.method || 'GET').toUpperCase();
-
-		if (listener === 'api' && path.startsWith('/__sim/')) {
-			const { body } = method === 'POST' ? await readJson(req, API_BODY_LIMIT) : { body: null };
-			return handleControl(this, method, path, body, res);
-		}
-
-		const multipart = listener === 'upload' && path === '/api/file-stream-upload';
-		let body = null;
-		let invalidJson = false;
-		if (!multipart && method !== 'GET' && method !== 'HEAD') {
-			({ body, invalid: invalidJson } = await readJson(
-				req,
-				listener === 'upload' ? UPLOAD_JSON_LIMIT : API_BODY_LIMIT,
-			));
-		}
-		this.log(listener, method, path, url.searchParams, req, body);
-
-		const fault = this.faults.take(method, path);
-		if (fault && fault.kind === 'reset') {
-			req.socket.destroy();
-			return;
-		}
-		if (fault && fault.kind !== 'slow') {
-			const { status, body: faultBody } = faultReply(fault, listener === 'upload');
-			return sendJson(res, status, faultBody);
-		}
-
-		if ((method === 'GET' || method === 'HEAD') && path.startsWith('/files/')) {
-			if (fault) await sleep(fault.delayMs || 0);
-			return listener === 'api'
-				? serveResultFile(this, path, url.searchParams, req, res)
-				: this.uploads.serve(path, req, res);
-		}
-
-		/** @type {import('./http-util').Reply} */
-		let reply;
-		if (listener === 'api') {
-			reply = await handleApi(this, method, path, url.searchParams, req, body, invalidJson);
-		} else {
-			reply = await this.handleUpload(method, path, req, body, invalidJson);
-		}
-		// 'slow': the work is done (a create call has made and billed its task), the answer is late.
-		if (fault) await sleep(fault.delayMs || 0);
-		sendJson(res, reply.status, reply.body);
-		if (reply.afterWrite) {
-			const after = reply.afterWrite;
-			res.once('finish', () => after());
-		}
-	}
-
-	/**
-	 * @param {string} method @param {string} path @param {http.IncomingMessage} req @param {any} body @param {boolean} invalidJson
-	 * @returns {Promise<import('./http-util').Reply>}
-	 */
-	async handleUpload(method, path, req, body, invalidJson) {
-		const known = [
-			'/api/file-base64-upload',
-			'/api/file-stream-upload',
-			'/api/file-url-upload',
-		].includes(path);
-		if (!known) {
-			req.resume();
-			return uploadError(404, 'Not Found');
-		}
-		if (method !== 'POST') return uploadError(405, 'Method Not Allowed');
-		const key = bearerKey(req);
-		if (!key || !this.options.apiKeys.includes(key)) {
-			req.resume();
-			return uploadError(401, MSG.uploadNoAuth);
-		}
-		if (invalidJson) return uploadError(400, 'Request body is not valid JSON');
-		return this.uploads.handle(path, req, body);
-	}
-
-	/**
-	 * @param {'api' | 'upload'} listener @param {string} method @param {string} path
-	 * @param {URLSearchParams} query @param {http.IncomingMessage} req @param {any} body
-	 */
-	log(listener, method, path, query, req, body) {
-		let logged = body;
-		// A base64 upload can be tens of MB: keep the log small.
-		if (
-			body &&
-			typeof body === 'object' &&
-			typeof body.base64Data === 'string' &&
-			body.base64Data.length > 256
-		) {
-			logged = {
-				...body,
-				base64Data: `${body.base64Data.slice(0, 64)}…(${body.base64Data.length} chars)`,
-			};
-		}
-		/** @type {RequestRecord} */
-		const record = {
-			listener,
-			method,
-			path,
-			query: Object.fromEntries(query),
-			headers: redactHeaders(req.headers),
-			body: logged,
-			at: Date.now(),
-		};
-		this.requests.push(record);
-		const key = `${method} ${path}`;
-		this.counts.set(key, (this.counts.get(key) || 0) + 1);
-		if (method === 'POST' && CREATE_PATHS.has(path)) this.createCount++;
-		this.emit('request', record);
-	}
-
 	// ---- tasks, results, callbacks --------------------------------------------------------
 
 	/** @param {string} model 'runway' | 'extend' | 'aleph' | 'luma' */
@@ -373,58 +230,22 @@ class Simulator extends EventEmitter {
 
 	/** @param {import('./tasks').Task} task */
 	resultUrls(task) {
-		const link = (/** @type {string} */ path) =>
-			this.options.signedResultLinks ? this.signedLink(path) : `${this.baseUrl}${path}`;
-		return {
-			videoUrl: link(`/files/${task.taskId}.mp4`),
-			imageUrl: link(`/files/${task.taskId}.png`),
-		};
+		return links.resultUrls(this, task);
 	}
 
 	/** Older than KIE's 14-day media retention (simulated time). @param {import('./tasks').Task} task */
 	isExpired(task) {
-		return this.clock.now() - task.createdAt > MEDIA_RETENTION_MS;
+		return links.isExpired(this, task);
 	}
 
-	/**
-	 * download-url: a 20-minute signed link, only for result files this simulator generated.
-	 * @param {string} url @returns {string | null}
-	 */
+	/** download-url: a 20-minute signed link, or null when the URL is not one of our result files. @param {string} url */
 	presignResultUrl(url) {
-		let parsed;
-		try {
-			parsed = new URL(url);
-		} catch {
-			return null;
-		}
-		const ours = new URL(this.baseUrl);
-		const loopback = ['127.0.0.1', 'localhost', '[::1]', ours.hostname];
-		if (parsed.port !== ours.port || !loopback.includes(parsed.hostname)) return null;
-		const m = /^\/files\/([^/]+)\.(mp4|png)$/.exec(parsed.pathname);
-		const task = m ? this.taskStore.get(m[1]) : undefined;
-		if (!task || this.taskStore.phase(task) !== 'success') return null;
-		return this.signedLink(parsed.pathname);
+		return links.presignResultUrl(this, url);
 	}
 
-	/** A link to one of our result files that works for 20 minutes from now (simulated). @param {string} path */
-	signedLink(path) {
-		const date = String(Math.floor(this.clock.now()));
-		const sig = this.linkSignature(path, date);
-		return `${this.baseUrl}${path}?X-Amz-Date=${date}&X-Amz-Expires=${DOWNLOAD_URL_TTL_S}&X-Amz-Signature=${sig}`;
-	}
-
-	/** @param {string} path @param {URLSearchParams} query */
+	/** Whether a signed result link is genuine and unexpired. @param {string} path @param {URLSearchParams} query */
 	checkPresigned(path, query) {
-		const date = query.get('X-Amz-Date') || '';
-		const expected = Buffer.from(this.linkSignature(path, date));
-		const given = Buffer.from(query.get('X-Amz-Signature') || '');
-		if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return false;
-		return this.clock.now() - Number(date) <= DOWNLOAD_URL_TTL_S * 1000;
-	}
-
-	/** @param {string} path @param {string} date */
-	linkSignature(path, date) {
-		return crypto.createHmac('sha256', this.linkSecret).update(`${path}|${date}`).digest('hex');
+		return links.checkPresigned(this, path, query);
 	}
 
 	/**
@@ -578,44 +399,6 @@ class Simulator extends EventEmitter {
 			callbacks: this.callbacks,
 		};
 	}
-}
-
-/** @param {http.Server} server @param {string} host @param {number} port @returns {Promise<string>} */
-function listenOn(server, host, port) {
-	return new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, () => {
-			server.off('error', reject);
-			const addr = /** @type {import('net').AddressInfo} */ (server.address());
-			const h = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
-			resolve(`http://${h}:${addr.port}`);
-		});
-	});
-}
-
-/**
- * Stops taking connections. Connections already taken are answered (responses say "Connection:
- * close"): also one whose request has not been read yet, which http's own close() would drop. Idle
- * keep-alive connections are closed; after `drainMs` every connection is.
- * @param {http.Server} server @param {Map<import('net').Socket, { served: boolean, active: number }>} sockets @param {number} drainMs
- */
-function stopListening(server, sockets, drainMs) {
-	return new Promise((resolve) => {
-		const closeIdle = () => {
-			for (const [socket, state] of sockets)
-				if (state.served && state.active === 0) socket.destroy();
-		};
-		const idleTimer = setInterval(closeIdle, 20);
-		const force = setTimeout(() => {
-			for (const socket of sockets.keys()) socket.destroy();
-		}, drainMs);
-		net.Server.prototype.close.call(server, () => {
-			clearInterval(idleTimer);
-			clearTimeout(force);
-			resolve(undefined);
-		});
-		closeIdle();
-	});
 }
 
 /** @template {Record<string, any>} T @param {T} o @returns {T} */

@@ -8,7 +8,7 @@
  * Redis, N8N_ENCRYPTION_KEY and the installed package. Binary data uses the `database` mode, n8n
  * 2.40.7's default in queue mode (`filesystem` would need one disk shared by every process).
  *
- * Plain CommonJS with node built-ins only, like n8n-host.js, whose pieces it reuses.
+ * Plain CommonJS with node built-ins only, like n8n-host/, whose pieces it reuses.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -17,7 +17,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const host = require('./n8n-host.js');
+const host = require('./n8n-host');
+const { killGroupOnExit, exitOf, stopGroup } = require('./process-group');
 
 /** @typedef {(line: string) => void} Log */
 /** @type {Log} */
@@ -122,39 +123,13 @@ function spawnService(cmd, args, logFile) {
 	const out = fs.openSync(logFile, 'a');
 	const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
-	host.killGroupOnExit(child);
-	/** @type {Promise<void>} */
-	const exited = new Promise((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) resolve();
-		child.on('exit', () => resolve());
-	});
+	killGroupOnExit(child);
+	const exited = exitOf(child);
 	/**
 	 * Sends `signal` to `pid` (default: the child), waits for the child to exit, then clears its group.
 	 * @param {NodeJS.Signals} signal @param {number} [pid]
 	 */
-	const stop = async (signal, pid = child.pid) => {
-		if (child.exitCode === null && child.signalCode === null && pid) {
-			try {
-				process.kill(pid, signal);
-			} catch {
-				/* gone */
-			}
-			const timer = setTimeout(() => {
-				try {
-					if (child.pid) process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					/* gone */
-				}
-			}, 15_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		try {
-			if (child.pid) process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	};
+	const stop = (signal, pid) => stopGroup(child, exited, { signal, pid, timeoutMs: 15_000 });
 	return { child, stop };
 }
 

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-// Runway Aleph generate / record-info and its callback (kie-api.md §4, §6c).
+// Runway Aleph generate / record-info and its callback (docs/kie-api.md §4, §6c).
 
 const { PRICES, ALEPH_ASPECT_RATIOS, MSG } = require('../constants');
 const { isoSeconds } = require('../media');

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-// Luma Modify generate / record-info and its callback (kie-api.md §5, §6d).
+// Luma Modify generate / record-info and its callback (docs/kie-api.md §5, §6d).
 
 const { PRICES, MSG } = require('../constants');
 const c = require('./common');

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-// Runway Gen4 generate / extend / record-detail, and their callbacks (kie-api.md §1, §2, §3, §6a, §6b).
+// Runway Gen4 generate / extend / record-detail, and their callbacks (docs/kie-api.md §1, §2, §3, §6a, §6b).
 
 const { PRICES, RUNWAY_ASPECT_RATIOS, RUNWAY_PROMPT_MAX, MSG } = require('../constants');
 const { runwayTime } = require('../media');

@@ -7,35 +7,29 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { host, log as e2eLog } from './kie-e2e-helpers';
+import {
+	CREDENTIAL_TYPE,
+	host,
+	KIE_TYPE,
+	type KieN8n,
+	kieCredential,
+	logger,
+	simulatorLib,
+	type Simulator,
+	sleep,
+	startN8nWithKie,
+	waitFor,
+	type N8nHandle,
+} from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createSimulator, expectedVideoBytes } = require('../../simulator');
+const { createSimulator, expectedVideoBytes } = simulatorLib;
 
 jest.setTimeout(10 * 60_000);
 
-const log = (line: string) => e2eLog(`examples: ${line}`);
+const log = logger('examples');
 const EXAMPLES = path.join(host.REPO_ROOT, 'examples');
 const VIDEO_SIZE = 400_000;
 const CRED = { id: 'kieSimulator0001', name: 'KIE (simulator)' };
-const KIE_TYPE = 'n8n-nodes-kie-video.kie';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(
-	what: string,
-	check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-	timeoutMs = 30_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value as T;
-		if (Date.now() > deadline)
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(250);
-	}
-}
 
 function readExample(file: string): any {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
@@ -85,9 +79,9 @@ function withWebhookInsteadOf(wf: any, triggerName: string, webhookPath: string)
 }
 
 describe('example workflows (examples/*.json) on real n8n against the KIE simulator', () => {
-	let sim: any;
-	let n8n: any;
-	let userFolder: string;
+	let sim: Simulator;
+	let env: KieN8n;
+	let n8n: N8nHandle;
 	let outDir: string;
 	let port: number;
 	const workflows: Record<string, any> = {};
@@ -103,7 +97,6 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			videoSizeBytes: VIDEO_SIZE,
 		});
 		outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-out-'));
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'kie-examples-n8n-'));
 		port = await host.freePort();
 
 		// 1. Schedule -> Set -> Runway (poll, download) -> Write file.
@@ -139,40 +132,23 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`,
 		);
 
-		await host.ensureN8nInstalled({ log });
-		host.installPackageInto(userFolder, host.REPO_ROOT, { build: false, log });
-		await host.importCredentials(
-			userFolder,
-			[
-				{
-					...CRED,
-					type: 'kieApi',
-					data: { apiKey: 'sim-key', baseUrl: sim.baseUrl, uploadBaseUrl: sim.uploadBaseUrl },
-				},
-			],
-			{ log },
-		);
-		await host.importWorkflows(userFolder, Object.values(workflows), { publish: true, log });
-		// The scheduled example as shipped, next to its test copy, imported the way `npm start` does
-		// (published only when "active": true).
-		await host.importWorkflows(userFolder, [readExample('scheduled-runway-to-disk.json')], {
-			publish: 'fromJson',
-			log,
-		});
-		n8n = await host.startN8n({
-			userFolder,
+		env = await startN8nWithKie({
+			tag: 'examples',
+			credentials: [{ ...kieCredential(CRED.id, sim), name: CRED.name }],
+			workflows: Object.values(workflows),
+			// The scheduled example as shipped, next to its test copy, imported the way `npm start` does
+			// (published only when "active": true).
+			shippedWorkflows: [readExample('scheduled-runway-to-disk.json')],
 			port,
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
-			log,
 		});
+		n8n = env.n8n;
 	});
 
 	afterAll(async () => {
 		log(`timings (ms): ${JSON.stringify(timings)}`);
-		await n8n?.stop();
+		await env?.stop();
 		await sim?.close();
-		if (process.env.KEEP_N8N_E2E) log(`kept user folder ${userFolder}`);
-		else if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
 	});
 
@@ -189,7 +165,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			expect(notes.length).toBeGreaterThanOrEqual(1);
 			expect(notes[0].parameters.content).toMatch(/Completion/);
 			for (const node of wf.nodes.filter((n: any) => n.type === KIE_TYPE)) {
-				expect(node.credentials).toEqual({ kieApi: CRED });
+				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: CRED });
 				if (node.parameters.completionOptions?.pollIntervalSeconds !== undefined)
 					expect(node.parameters.completionOptions.pollIntervalSeconds).toBe(30);
 			}
@@ -228,7 +204,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(kieOut).toHaveLength(1);
 		const { taskId } = kieOut[0].json;
 		expect(kieOut[0].json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
-		expect(sim.getTask(taskId).params.prompt).toBe(
+		expect(sim.getTask(taskId)!.params.prompt).toBe(
 			nodeNamed(readExample('scheduled-runway-to-disk.json'), 'Prompt and Folder').parameters
 				.assignments.assignments[0].value,
 		);
@@ -253,7 +229,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			}),
 		});
 		const { data } = (await res.json()) as any;
-		await waitFor('the source clip', () => sim.getTask(data.taskId).state === 'success');
+		await waitFor('the source clip', () => sim.getTask(data.taskId)!.state === 'success', 30_000);
 		return `${sim.baseUrl}/files/${data.taskId}.mp4`;
 	}
 
@@ -277,7 +253,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		// KIE was told to call this execution back (its resume URL), not polled to the end.
 		expect(creates[0].body.callBackUrl).toEqual(expect.stringContaining(`127.0.0.1:${port}/`));
 		const { taskId } = res.body;
-		expect(sim.getTask(taskId).state).toBe('success');
+		expect(sim.getTask(taskId)!.state).toBe('success');
 		expect(res.body).toMatchObject({
 			taskId,
 			status: 'succeeded',
@@ -419,7 +395,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				error: null,
 				reference: `row-${i + 1}`,
 			});
-			expect(sim.getTask(item.json.taskId).params.prompt).toBe(rows[i].prompt);
+			expect(sim.getTask(item.json.taskId)!.params.prompt).toBe(rows[i].prompt);
 		});
 		expect(new Set(kieOut.map((i: any) => i.json.taskId)).size).toBe(5);
 		expect(res.body.videos).toEqual(

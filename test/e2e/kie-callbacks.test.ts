@@ -3,31 +3,32 @@
 // (callbacks in random order, duplicated, lost, early, signed/forged), or at its time limit through
 // its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
 import {
+	BACKSTOP_MS,
 	callbackDeliveries,
+	callbackModeWorkflow,
 	executionEnd,
 	executionsOf,
 	expectCallbackResults,
 	host,
+	kieCredential,
+	type KieN8n,
 	logger,
 	post,
+	RUNWAY_CREATE,
+	RUNWAY_STATUS,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCallbackRun,
 	startCollector,
-	startN8nWith,
+	startN8nWithKie,
 	waitFor,
-	type N8nEnv,
-	callbackModeWorkflow,
-	kieCredential,
-} from './callback-helpers';
+} from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
 const log = logger('kie-callbacks');
 const HMAC_KEY = 'sim-webhook-hmac-key';
-const STATUS = 'GET /api/v1/runway/record-detail';
-const CREATE = 'POST /api/v1/runway/generate';
-const BACKSTOP_MS = 5 * 60_000; // callback.ts: n8n's waitTill = wake-up time + 5 min
 
 const CRED_PLAIN = 'kieCbPlainCred01';
 const CRED_HMAC = 'kieCbHmacCred001';
@@ -52,9 +53,9 @@ function workflow(
 }
 
 describe('KIE node, completion "callback", on real n8n', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let env: N8nEnv;
+	let env: KieN8n;
 	const figures: Record<string, unknown> = {};
 
 	beforeAll(async () => {
@@ -65,14 +66,17 @@ describe('KIE node, completion "callback", on real n8n', () => {
 			callbackRetryDelayMs: 500,
 		});
 		collector = await startCollector();
-		env = await startN8nWith(
-			'kie-callbacks',
-			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
-			[
+		env = await startN8nWithKie({
+			tag: 'kie-callbacks',
+			credentials: [
+				kieCredential(CRED_PLAIN, sim),
+				kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY }),
+			],
+			workflows: [
 				workflow(WF_PLAIN, 'kie-cb', CRED_PLAIN, collector.url, 1),
 				workflow(WF_HMAC, 'kie-cb-hmac', CRED_HMAC, collector.url, 2),
 			],
-		);
+		});
 	});
 
 	afterAll(async () => {
@@ -95,21 +99,21 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expectCallbackResults(execution, tasks, tag, sim, collector);
 	const deliveries = () => callbackDeliveries(sim);
 	const deliveriesOf = (taskId: string) => deliveries().of(taskId);
-	const okDelivery = (taskId: string) => deliveries().ok(taskId);
+	const okDelivery = (taskId: string) => deliveries().ok(taskId)!;
 
 	test('random order + duplicates: paused as "waiting", one resume, three correct items, <= 1 status call per task', async () => {
 		sim.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
-		const creates0 = sim.count(CREATE);
-		const status0 = sim.count(STATUS);
+		const creates0 = sim.count(RUNWAY_CREATE);
+		const status0 = sim.count(RUNWAY_STATUS);
 		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's1', 3);
 
 		// n8n reports the paused execution as waiting, with its time limit in the future (REST and sqlite).
-		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now());
+		expect(new Date(waiting.waitTill!).getTime()).toBeGreaterThan(Date.now());
 		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find(
 			(e: any) => e.id === waiting.id,
 		);
 		expect(viaRest).toMatchObject({ status: 'waiting', finished: false });
-		expect(new Date(viaRest.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
+		expect(new Date(viaRest!.waitTill!).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
 		for (const t of tasks)
 			expect(t.callBackUrl).toMatch(
 				new RegExp(`^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?\\?(.*&)?signature=`),
@@ -144,7 +148,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 				const still = (await executionsOf(env.userFolder, WF_PLAIN)).find(
 					(e) => e.id === waiting.id,
 				);
-				expect(still.status).toBe('waiting');
+				expect(still!.status).toBe('waiting');
 			}
 			await sleep(300);
 		}
@@ -160,10 +164,10 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		await sleep(1500); // the simulator's own second copy of the last callback (and its retries)
 		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(3);
 
-		const creates = sim.count(CREATE) - creates0;
-		const statusCalls = sim.count(STATUS) - status0;
+		const creates = sim.count(RUNWAY_CREATE) - creates0;
+		const statusCalls = sim.count(RUNWAY_STATUS) - status0;
 		const lastAt = okDelivery(tasks[order[2]].taskId).at;
-		const latency = new Date(done.stoppedAt).getTime() - lastAt;
+		const latency = new Date(done.stoppedAt!).getTime() - lastAt;
 		figures.randomOrder = {
 			createCallsPerTask: creates / 3,
 			statusCallsPerTask: statusCalls / 3,
@@ -182,9 +186,9 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 	test('one lost callback: the wake-up call at the time limit takes that task from the status API', async () => {
 		sim.setCallbackBehaviour({ mode: 'lost', times: 1 });
-		const status0 = sim.count(STATUS);
+		const status0 = sim.count(RUNWAY_STATUS);
 		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's3', 0.5);
-		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const deadline = new Date(waiting.waitTill!).getTime() - BACKSTOP_MS;
 		const order = [1, 2, 0]; // the first one to end gets no callback
 		for (const index of order) {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
@@ -198,16 +202,16 @@ describe('KIE node, completion "callback", on real n8n', () => {
 			deliveries().brief,
 		);
 		expect(deliveriesOf(tasks[1].taskId)).toHaveLength(0);
-		expect(sim.getTask(tasks[1].taskId).callbackFailed).toBe(true);
+		expect(sim.getTask(tasks[1].taskId)!.callbackFailed).toBe(true);
 		const still = (await executionsOf(env.userFolder, WF_PLAIN)).find((e) => e.id === waiting.id);
-		expect(still.status).toBe('waiting');
+		expect(still!.status).toBe('waiting');
 
 		const done = await finished(WF_PLAIN, waiting.id, 120_000);
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's3');
-		const statusCalls = sim.count(STATUS) - status0;
+		const statusCalls = sim.count(RUNWAY_STATUS) - status0;
 		expect(statusCalls).toBeLessThanOrEqual(3);
-		const delay = new Date(done.stoppedAt).getTime() - deadline;
+		const delay = new Date(done.stoppedAt!).getTime() - deadline;
 		expect(delay).toBeGreaterThanOrEqual(-1000);
 		expect(delay).toBeLessThan(30_000); // the node's own wake-up, not n8n's minute-wise deadline check
 		figures.lostCallback = { resumedAfterDeadlineMs: delay, statusCallsPerTask: statusCalls / 3 };
@@ -219,25 +223,29 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 	test('callbacks that arrive before the execution is saved as waiting ("early") still end correctly', async () => {
 		sim.setCallbackBehaviour({ mode: 'early' });
-		const status0 = sim.count(STATUS);
+		const status0 = sim.count(RUNWAY_STATUS);
 		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's4', 0.5);
-		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const deadline = new Date(waiting.waitTill!).getTime() - BACKSTOP_MS;
 		const done = await finished(WF_PLAIN, waiting.id, 120_000);
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's4');
 		const statuses = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
 		const resumedBy =
-			new Date(done.stoppedAt).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
-		figures.early = { deliveries: statuses, resumedBy, statusCalls: sim.count(STATUS) - status0 };
+			new Date(done.stoppedAt!).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
+		figures.early = {
+			deliveries: statuses,
+			resumedBy,
+			statusCalls: sim.count(RUNWAY_STATUS) - status0,
+		};
 		console.log(
-			`[kie-callbacks] early callbacks: deliveries ${JSON.stringify(statuses)}, resumed by ${resumedBy}, status calls ${sim.count(STATUS) - status0}`,
+			`[kie-callbacks] early callbacks: deliveries ${JSON.stringify(statuses)}, resumed by ${resumedBy}, status calls ${sim.count(RUNWAY_STATUS) - status0}`,
 		);
 		sim.setCallbackBehaviour({ mode: 'normal' });
 	});
 
 	test('with a webhook HMAC key: signed callbacks resume; forged or unsigned ones get 401 and resume nothing', async () => {
 		sim.setCallbackBehaviour({ mode: 'normal' });
-		const status0 = sim.count(STATUS);
+		const status0 = sim.count(RUNWAY_STATUS);
 		const { tasks, waiting } = await startRun(WF_HMAC, 'kie-cb-hmac', 's5', 3);
 		const forgedBody = {
 			code: 200,
@@ -251,22 +259,22 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		};
 		const ts = String(Math.floor(Date.now() / 1000));
 		const wrongSig = simulatorLib.signCallback('not-the-key', tasks[0].taskId, ts);
-		const forged = await post(tasks[0].callBackUrl, forgedBody, {
+		const forged = await post(tasks[0].callBackUrl!, forgedBody, {
 			'X-Webhook-Timestamp': ts,
 			'X-Webhook-Signature': wrongSig,
 		});
 		expect(forged.status).toBe(401);
-		const unsigned = await post(tasks[0].callBackUrl, forgedBody);
+		const unsigned = await post(tasks[0].callBackUrl!, forgedBody);
 		expect(unsigned.status).toBe(401);
 		const stale = String(Math.floor(Date.now() / 1000) - 600);
-		const staleSigned = await post(tasks[0].callBackUrl, forgedBody, {
+		const staleSigned = await post(tasks[0].callBackUrl!, forgedBody, {
 			'X-Webhook-Timestamp': stale,
 			'X-Webhook-Signature': simulatorLib.signCallback(HMAC_KEY, tasks[0].taskId, stale),
 		});
 		expect(staleSigned.status).toBe(401);
-		expect(sim.count(STATUS) - status0).toBe(0);
+		expect(sim.count(RUNWAY_STATUS) - status0).toBe(0);
 		const still = (await executionsOf(env.userFolder, WF_HMAC)).find((e) => e.id === waiting.id);
-		expect(still.status).toBe('waiting');
+		expect(still!.status).toBe('waiting');
 
 		for (const index of [1, 2, 0]) {
 			expect(sim.completeTask(tasks[index].taskId)).toBe(true);
@@ -284,18 +292,18 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expect(done.status).toBe('success');
 		const out = expectThreeResults(done, tasks, 's5');
 		expect(out[0].json.videoUrl).not.toContain('evil');
-		expect(sim.count(STATUS) - status0).toBeLessThanOrEqual(3);
-		const latency = new Date(done.stoppedAt).getTime() - okDelivery(tasks[0].taskId).at;
+		expect(sim.count(RUNWAY_STATUS) - status0).toBeLessThanOrEqual(3);
+		const latency = new Date(done.stoppedAt!).getTime() - okDelivery(tasks[0].taskId).at;
 		figures.hmac = {
 			lastCallbackToExecutionEndMs: latency,
-			statusCalls: sim.count(STATUS) - status0,
+			statusCalls: sim.count(RUNWAY_STATUS) - status0,
 		};
 		console.log(`[kie-callbacks] signed: last callback -> execution end ${latency} ms`);
 	});
 
 	test('three callbacks at the same moment: one resume, <= 1 status call per task', async () => {
 		sim.setCallbackBehaviour({ mode: 'normal' });
-		const status0 = sim.count(STATUS);
+		const status0 = sim.count(RUNWAY_STATUS);
 		const logStart = env.n8n.logs().length;
 		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's7', 3);
 		for (const t of tasks) expect(sim.completeTask(t.taskId)).toBe(true);
@@ -303,7 +311,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's7');
 		await sleep(1000);
-		const statusCalls = sim.count(STATUS) - status0;
+		const statusCalls = sim.count(RUNWAY_STATUS) - status0;
 		const deliveries = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
 		figures.concurrent = { statusCalls, deliveries };
 		console.log(

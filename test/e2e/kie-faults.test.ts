@@ -19,32 +19,31 @@
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-faults
 import {
 	chainWorkflow,
-	kieCredential,
-	kieNode,
-	n8nNode,
-	webhookNode,
-	runwayGenerateParameters,
-} from './kie-e2e-helpers';
-import {
 	collectorNode,
 	createSimTask,
 	executionsOf,
 	host,
+	kieCredential,
+	type KieN8n,
+	kieNode,
 	logger,
+	n8nNode,
+	RUNWAY_CREATE,
+	RUNWAY_STATUS,
+	runwayGenerateParameters,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCollector,
-	startN8nWith,
+	startN8nWithKie,
 	waitFor,
-	type N8nEnv,
-} from './callback-helpers';
+	webhookNode,
+} from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
 const log = logger('kie-faults');
 const CRED = 'kieFaultsCred001';
-const CREATE = 'POST /api/v1/runway/generate';
-const STATUS = 'GET /api/v1/runway/record-detail';
 const VIDEO_SIZE = 300_000;
 
 const WF = { poll: 'kieFaultsPoll001', download: 'kieFaultsDown001', get: 'kieFaultsGet0001' };
@@ -73,9 +72,9 @@ const generate = (completionOptions: Record<string, unknown> = {}) =>
 	runwayGenerateParameters({ pollIntervalSeconds: 1, timeoutMinutes: 3, ...completionOptions });
 
 describe('KIE fault table on real n8n', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let env: N8nEnv;
+	let env: KieN8n;
 
 	beforeAll(async () => {
 		sim = await simulatorLib.createSimulator({
@@ -84,10 +83,10 @@ describe('KIE fault table on real n8n', () => {
 			videoSizeBytes: VIDEO_SIZE,
 		});
 		collector = await startCollector();
-		env = await startN8nWith(
-			'kie-faults',
-			[kieCredential(CRED, sim)],
-			[
+		env = await startN8nWithKie({
+			tag: 'kie-faults',
+			credentials: [kieCredential(CRED, sim)],
+			workflows: [
 				itemsWorkflow(WF.poll, HOOK.poll, generate(), collector.url),
 				itemsWorkflow(
 					WF.download,
@@ -107,7 +106,7 @@ describe('KIE fault table on real n8n', () => {
 					collector.url,
 				),
 			],
-		);
+		});
 	});
 
 	afterAll(async () => {
@@ -167,13 +166,13 @@ describe('KIE fault table on real n8n', () => {
 	}
 
 	describe('create calls', () => {
-		test.each(['http429', 'code429', 'code455'])(
+		test.each(['http429', 'code429', 'code455'] as const)(
 			'%s on create calls: sent again, one task per item',
 			async (kind) => {
 				sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 2 });
 				const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
 				expectSucceeded(execution, 2);
-				expect(sim.count(CREATE)).toBe(4);
+				expect(sim.count(RUNWAY_CREATE)).toBe(4);
 			},
 		);
 
@@ -181,7 +180,7 @@ describe('KIE fault table on real n8n', () => {
 			['code500', 'KIE reported a server error (code 500)'],
 			['http500', 'KIE reported a server error (code 500)'],
 			['code408', "KIE's upstream gave no result for over 10 minutes (code 408)"],
-		])(
+		] as const)(
 			'%s on a create call: not sent again (KIE may have billed it); the error names the other task and says to check the logs',
 			async (kind, message) => {
 				sim.injectFault({ method: 'POST', path: '/api/v1/runway/generate', kind, times: 1 });
@@ -190,7 +189,7 @@ describe('KIE fault table on real n8n', () => {
 				const error = errorOf(execution)!;
 				expect(error.message).toContain(message);
 				expect(error.description).toMatch(/check https:\/\/kie\.ai\/logs before running again/i);
-				expect(sim.count(CREATE)).toBe(2);
+				expect(sim.count(RUNWAY_CREATE)).toBe(2);
 				expect(sim.tasksCreated()).toBe(1);
 				expect(error.description).toContain(`(and billed): item `);
 				expectEveryTaskAccountedFor(execution);
@@ -199,14 +198,14 @@ describe('KIE fault table on real n8n', () => {
 	});
 
 	describe('status calls', () => {
-		test.each(['http429', 'code429', 'code455', 'code500', 'http500', 'code408', 'reset'])(
+		test.each(['http429', 'code429', 'code455', 'code500', 'http500', 'code408', 'reset'] as const)(
 			'%s on status calls: asked again, every task found',
 			async (kind) => {
 				sim.injectFault({ method: 'GET', path: '/api/v1/runway/record-detail', kind, times: 2 });
 				const execution = await runOnce(WF.poll, HOOK.poll, prompts(kind, 2));
 				expectSucceeded(execution, 2);
-				expect(sim.count(STATUS)).toBeGreaterThanOrEqual(4);
-				expect(sim.count(CREATE)).toBe(2);
+				expect(sim.count(RUNWAY_STATUS)).toBeGreaterThanOrEqual(4);
+				expect(sim.count(RUNWAY_CREATE)).toBe(2);
 			},
 		);
 
@@ -220,7 +219,7 @@ describe('KIE fault table on real n8n', () => {
 			});
 			const execution = await runOnce(WF.poll, HOOK.poll, prompts('slow', 1));
 			expectSucceeded(execution, 1);
-			const calls = sim.requests.filter((r: any) => `${r.method} ${r.path}` === STATUS);
+			const calls = sim.requests.filter((r: any) => `${r.method} ${r.path}` === RUNWAY_STATUS);
 			const gap = calls[1].at - calls[0].at;
 			log(`slow status call: next call ${gap} ms after the slow one`);
 			expect(gap).toBeGreaterThanOrEqual(29_000);
@@ -232,7 +231,7 @@ describe('KIE fault table on real n8n', () => {
 			const execution = await runOnce(WF.poll, HOOK.poll, prompts('record-null', 2));
 			expectSucceeded(execution, 2);
 			// Each task was read while KIE had no record of it yet (1 s interval, 2.5 s window).
-			expect(sim.count(STATUS)).toBeGreaterThanOrEqual(6);
+			expect(sim.count(RUNWAY_STATUS)).toBeGreaterThanOrEqual(6);
 		});
 	});
 
@@ -244,7 +243,7 @@ describe('KIE fault table on real n8n', () => {
 		];
 		const execution = await runOnce(WF.poll, HOOK.poll, items);
 		expect(execution.status).toBe('error');
-		const failed = sim.tasks().find((t: any) => t.params.prompt.includes('[fail]'));
+		const failed = sim.tasks().find((t: any) => t.params.prompt.includes('[fail]'))!;
 		const error = errorOf(execution)!;
 		expect(error.message).toBe(
 			`KIE task ${failed.taskId} failed: Your prompt was caught by our AI moderator.`,
@@ -253,7 +252,7 @@ describe('KIE fault table on real n8n', () => {
 		for (const task of sim.tasks().filter((t: any) => t.taskId !== failed.taskId))
 			expect(error.description).toContain(`${task.taskId} (succeeded)`);
 		expect(sim.tasksCreated()).toBe(3);
-		expect(sim.count(CREATE)).toBe(3);
+		expect(sim.count(RUNWAY_CREATE)).toBe(3);
 		expectEveryTaskAccountedFor(execution);
 	});
 
@@ -292,7 +291,7 @@ describe('KIE fault table on real n8n', () => {
 				quality: '720p',
 				aspectRatio: '16:9',
 			});
-			await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+			await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
 			sim.advanceTime(15 * 24 * 60 * 60_000);
 			const execution = await runOnce(WF.get, HOOK.get, [{ taskId }]);
 			expect(execution.status).toBe('error');
@@ -322,7 +321,7 @@ describe('KIE fault table on real n8n', () => {
 				const execution = await runOnce(WF.poll, HOOK.poll, prompts('restart-poll', 4));
 				await restarted;
 				expectSucceeded(execution, 4);
-				expect(sim.count(CREATE)).toBe(4);
+				expect(sim.count(RUNWAY_CREATE)).toBe(4);
 				expect(upAt).toBeGreaterThan(0);
 				expect(
 					sim.requests.filter((r: any) => r.path === '/api/v1/runway/record-detail' && r.at > upAt)
@@ -341,7 +340,7 @@ describe('KIE fault table on real n8n', () => {
 			const execution = await runOnce(WF.poll, HOOK.poll, prompts('restart-create', 2));
 			await restarted;
 			expectSucceeded(execution, 2);
-			expect(sim.count(CREATE)).toBe(2);
+			expect(sim.count(RUNWAY_CREATE)).toBe(2);
 		});
 	});
 });

@@ -12,21 +12,23 @@ import * as path from 'node:path';
 
 import {
 	chainWorkflow,
+	CREDENTIAL_TYPE,
 	host,
-	KIE_CREDENTIAL_TYPE,
-	KIE_NODE_TYPE,
-	KIE_TRIGGER_TYPE,
+	KIE_TYPE,
 	kieCredential,
-	kieNode,
 	type KieN8n,
+	kieNode,
+	type N8nHandle,
 	n8nNode,
-	startN8nWithKie,
-	webhookNode,
 	runwayGenerateParameters,
-} from './kie-e2e-helpers';
+	type Simulator,
+	simulatorLib,
+	startN8nWithKie,
+	TRIGGER_TYPE,
+	webhookNode,
+} from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createSimulator, expectedVideoBytes, expectedVideoSha256 } = require('../../simulator');
+const { createSimulator, expectedVideoBytes, expectedVideoSha256 } = simulatorLib;
 
 const VIDEO_SIZE = 3 * 1024 * 1024 + 4321; // a few MB, not a multiple of the simulator's 64 KiB chunk
 const CLIP_SIZE = 300_000; // the "video" the HTTP Request node downloads for Aleph
@@ -44,9 +46,9 @@ const WF = {
 const sha256 = (buf: Buffer) => crypto.createHash('sha256').update(buf).digest('hex');
 
 describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
-	let sim: any;
+	let sim: Simulator;
 	let env: KieN8n;
-	let n8n: any;
+	let n8n: N8nHandle;
 	let outDir: string;
 	let clipServer: http.Server;
 	let clipUrl: string;
@@ -128,6 +130,7 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 			]),
 		];
 		env = await startN8nWithKie({
+			tag: 'kie-node',
 			credentials: [kieCredential(CRED, sim), kieCredential(BAD_CRED, sim, { apiKey: WRONG_KEY })],
 			workflows,
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
@@ -150,14 +153,14 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(res.status).toBe(200);
 		const types = (await res.json()) as { name: string; displayName: string }[];
 		const byName = new Map(types.map((t) => [t.name, t.displayName]));
-		expect(byName.get(KIE_NODE_TYPE)).toBe('KIE');
-		expect(byName.get(KIE_TRIGGER_TYPE)).toBe('KIE Trigger');
+		expect(byName.get(KIE_TYPE)).toBe('KIE');
+		expect(byName.get(TRIGGER_TYPE)).toBe('KIE Trigger');
 		// And n8n's node-types REST endpoint resolves the full type names (n8n 2.40.7 answers with the
 		// node's own description, whose `name` is the short one: 'kie', 'kieTrigger').
 		const described = await host.restCall(n8n, 'POST', '/node-types', {
 			nodeInfos: [
-				{ name: KIE_NODE_TYPE, version: 1 },
-				{ name: KIE_TRIGGER_TYPE, version: 1 },
+				{ name: KIE_TYPE, version: 1 },
+				{ name: TRIGGER_TYPE, version: 1 },
 			],
 		});
 		expect(
@@ -202,12 +205,12 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 
 	test("n8n's credential test (REST): OK for the simulator key, a clear Error for a wrong one", async () => {
 		const ok = await host.testCredential(n8n, {
-			type: KIE_CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
 			data: kieCredential('x', sim).data,
 		});
 		expect(ok.status).toBe('OK');
 		const bad = await host.testCredential(n8n, {
-			type: KIE_CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
 			data: kieCredential('x', sim, { apiKey: WRONG_KEY }).data,
 		});
 		expect(bad.status).toBe('Error');
@@ -216,7 +219,7 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		const stored = await host.testCredential(n8n, {
 			id: CRED,
 			name: CRED,
-			type: KIE_CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
 			data: kieCredential(CRED, sim).data,
 		});
 		expect(stored.status).toBe('OK');
@@ -245,7 +248,7 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 			expect(item.json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
 			expect(item.pairedItem).toMatchObject({ item: i });
 			expect(item.binary.data).toMatchObject({ mimeType: 'video/mp4' });
-			expect(sim.getTask(item.json.taskId).params.prompt).toBe(prompts[i]);
+			expect(sim.getTask(item.json.taskId)!.params.prompt).toBe(prompts[i]);
 		});
 		// The webhook answered with the written files' items, in order.
 		expect(res.body.map((item: any) => item.taskId)).toEqual(taskIds);

@@ -1,6 +1,7 @@
-// Callback completion mode across an n8n restart, on real n8n 2.40.7 with the KIE simulator (DESIGN.md:
-// "an n8n restart while waiting"). n8n is stopped while the execution waits and started again on the
-// same user folder and port, so the signed resume URL given to KIE stays valid.
+// Callback completion mode across an n8n restart, on real n8n 2.40.7 with the KIE simulator
+// (docs/design.md, "Pause and resume": an n8n restart while waiting). n8n is stopped while the
+// execution waits and started again on the same user folder and port, so the signed resume URL given
+// to KIE stays valid.
 //   1. KIE's callbacks fail while n8n is down and a retry lands after the restart: the new process has
 //      no memory of the run, reads the open tasks from KIE's status API once, and resumes the run.
 //   2. Every callback is lost during the downtime and the node's own wake-up timer died with the old
@@ -8,38 +9,38 @@
 //      minute), where n8n passes the node's input through without running the node; the task ids stay
 //      in the execution's custom data and the Get operation recovers the results.
 // Slow (test 2 takes ~6-7 min). Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-restart
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
 import {
+	BACKSTOP_MS,
+	callbackModeWorkflow,
 	CREDENTIAL_TYPE,
 	executionsOf,
 	host,
 	KIE_TYPE,
+	kieCredential,
+	type KieN8n,
 	logger,
+	type N8nHandle,
+	RUNWAY_CREATE,
+	RUNWAY_STATUS_PATH,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCollector,
+	startN8nWithKie,
 	waitFor,
-	callbackModeWorkflow,
-	kieCredential,
-} from './callback-helpers';
-import { unpackTaskId } from '../../nodes/Kie/helpers/waitState';
+} from './helpers';
+import { keyPrefix, unpackTaskId } from '../../nodes/Kie/helpers/waitState';
 
 jest.setTimeout(20 * 60_000);
 
 const log = logger('kie-restart');
-const STATUS_PATH = '/api/v1/runway/record-detail';
-const CREATE = 'POST /api/v1/runway/generate';
-const BACKSTOP_MS = 5 * 60_000; // callback.ts: n8n's waitTill = the node's time limit + 5 min
 
 const CRED = 'kieRestartCred01';
 const WF_GEN = 'kieRestartGenWf1';
 const WF_GET = 'kieRestartGetWf1';
 const KIE_NODE_ID = '5e57a470-0000-4000-8000-000000000003';
-// waitState.ts keyPrefix: 'kie_' + the node id's first 12 alphanumerics + '_'
-const CUSTOM_DATA_KEY = `kie_${KIE_NODE_ID.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}_0`;
+/** The first custom data key the KIE node stores its waiting run under (the node's own rule). */
+const CUSTOM_DATA_KEY = `${keyPrefix(KIE_NODE_ID)}0`;
 
 function generateWorkflow(collectorUrl: string) {
 	return callbackModeWorkflow({
@@ -99,10 +100,11 @@ function getWorkflow() {
 }
 
 describe('KIE node, completion "callback": an n8n restart while waiting', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
+	let env: KieN8n;
 	let userFolder: string;
-	let n8n: any;
+	let n8n: N8nHandle;
 	let port: number;
 	let firstStartMs = 0;
 	const figures: Record<string, unknown> = {};
@@ -114,30 +116,18 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 			callbackRetryDelayMs: 6000,
 		});
 		collector = await startCollector();
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kie-restart-'));
-		await host.ensureN8nInstalled({ log });
-		host.installPackageInto(userFolder, process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT, {
-			build: false,
-			log,
+		env = await startN8nWithKie({
+			tag: 'kie-restart',
+			credentials: [kieCredential(CRED, sim)],
+			workflows: [generateWorkflow(collector.url), getWorkflow()],
 		});
-		await host.importCredentials(userFolder, [kieCredential(CRED, sim)], { log });
-		await host.importWorkflows(userFolder, [generateWorkflow(collector.url), getWorkflow()], {
-			publish: true,
-			log,
-		});
-		const t0 = Date.now();
-		n8n = await host.startN8n({ userFolder, log });
-		firstStartMs = Date.now() - t0;
+		({ n8n, userFolder, startMs: firstStartMs } = env);
 		port = n8n.port;
 	});
 
 	afterAll(async () => {
 		log(`figures: ${JSON.stringify(figures, null, 1)}`);
-		await n8n?.stop();
-		if (userFolder) {
-			if (process.env.KEEP_N8N_E2E) log(`kept user folder ${userFolder}`);
-			else fs.rmSync(userFolder, { recursive: true, force: true });
-		}
+		await env?.stop();
 		await sim?.close();
 		await collector?.close();
 	});
@@ -152,7 +142,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 	/** n8n again on the same user folder and port (the resume URL KIE holds names that port). */
 	async function startN8nAgain() {
 		const t0 = Date.now();
-		n8n = await host.startN8n({ userFolder, port, log });
+		n8n = await env.startAgain();
 		expect(n8n.port).toBe(port);
 		return Date.now() - t0;
 	}
@@ -161,7 +151,8 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		(await executionsOf(userFolder, WF_GEN)).find((e) => e.id === id);
 	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c: any) => c.taskId === taskId);
 	const statusCallsOf = (taskId: string) =>
-		sim.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId).length;
+		sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId)
+			.length;
 	const customDataOf = async (executionId: string) =>
 		Object.fromEntries(
 			(
@@ -203,7 +194,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 			},
 			30_000,
 		);
-		return { items, tasks, waiting, deadline: new Date(waiting.waitTill).getTime() - BACKSTOP_MS };
+		return { items, tasks, waiting, deadline: new Date(waiting.waitTill!).getTime() - BACKSTOP_MS };
 	}
 
 	async function finished(executionId: string, timeoutMs: number) {
@@ -224,7 +215,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 	};
 
 	test('callbacks that fail while n8n is down are retried by KIE after the restart: one resume, both items succeeded', async () => {
-		const creates0 = sim.count(CREATE);
+		const creates0 = sim.count(RUNWAY_CREATE);
 		// KIE's 4 attempts span 3 retry delays: long enough for the restart to fit in.
 		const retryDelayMs = Math.max(6000, Math.ceil(firstStartMs / 2));
 		sim.configure({ callbackRetryDelayMs: retryDelayMs });
@@ -256,7 +247,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		const upAt = Date.now();
 		const done = await finished(waiting.id, 4 * retryDelayMs + 60_000);
 		expect(done.status).toBe('success');
-		expect(new Date(done.stoppedAt).getTime()).toBeLessThan(deadline); // resumed by a callback, not at the time limit
+		expect(new Date(done.stoppedAt!).getTime()).toBeLessThan(deadline); // resumed by a callback, not at the time limit
 		await sleep(3 * retryDelayMs); // let every pending retry land (and be refused: the run has ended)
 
 		const out = kieOutput(done);
@@ -288,7 +279,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		expect(accepted.every((c: any) => c.at >= restartAt)).toBe(true);
 		const statusCalls = taskIds.map(statusCallsOf);
 		expect(statusCalls).toEqual([1, 1]);
-		expect(sim.count(CREATE) - creates0).toBe(2); // no task created twice
+		expect(sim.count(RUNWAY_CREATE) - creates0).toBe(2); // no task created twice
 		expect(n8n.logs()).not.toMatch(/already being resumed/);
 
 		// The references are evaluated again from the waiting node's input items, so a restarted n8n
@@ -302,9 +293,9 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 			restartMs,
 			downtimeMs: upAt - downAt,
 			firstAcceptedCallbackAfterRestartMs: accepted[0].at - upAt,
-			acceptedCallbackToExecutionEndMs: new Date(done.stoppedAt).getTime() - accepted[0].at,
+			acceptedCallbackToExecutionEndMs: new Date(done.stoppedAt!).getTime() - accepted[0].at,
 			statusCallsPerTask: statusCalls,
-			creates: sim.count(CREATE) - creates0,
+			creates: sim.count(RUNWAY_CREATE) - creates0,
 			deliveries,
 			references,
 		};
@@ -315,14 +306,14 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 	});
 
 	test("every callback lost during the downtime: the run ends at n8n's backstop with the input passed through; the task ids stay in the custom data", async () => {
-		const status0 = sim.requests.filter((r: any) => r.path === STATUS_PATH).length;
-		const creates0 = sim.count(CREATE);
+		const status0 = sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH).length;
+		const creates0 = sim.count(RUNWAY_CREATE);
 		// KIE gives up quickly: its 4 attempts all hit the stopped n8n.
 		sim.configure({ callbackRetryDelayMs: 300 });
 		const t0 = Date.now();
 		const { items, tasks, waiting, deadline } = await startRun('r2', 0.2);
 		const taskIds = tasks.map((t: any) => t.taskId);
-		const waitTill = new Date(waiting.waitTill).getTime();
+		const waitTill = new Date(waiting.waitTill!).getTime();
 		expect(waitTill - deadline).toBe(BACKSTOP_MS);
 
 		const stopMs = await stopN8n();
@@ -332,7 +323,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		for (const id of taskIds) expect(sim.completeTask(id)).toBe(true);
 		await waitFor(
 			'KIE to give up on both callbacks',
-			() => taskIds.every((id: string) => sim.getTask(id).callbackFailed),
+			() => taskIds.every((id: string) => sim.getTask(id)!.callbackFailed),
 			15_000,
 			50,
 		);
@@ -357,7 +348,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 		// n8n's wait tracker (every 60 s, picks executions due within 70 s) resumes it at the backstop.
 		const done = await finished(waiting.id, waitTill - Date.now() + 3 * 60_000);
-		const endAt = new Date(done.stoppedAt).getTime();
+		const endAt = new Date(done.stoppedAt!).getTime();
 		expect(done.status).toBe('success');
 		expect(endAt).toBeGreaterThanOrEqual(waitTill - 70_000);
 
@@ -370,8 +361,8 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		});
 		const collected = collector.received.filter((c) => c.query.exec === waiting.id);
 		expect(collected.map((c) => c.body)).toEqual(items);
-		expect(sim.requests.filter((r: any) => r.path === STATUS_PATH).length - status0).toBe(0); // no node code ran
-		expect(sim.count(CREATE) - creates0).toBe(2);
+		expect(sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH).length - status0).toBe(0); // no node code ran
+		expect(sim.count(RUNWAY_CREATE) - creates0).toBe(2);
 
 		// The task ids survive in the execution's custom data (kie_<nodeId>_0 = model|deadline|packed ids) ...
 		const customData = await customDataOf(waiting.id);

@@ -7,19 +7,20 @@ import {
 	createTasksForEveryModel,
 	executionsOf,
 	expectTriggerItem,
+	kieCredential,
+	type KieN8n,
 	logger,
 	post,
 	postConcurrentDuplicates,
 	runwaySuccessCallback,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCollector,
-	startN8nWith,
+	startN8nWithKie,
 	triggerWorkflow,
 	waitFor,
-	type N8nEnv,
-	kieCredential,
-} from './callback-helpers';
+} from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -50,9 +51,9 @@ function workflow(
 }
 
 describe('KIE Trigger on real n8n', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let env: N8nEnv;
+	let env: KieN8n;
 	let plainUrl: string;
 	let hmacUrl: string;
 	const timings: Record<string, number> = {};
@@ -64,14 +65,17 @@ describe('KIE Trigger on real n8n', () => {
 			callbackRetryDelayMs: 300,
 		});
 		collector = await startCollector();
-		env = await startN8nWith(
-			'kie-trigger',
-			[kieCredential(CRED_PLAIN, sim), kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY })],
-			[
+		env = await startN8nWithKie({
+			tag: 'kie-trigger',
+			credentials: [
+				kieCredential(CRED_PLAIN, sim),
+				kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY }),
+			],
+			workflows: [
 				workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1),
 				workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2),
 			],
-		);
+		});
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.
 		plainUrl = env.n8n.webhookUrl(`${HOOK_PLAIN}/kie`);
 		hmacUrl = env.n8n.webhookUrl(`${HOOK_HMAC}/kie`);
@@ -123,7 +127,7 @@ describe('KIE Trigger on real n8n', () => {
 				runwayOk,
 		);
 		expect(forRunwayOk).toMatchObject({ status: 'success', mode: 'webhook' });
-		const item = forRunwayOk.data.resultData.runData['KIE Trigger'][0].data.main[0][0].json;
+		const item = forRunwayOk!.data.resultData.runData['KIE Trigger'][0].data.main[0][0].json;
 		expect(item).toMatchObject({
 			taskId: runwayOk,
 			model: 'runway',
@@ -142,7 +146,7 @@ describe('KIE Trigger on real n8n', () => {
 			quality: '720p',
 			aspectRatio: '16:9',
 		});
-		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+		await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
 		const body = runwaySuccessCallback(sim, taskId);
 		const now = () => Math.floor(Date.now() / 1000);
 		const sign = (key: string, ts: number) => ({

@@ -1,4 +1,4 @@
-// The real-n8n harness (scripts/lib/n8n-host.js) proven on n8n 2.40.7 with a throwaway fixture
+// The real-n8n harness (scripts/lib/n8n-host) proven on n8n 2.40.7 with a throwaway fixture
 // package (test/e2e/fixtures/fixture-package.js) and n8n's own nodes: install (cached), package
 // loaded under its real type name, credentials and workflows imported and published while n8n is
 // stopped, a production webhook answered, the execution read back (REST and sqlite), and n8n's own
@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const host = require('../../scripts/lib/n8n-host.js');
+import { host, logger, type N8nHandle } from './helpers';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const {
 	createFixturePackage,
@@ -20,7 +20,7 @@ const {
 
 jest.setTimeout(15 * 60_000);
 
-const log = (line: string) => process.stderr.write(`[n8n-host] ${line}\n`);
+const log = logger('n8n-host');
 const timings: Record<string, number> = {};
 
 const CREDENTIAL_ID = 'e2eFixtureCred01';
@@ -92,10 +92,10 @@ const workflow = {
 	settings: { executionOrder: 'v1' },
 };
 
-describe('real n8n (scripts/lib/n8n-host.js)', () => {
+describe('real n8n (scripts/lib/n8n-host)', () => {
 	let userFolder: string;
 	let fixtureRoot: string;
-	let n8n: any;
+	let n8n: N8nHandle;
 	let keyServer: http.Server;
 	let keyServerUrl: string;
 	const keyServerHits: string[] = [];

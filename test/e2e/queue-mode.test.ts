@@ -6,6 +6,7 @@
 // status API once (then each later callback its own task) — measured and printed here.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns queue-mode
 import {
+	BACKSTOP_MS,
 	callbackDeliveries,
 	callbackModeWorkflow,
 	createTasksForEveryModel,
@@ -13,27 +14,26 @@ import {
 	expectCallbackResults,
 	expectTriggerItem,
 	host,
+	kieCredential,
 	logger,
 	post,
 	postConcurrentDuplicates,
+	RUNWAY_CREATE,
+	RUNWAY_STATUS_PATH,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCallbackRun,
 	startCollector,
 	triggerWorkflow,
 	waitFor,
-	kieCredential,
-} from './callback-helpers';
+} from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const queueCluster = require('../../scripts/lib/queue-cluster.js');
+import * as queueCluster from '../../scripts/lib/queue-cluster';
 
 jest.setTimeout(20 * 60_000);
 
 const log = logger('queue-mode');
-const STATUS_PATH = '/api/v1/runway/record-detail';
-const CREATE = 'POST /api/v1/runway/generate';
-const BACKSTOP_MS = 5 * 60_000; // callback.ts: n8n's waitTill = the node's time limit + 5 min
 
 const CRED_CALLBACK = 'kieQueueCbCred01';
 const CRED_TRIGGER = 'kieQueueTrigCred';
@@ -75,10 +75,10 @@ function callbackThenWaitWorkflow(collectorUrl: string) {
 
 describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 	// Callback-mode tasks end only when a test ends them; trigger tasks end by themselves.
-	let simCallback: any;
-	let simTrigger: any;
+	let simCallback: Simulator;
+	let simTrigger: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let cluster: any;
+	let cluster: queueCluster.QueueCluster;
 	let triggerUrl: string;
 	let clusterStartMs = 0;
 	const figures: Record<string, unknown> = {};
@@ -145,8 +145,9 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 	const context = () => ({ n8n: cluster.main, sim: simCallback, executions });
 	const deliveries = () => callbackDeliveries(simCallback);
 	const statusCallsOf = (taskId: string) =>
-		simCallback.requests.filter((r: any) => r.path === STATUS_PATH && r.query.taskId === taskId)
-			.length;
+		simCallback.requests.filter(
+			(r: any) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId,
+		).length;
 
 	/** Execution ids each worker's log says it started ("Worker started execution N (job M)"), in order. */
 	const startedOnWorkers = () =>
@@ -172,7 +173,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 
 	test('callback mode, 4 items, callbacks in random order and duplicated: paused on a worker, resumed by main, finished on a worker', async () => {
 		simCallback.setCallbackBehaviour({ mode: 'duplicate', times: 2 });
-		const creates0 = simCallback.count(CREATE);
+		const creates0 = simCallback.count(RUNWAY_CREATE);
 		const { tasks, waiting } = await startCallbackRun(context(), {
 			workflowId: WF_CALLBACK,
 			webhookPath: 'kie-queue-cb',
@@ -180,13 +181,13 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			timeoutMinutes: 3,
 			count: 4,
 		});
-		expect(new Date(waiting.waitTill).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
+		expect(new Date(waiting.waitTill!).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
 		// The worker built the resume URL from its WEBHOOK_URL: main's address.
 		for (const t of tasks)
 			expect(t.callBackUrl).toMatch(
 				new RegExp(`^${cluster.main.baseUrl}/webhook-waiting/${waiting.id}\\?(.*&)?signature=`),
 			);
-		expect(simCallback.count(CREATE) - creates0).toBe(4);
+		expect(simCallback.count(RUNWAY_CREATE) - creates0).toBe(4);
 		expect(tasks.map((t: any) => statusCallsOf(t.taskId))).toEqual([0, 0, 0, 0]);
 
 		const order = [2, 0, 3, 1];
@@ -211,7 +212,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 					50,
 				);
 				const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
-				expect(still.status).toBe('waiting');
+				expect(still!.status).toBe('waiting');
 			}
 			await sleep(300);
 		}
@@ -221,7 +222,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		expectCallbackResults(done, tasks, 'q1', simCallback, collector);
 		await sleep(1500); // the last callback's second copy
 		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(4);
-		expect(simCallback.count(CREATE) - creates0).toBe(4); // one create per item
+		expect(simCallback.count(RUNWAY_CREATE) - creates0).toBe(4); // one create per item
 
 		// Main had no memory of the run: the first callback it took (task 2) read all 4 tasks once; each
 		// later callback read its own task once more. Duplicates cost nothing.
@@ -232,11 +233,11 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		const ranOn = expectRanOnWorkers([waiting.id], 2); // the run up to the wait, and the resumed run
 		figures.callbackMode = {
 			items: 4,
-			createsPerItem: (simCallback.count(CREATE) - creates0) / 4,
+			createsPerItem: (simCallback.count(RUNWAY_CREATE) - creates0) / 4,
 			statusCallsPerTask: statusCalls,
 			statusCallsPerTaskMean: total / 4,
 			lastCallbackToExecutionEndMs:
-				new Date(done.stoppedAt).getTime() - deliveries().ok(tasks[order[3]].taskId).at,
+				new Date(done.stoppedAt!).getTime() - deliveries().ok(tasks[order[3]].taskId)!.at,
 			ranOn,
 		};
 		console.log(`[queue-mode] callback mode: ${JSON.stringify(figures.callbackMode)}`);
@@ -251,7 +252,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			tag: 'q2',
 			timeoutMinutes: 0.5,
 		});
-		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const deadline = new Date(waiting.waitTill!).getTime() - BACKSTOP_MS;
 		// Tasks 0 and 2 call back; task 1 ends after main's first sweep and its callback is lost.
 		for (const index of [0, 2]) {
 			expect(simCallback.completeTask(tasks[index].taskId)).toBe(true);
@@ -267,15 +268,15 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		expect(simCallback.completeTask(tasks[1].taskId)).toBe(true);
 		await sleep(1000);
 		expect(deliveries().of(tasks[1].taskId)).toHaveLength(0);
-		expect(simCallback.getTask(tasks[1].taskId).callbackFailed).toBe(true);
+		expect(simCallback.getTask(tasks[1].taskId)!.callbackFailed).toBe(true);
 		expect(Date.now()).toBeLessThan(deadline);
 		const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
-		expect(still.status).toBe('waiting');
+		expect(still!.status).toBe('waiting');
 
 		const done = await executionEnd(executions, WF_CALLBACK, waiting.id, 150_000);
 		expect(done.status).toBe('success');
 		expectCallbackResults(done, tasks, 'q2', simCallback, collector);
-		const resumedAfterDeadlineMs = new Date(done.stoppedAt).getTime() - deadline;
+		const resumedAfterDeadlineMs = new Date(done.stoppedAt!).getTime() - deadline;
 		expect(resumedAfterDeadlineMs).toBeGreaterThanOrEqual(-1000);
 		// The node's own wake-up (sent by the worker that ran execute()), not n8n's backstop 5 min later.
 		expect(resumedAfterDeadlineMs).toBeLessThan(30_000);
@@ -299,7 +300,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			timeoutMinutes: 0.5,
 			count: 2,
 		});
-		const deadline = new Date(waiting.waitTill).getTime() - BACKSTOP_MS;
+		const deadline = new Date(waiting.waitTill!).getTime() - BACKSTOP_MS;
 		for (const t of tasks) expect(simCallback.completeTask(t.taskId)).toBe(true);
 		const atApprove = await waitFor(
 			'the run to wait at Approve',
@@ -333,7 +334,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		expect(collector.received.filter((c) => c.query.exec === waiting.id)).toHaveLength(0);
 
 		// The approval, at the execution's resume URL (KIE's callback URL less its own query values).
-		const approveUrl = new URL(tasks[0].callBackUrl);
+		const approveUrl = new URL(tasks[0].callBackUrl!);
 		approveUrl.searchParams.delete('model');
 		expect((await post(approveUrl.toString(), { approved: true })).status).toBe(200);
 		const done = await executionEnd(executions, WF_THEN_WAIT, waiting.id, 60_000);

@@ -18,28 +18,29 @@ import * as path from 'node:path';
 
 import {
 	callbackModeWorkflow,
-	CREDENTIAL_TYPE,
+	chainWorkflow,
 	createSimTask,
+	CREDENTIAL_TYPE,
 	executionEnd,
 	executionsOf,
+	filesWithSecretsIn,
 	host,
+	type KieN8n,
+	kieNode,
 	logger,
+	n8nNode,
 	post,
+	runwayGenerateParameters,
+	secretsInContent,
+	type Simulator,
 	simulatorLib,
 	sleep,
 	startCollector,
-	startN8nWith,
+	startN8nWithKie,
 	triggerWorkflow,
 	waitFor,
-	type N8nEnv,
-} from './callback-helpers';
-import {
-	chainWorkflow,
-	kieNode,
-	n8nNode,
-	runwayGenerateParameters,
 	webhookNode,
-} from './kie-e2e-helpers';
+} from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -69,57 +70,15 @@ const TRIGGER_WEBHOOK_ID = 'c3c3c3c3-0000-4000-8000-00000000cccc';
 const FORGED_URL = 'https://attacker.invalid/forged.mp4';
 const VIDEO_SIZE = 200_000;
 
-/**
- * The ways a secret could show up: as is, as a Bearer header, and base64-encoded at each of the three
- * byte alignments it can have inside a longer base64 text (only the characters that depend on the
- * secret alone), also for "Bearer <secret>".
- */
-function secretForms(value: string): string[] {
-	const forms = [value, `Bearer ${value}`];
-	for (const text of [value, `Bearer ${value}`]) {
-		const bytes = Buffer.from(text);
-		for (let offset = 0; offset < 3; offset++) {
-			const encoded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]).toString(
-				'base64',
-			);
-			const first = Math.ceil((8 * offset) / 6);
-			const last = Math.floor((8 * (offset + bytes.length) - 6) / 6);
-			forms.push(encoded.slice(first, last + 1));
-			forms.push(
-				encoded
-					.slice(first, last + 1)
-					.replace(/\+/g, '-')
-					.replace(/\//g, '_'),
-			);
-		}
-	}
-	return [...new Set(forms)];
-}
-
-/** Which secrets (by name) a text or buffer contains, in any of their forms. */
-function secretsIn(content: string | Buffer): string[] {
-	const haystack = typeof content === 'string' ? Buffer.from(content) : content;
-	return Object.entries(SECRETS)
-		.filter(([, value]) => secretForms(value).some((form) => haystack.includes(form)))
-		.map(([name]) => name);
-}
-
-/** Every file under a folder that contains a secret: `path: names`. */
-function filesWithSecrets(folder: string): string[] {
-	const hits: string[] = [];
-	for (const entry of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
-		if (!entry.isFile()) continue;
-		const file = path.join(entry.parentPath, entry.name);
-		const found = secretsIn(fs.readFileSync(file));
-		if (found.length) hits.push(`${path.relative(folder, file)}: ${found.join(', ')}`);
-	}
-	return hits;
-}
+/** Which of this test's secrets (by name) a text or buffer contains, in any of their forms. */
+const secretsIn = (content: string | Buffer) => secretsInContent(SECRETS, content);
+/** Every file under a folder that contains one of this test's secrets: `path: names`. */
+const filesWithSecrets = (folder: string) => filesWithSecretsIn(SECRETS, folder);
 
 describe('security on real n8n', () => {
-	let sim: any;
+	let sim: Simulator;
 	let collector: Awaited<ReturnType<typeof startCollector>>;
-	let env: N8nEnv;
+	let env: KieN8n;
 	let triggerUrl: string;
 	const credentials = [
 		{
@@ -175,10 +134,10 @@ describe('security on real n8n', () => {
 				}),
 				kieNode('KIE', credentialId, parameters),
 			]);
-		env = await startN8nWith(
-			'security',
-			credentials,
-			[
+		env = await startN8nWithKie({
+			tag: 'security',
+			credentials: credentials,
+			workflows: [
 				itemsFlow(WF.poll, HOOK.poll, CRED, generate),
 				itemsFlow(WF.badKey, HOOK.badKey, BAD_CRED, generate),
 				itemsFlow(WF.upload, HOOK.upload, CRED, {
@@ -205,8 +164,8 @@ describe('security on real n8n', () => {
 					triggerOptions: { downloadResult: true },
 				}),
 			],
-			{ N8N_LOG_LEVEL: 'debug' },
-		);
+			env: { N8N_LOG_LEVEL: 'debug' },
+		});
 		triggerUrl = env.n8n.webhookUrl(`${TRIGGER_WEBHOOK_ID}/kie`);
 		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
 		await waitFor(
@@ -240,7 +199,7 @@ describe('security on real n8n', () => {
 			quality: '720p',
 			aspectRatio: '16:9',
 		});
-		await waitFor('the task to finish', () => sim.getTask(taskId).state === 'success', 15_000);
+		await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
 		return taskId;
 	}
 

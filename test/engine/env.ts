@@ -1,4 +1,4 @@
-// Imported by harness.ts before anything from n8n-core: n8n-core reads N8N_USER_FOLDER
+// Imported by harness/ before anything from n8n-core: n8n-core reads N8N_USER_FOLDER
 // (instance settings, encryption key, binary data folder) when its modules first load.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

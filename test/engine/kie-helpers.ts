@@ -1,19 +1,21 @@
 // Shared set-up for the KIE node's engine tests: the real node classes run through n8n-core's
-// engine (harness.ts) against the KIE simulator over real HTTP on 127.0.0.1.
+// engine (harness/) against the KIE simulator over real HTTP on 127.0.0.1.
 import { createEngine, type Engine, type RunResult } from './harness';
 
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { KieApi } from '../../credentials/KieApi.credentials';
+import { CREDENTIAL_TYPE, KIE_TYPE, SIM_API_KEY, TRIGGER_TYPE } from '../e2e/helpers/constants';
 import { Kie } from '../../nodes/Kie/Kie.node';
 import { KieTrigger } from '../../nodes/Kie/KieTrigger.node';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSimulator } = require('../../simulator');
 
-export const KIE = 'n8n-nodes-kie-video.kie';
-export const KIE_TRIGGER = 'n8n-nodes-kie-video.kieTrigger';
-export const API_KEY = 'sim-key';
+/** The package's type names and the simulator's key: the e2e tests' constants, taken from the source. */
+export const KIE = KIE_TYPE;
+export const KIE_TRIGGER = TRIGGER_TYPE;
+export const API_KEY = SIM_API_KEY;
 
 export interface Simulator {
 	baseUrl: string;
@@ -72,9 +74,9 @@ export function kieEngine(
 ): Engine {
 	return createEngine({
 		nodeTypes: { [KIE]: Kie, [KIE_TRIGGER]: KieTrigger },
-		credentialTypes: { kieApi: KieApi },
+		credentialTypes: { [CREDENTIAL_TYPE]: KieApi },
 		credentials: {
-			kieApi: {
+			[CREDENTIAL_TYPE]: {
 				id: '1',
 				name: 'KIE (simulator)',
 				data: {

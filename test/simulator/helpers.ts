@@ -94,3 +94,17 @@ export async function startReceiver(answer: (hitIndex: number) => number = () =>
 		close: () => new Promise<void>((r) => server.close(() => r())),
 	};
 }
+
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const DAY = 24 * 60 * 60 * 1000;
+
+/** A Runway generate call (default: a valid body). */
+export async function runwayTask(sim: Sim, body: Record<string, unknown> = RUNWAY_OK) {
+	return post(sim.baseUrl, '/api/v1/runway/generate', body);
+}
+
+/** Ends a task now and returns its record from `path` (a record-detail / record-info route). */
+export async function finishTask(sim: Sim, path: string, taskId: string) {
+	sim.completeTask(taskId);
+	return (await get(sim.baseUrl, `${path}?taskId=${taskId}`)).body.data;
+}

@@ -1,6 +1,6 @@
 import { parseCallback } from '../../nodes/Kie/kie/callbacks';
 
-// Callback bodies exactly as KIE documents them (kie-api.md §6).
+// Callback bodies exactly as KIE documents them (docs/kie-api.md §6).
 
 describe('parseCallback', () => {
 	it('reads a Runway success (snake_case data)', () => {

@@ -1,7 +1,7 @@
 import { MODELS } from '../../nodes/Kie/kie/models';
 import { toIsoTime, expiryOf } from '../../nodes/Kie/kie/time';
 
-// Record examples are KIE's own (kie-api.md §2, §4b, §5b), including the older doc revisions.
+// Record examples are KIE's own (docs/kie-api.md §2, §4b, §5b), including the older doc revisions.
 
 function parseAndMap(model: keyof typeof MODELS, record: unknown) {
 	const adapter = MODELS[model];

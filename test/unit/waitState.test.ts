@@ -104,7 +104,7 @@ describe('RecentKeys', () => {
 });
 
 describe('callback signatures', () => {
-	// KIE's own example (kie-api.md §6e) cannot be checked without its key; the scheme is checked here.
+	// KIE's own example (docs/kie-api.md §6e) cannot be checked without its key; the scheme is checked here.
 	const key = 'hmac-key';
 	const now = 1_769_670_760;
 	const headers = (signature: string, timestamp = now) => ({

@@ -29,7 +29,7 @@ import {
 // (resumeFromCallback), which resumes the execution once every task has ended.
 
 /** n8n's own time limit comes this long after the node's wake-up call, as a backstop only. */
-const BACKSTOP_MS = 5 * 60_000;
+export const BACKSTOP_MS = 5 * 60_000;
 
 /**
  * The path of the node's second restart webhook, which takes only its own wake-up call. n8n hands a

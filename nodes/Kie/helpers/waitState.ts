@@ -44,7 +44,7 @@ export interface WaitingRun {
 	taskIds: Array<string | null>;
 }
 
-function keyPrefix(nodeId: string): string {
+export function keyPrefix(nodeId: string): string {
 	return `kie_${nodeId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}_`;
 }
 

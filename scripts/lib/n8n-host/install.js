@@ -1,0 +1,244 @@
+// @ts-check
+'use strict';
+// n8n installed once into a cache outside the repo (atomic, locked), keyed by test/n8n-host's lock file.
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { HOST_DIR, defaultLog, delay } = require('./common');
+const { findNodeBin, findNodeHeaders } = require('./node-bin');
+
+/** @typedef {import('./common').Log} Log */
+
+function hostHash() {
+	const h = crypto.createHash('sha256');
+	h.update(fs.readFileSync(path.join(HOST_DIR, 'package.json')));
+	h.update(fs.readFileSync(path.join(HOST_DIR, 'package-lock.json')));
+	return h.digest('hex').slice(0, 12);
+}
+
+function cacheRoot() {
+	if (process.env.KIE_N8N_CACHE) return path.resolve(process.env.KIE_N8N_CACHE);
+	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(base, 'n8n-nodes-kie-video');
+}
+
+function n8nVersion() {
+	return JSON.parse(fs.readFileSync(path.join(HOST_DIR, 'package.json'), 'utf8')).dependencies.n8n;
+}
+
+/** @param {number} pid */
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
+	}
+}
+
+/**
+ * Run a command, streaming its output to a log file; rejects on a non-zero exit.
+ * @param {string} cmd @param {string[]} args @param {{ cwd: string, env?: NodeJS.ProcessEnv, logFile: string, onSpawn?: (pid: number) => void }} o
+ */
+function run(cmd, args, o) {
+	return new Promise((resolve, reject) => {
+		const out = fs.openSync(o.logFile, 'a');
+		fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
+		const p = spawn(cmd, args, {
+			cwd: o.cwd,
+			env: o.env || process.env,
+			stdio: ['ignore', out, out],
+		});
+		if (o.onSpawn && p.pid) o.onSpawn(p.pid);
+		p.on('error', (e) => {
+			fs.closeSync(out);
+			reject(e);
+		});
+		p.on('exit', (code, signal) => {
+			fs.closeSync(out);
+			if (code === 0) resolve(undefined);
+			else {
+				const tail = fs.readFileSync(o.logFile, 'utf8').split('\n').slice(-30).join('\n');
+				reject(
+					new Error(
+						`${cmd} ${args.join(' ')} failed (${signal || code}); log ${o.logFile}:\n${tail}`,
+					),
+				);
+			}
+		});
+	});
+}
+
+/**
+ * Install n8n (test/n8n-host) into the cache once; later calls return at once.
+ * @param {{ log?: Log }} [opts]
+ * @returns {Promise<{ n8nBin: string, nodeBin: string, installDir: string }>}
+ */
+async function ensureN8nInstalled({ log = defaultLog } = {}) {
+	const nodeBin = findNodeBin();
+	const root = cacheRoot();
+	const installDir = path.join(root, `n8n-${hostHash()}`);
+	const n8nBin = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const done = () => fs.existsSync(path.join(installDir, '.complete')) && fs.existsSync(n8nBin);
+	if (done()) return { n8nBin, nodeBin, installDir };
+
+	fs.mkdirSync(root, { recursive: true });
+	const lockDir = `${installDir}.lock`;
+	let waitedSince = 0;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (e) {
+			if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+		}
+		if (done()) return { n8nBin, nodeBin, installDir };
+		let owner = NaN;
+		try {
+			owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+		} catch {
+			/* being written */
+		}
+		const lockAge =
+			Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+		if (
+			(Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) ||
+			(!Number.isFinite(owner) && lockAge > 60_000)
+		) {
+			log(`removing a stale install lock (process ${owner} is gone)`);
+			// Its npm may have outlived it (kill -9 of the installer): stop it before reusing the folder.
+			const orphan = Number(
+				fs.existsSync(path.join(lockDir, 'child'))
+					? fs.readFileSync(path.join(lockDir, 'child'), 'utf8')
+					: NaN,
+			);
+			if (orphan > 0 && pidAlive(orphan)) {
+				try {
+					process.kill(orphan, 'SIGKILL');
+				} catch {
+					/* gone */
+				}
+			}
+			fs.rmSync(lockDir, { recursive: true, force: true });
+			continue;
+		}
+		if (!waitedSince) {
+			waitedSince = Date.now();
+			log(`another process (${owner}) is installing n8n into ${installDir}; waiting…`);
+		}
+		await delay(2000);
+	}
+
+	const tmp = `${installDir}.tmp-${process.pid}`;
+	// Killed while installing (SIGTERM, Ctrl-C): stop npm too and leave no half-installed folder.
+	/** @type {number | undefined} */
+	let childPid;
+	const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
+		try {
+			if (childPid) process.kill(childPid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+		fs.rmSync(tmp, { recursive: true, force: true });
+		fs.rmSync(lockDir, { recursive: true, force: true });
+		log(`n8n install interrupted (${sig}); the next run starts it again`);
+		process.exit(sig === 'SIGINT' ? 130 : 143);
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	/** @param {number} pid */
+	const onSpawn = (pid) => {
+		childPid = pid;
+		fs.writeFileSync(path.join(lockDir, 'child'), String(pid));
+	};
+	try {
+		if (done()) return { n8nBin, nodeBin, installDir };
+		const version = n8nVersion();
+		const t0 = Date.now();
+		fs.rmSync(tmp, { recursive: true, force: true });
+		// Leftovers of interrupted installs (their owners are gone: we hold the lock).
+		for (const f of fs.readdirSync(root)) {
+			if (f.startsWith(`${path.basename(installDir)}.tmp-`))
+				fs.rmSync(path.join(root, f), { recursive: true, force: true });
+		}
+		fs.mkdirSync(tmp, { recursive: true });
+		fs.copyFileSync(path.join(HOST_DIR, 'package.json'), path.join(tmp, 'package.json'));
+		fs.copyFileSync(path.join(HOST_DIR, 'package-lock.json'), path.join(tmp, 'package-lock.json'));
+		const logFile = path.join(root, `install-${path.basename(installDir)}.log`);
+		fs.writeFileSync(logFile, `install of n8n ${version} started ${new Date().toISOString()}\n`);
+		log(`installing n8n ${version} (first run only, takes ~4 min, ~2.8 GB) into ${installDir}`);
+		log(`  npm output goes to ${logFile}`);
+		const ticker = setInterval(
+			() => log(`  … still installing n8n (${Math.round((Date.now() - t0) / 1000)} s)`),
+			30_000,
+		);
+		try {
+			// `npm install` (not `ci`): npm's lock files miss some platform-only optional packages, which `ci`
+			// refuses. --ignore-scripts: some of n8n's dependencies download binaries in install scripts.
+			const env = {
+				...process.env,
+				npm_config_yes: 'true',
+				npm_config_audit: 'false',
+				npm_config_fund: 'false',
+			};
+			await run(
+				'npm',
+				['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'],
+				{ cwd: tmp, env, logFile, onSpawn },
+			);
+			log(
+				`  packages installed (${Math.round((Date.now() - t0) / 1000)} s); building sqlite3 for Node 24…`,
+			);
+			// sqlite3 is the one native module n8n needs at run time. It is an N-API module, so headers of
+			// any Node version work; use Node 24's when available.
+			const headers = findNodeHeaders();
+			const rebuildEnv = {
+				...env,
+				PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
+				...(headers ? { npm_config_nodedir: headers } : {}),
+				npm_config_build_from_source: 'true',
+			};
+			await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
+				cwd: tmp,
+				env: rebuildEnv,
+				logFile,
+				onSpawn,
+			});
+		} finally {
+			clearInterval(ticker);
+		}
+		const check = spawnSync(
+			nodeBin,
+			['-e', "require('sqlite3'); require('bcryptjs'); require('flatted')"],
+			{ cwd: tmp, encoding: 'utf8' },
+		);
+		if (check.status !== 0)
+			throw new Error(`n8n install check failed (sqlite3 under Node 24):\n${check.stderr}`);
+		fs.writeFileSync(
+			path.join(tmp, '.complete'),
+			JSON.stringify({
+				n8n: version,
+				node: process.versions.node,
+				at: new Date().toISOString(),
+				seconds: (Date.now() - t0) / 1000,
+			}) + '\n',
+		);
+		fs.rmSync(installDir, { recursive: true, force: true });
+		fs.renameSync(tmp, installDir);
+		log(`n8n ${version} installed in ${Math.round((Date.now() - t0) / 1000)} s`);
+		return { n8nBin, nodeBin, installDir };
+	} catch (e) {
+		fs.rmSync(tmp, { recursive: true, force: true }); // ~2.5 GB of a failed install
+		throw e;
+	} finally {
+		process.removeListener('SIGINT', onSignal);
+		process.removeListener('SIGTERM', onSignal);
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+module.exports = { run, ensureN8nInstalled, cacheRoot };

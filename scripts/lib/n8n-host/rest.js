@@ -1,0 +1,120 @@
+// @ts-check
+'use strict';
+// A running n8n over HTTP: the owner's REST session, production webhooks, the credential test.
+const { delay } = require('./common');
+
+/** @typedef {import('./server').N8nHandle} N8nHandle */
+
+const BROWSER_ID = 'n8n-host-e2e';
+
+/**
+ * Log in as the env-managed owner; the cookie is kept on the handle for restCall.
+ * @param {N8nHandle} handle @returns {Promise<string>}
+ */
+async function loginOwner(handle) {
+	const res = await fetch(`${handle.baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+		body: JSON.stringify({
+			emailOrLdapLoginId: handle.owner.email,
+			password: handle.owner.password,
+		}),
+	});
+	if (res.status !== 200) throw new Error(`login failed (${res.status}): ${await res.text()}`);
+	const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+	handle.cookie = setCookie.join('; ');
+	return handle.cookie;
+}
+
+/**
+ * A call to n8n's internal REST API (`/rest/...`) as the owner; returns the JSON's `data`.
+ * @param {N8nHandle} handle @param {string} method @param {string} p e.g. '/credentials/test' @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+async function restCall(handle, method, p, body) {
+	if (!handle.cookie) await loginOwner(handle);
+	const url = `${handle.baseUrl}/rest/${p.replace(/^\/+/, '').replace(/^rest\//, '')}`;
+	const res = await fetch(url, {
+		method,
+		headers: {
+			cookie: /** @type {string} */ (handle.cookie),
+			'browser-id': BROWSER_ID,
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	if (!res.ok) {
+		const err = new Error(`${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
+		Object.assign(err, { status: res.status, body: json ?? text });
+		throw err;
+	}
+	return json && typeof json === 'object' && 'data' in json ? json.data : (json ?? text);
+}
+
+/**
+ * POST (or another method) to a production webhook; retries briefly on 404 (a just-started n8n may
+ * not have registered it yet).
+ * @param {N8nHandle} handle @param {string} p path after /webhook/ (or a full URL)
+ * @param {unknown} [body] @param {{ method?: string, headers?: Record<string, string>, retryMs?: number }} [opts]
+ * @returns {Promise<{ status: number, headers: Headers, text: string, body: any }>}
+ */
+async function callWebhook(
+	handle,
+	p,
+	body,
+	{ method = 'POST', headers = {}, retryMs = 15_000 } = {},
+) {
+	const url = /^https?:/.test(p) ? p : handle.webhookUrl(p);
+	const deadline = Date.now() + retryMs;
+	for (;;) {
+		const res = await fetch(url, {
+			method,
+			headers: {
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				...headers,
+			},
+			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (res.status === 404 && Date.now() < deadline) {
+			await delay(250);
+			continue;
+		}
+		let parsed;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			parsed = text;
+		}
+		return { status: res.status, headers: res.headers, text, body: parsed };
+	}
+}
+
+/**
+ * n8n's own credential test (the editor's "Test" button: POST /rest/credentials/test with
+ * `{ credentials: { id, name, type, data } }`). In n8n 2.40.7 `id` must be '' for unsaved data (the
+ * owner may test those) or the id of a stored credential (the given data is tested, with redacted
+ * secrets filled in from the stored one). Without `id`, the data is tested as unsaved.
+ * @param {N8nHandle} handle @param {{ id?: string, name?: string, type: string, data: Record<string, unknown> }} credentials
+ * @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
+ */
+async function testCredential(handle, credentials) {
+	const data = await restCall(handle, 'POST', '/credentials/test', {
+		credentials: {
+			id: credentials.id ?? '',
+			name: credentials.name ?? '',
+			type: credentials.type,
+			data: credentials.data,
+		},
+	});
+	return { status: data.status, message: data.message };
+}
+
+module.exports = { loginOwner, restCall, callWebhook, testCredential };

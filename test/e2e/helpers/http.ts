@@ -1,0 +1,81 @@
+// Small HTTP and timing tools of the e2e tests: a collector server, a POST that never throws, polling.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Collected {
+	query: Record<string, string>;
+	body: any;
+	at: number;
+}
+
+/** An HTTP server that records every POST body (JSON) with its query, answering 200. */
+export async function startCollector() {
+	const received: Collected[] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const url = new URL(req.url ?? '/', 'http://x');
+			let body: any = Buffer.concat(chunks).toString('utf8');
+			try {
+				body = JSON.parse(body);
+			} catch {
+				/* keep text */
+			}
+			received.push({ query: Object.fromEntries(url.searchParams), body, at: Date.now() });
+			res.setHeader('content-type', 'application/json');
+			res.end('{"ok":true}');
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return {
+		url,
+		received,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
+}
+
+/** POST a body (object: JSON, string: as is) to a URL; never throws on HTTP errors. */
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+	// Header names are case-insensitive: a recorded 'Content-Type' replaces the default one.
+	const merged: Record<string, string> = { 'content-type': 'application/json' };
+	for (const [name, value] of Object.entries(headers)) {
+		if (name.toLowerCase() !== 'content-length') merged[name.toLowerCase()] = value;
+	}
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: merged,
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let parsed: any = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		/* text */
+	}
+	return { status: res.status, body: parsed, text };
+}
+
+/** Polls until `check` returns a truthy value, or throws after timeoutMs. */
+export async function waitFor<T>(
+	what: string,
+	check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+	timeoutMs = 60_000,
+	everyMs = 250,
+	detail?: () => unknown,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value as T;
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${JSON.stringify(detail())}` : ''}`,
+			);
+		await sleep(everyMs);
+	}
+}
