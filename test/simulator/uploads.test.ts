@@ -141,7 +141,7 @@ describe('stream upload', () => {
 			.update(Buffer.from(await served.arrayBuffer()))
 			.digest('hex');
 		expect(hash).toBe(crypto.createHash('sha256').update(big).digest('hex'));
-	});
+	}, 60_000); // 100 MB through two loopback hops: past jest's 5 s default on a busy 2-core machine
 
 	it('uses fileName over the part name, and reports a missing file or uploadPath', async () => {
 		const form = new FormData();
