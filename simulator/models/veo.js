@@ -109,11 +109,16 @@ function info(task, ctx) {
 /** Callback: code 200 with data.info; on failure the code and message, data with the task id only. @param {Task} task @param {import('./common').ModelContext} ctx */
 function callbackBody(task, ctx) {
 	if (task.terminal?.ok) {
-		const { taskId: _id, ...rest } = info(task, ctx);
+		// The callback's `info` is the record's `response` without its taskId.
+		const { resultUrls, originUrls, resolution } = info(task, ctx);
 		return {
 			code: 200,
 			msg: MSG.veoCallbackSuccess,
-			data: { taskId: task.taskId, info: rest, fallbackFlag: false },
+			data: {
+				taskId: task.taskId,
+				info: { resultUrls, originUrls, resolution },
+				fallbackFlag: false,
+			},
 		};
 	}
 	return {
