@@ -143,6 +143,7 @@ async function main() {
 		await editor.toggle('downloadResult');
 		await editor.addOption('Poll Interval (Seconds)');
 		await editor.fill('pollIntervalSeconds', '5');
+		await editor.field('pollIntervalSeconds').locator('input').blur(); // no input tip in the picture
 		await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
 		await shoot(page, 'kie-node-runway-generate');
 		await page.setViewportSize(VIEWPORT);
@@ -168,7 +169,8 @@ async function main() {
 		await editor.openNode(trigger.name);
 		const testUrl = await editor.listeningUrl();
 		say(`running the example (POST ${testUrl}; it polls KIE after 30 s)…`);
-		const res = await fetch(testUrl, {
+		// The URL shows the public address (WEBHOOK_URL); this n8n listens on its local one.
+		const res = await fetch(testUrl.replace(PUBLIC_URL, `${n8n.baseUrl}/`), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: '{}',
