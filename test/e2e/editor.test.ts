@@ -4,7 +4,8 @@
 // are read from the README, so the test fails when the README and the node drift apart. The README's
 // "Install" and "First workflow" sections describe these same clicks.
 // A failed step leaves a full-page screenshot and the page's HTML in test-artifacts/editor/.
-// Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns editor
+// Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns 'e2e/editor\.test'
+// (a bare "editor" would match every file of a checkout whose path contains it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
