@@ -9,21 +9,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { describeKieCode } from '../../nodes/Kie/api/errors';
-import { host, log as e2eLog, type KieN8n, startN8nWithKie } from './kie-e2e-helpers';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createSimulator, expectedVideoBytes } = require('../../simulator');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { SIMULATOR_API_KEY } = require('../../scripts/lib/dev-instance');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const browserLib = require('../../scripts/lib/browser');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { N8nEditor } = require('../../scripts/lib/editor');
+import { describeKieCode } from '../../nodes/Kie/helpers/errorMessages';
+import * as browserLib from '../../scripts/lib/browser';
+import { SIMULATOR_API_KEY } from '../../scripts/lib/dev-instance';
+import { N8nEditor } from '../../scripts/lib/editor';
+import { createSimulator, expectedVideoBytes } from '../../simulator';
+import { host, logger, type KieN8n, startN8nWithKie } from './helpers';
 
 jest.setTimeout(5 * 60_000);
 
-const log = (line: string) => e2eLog(`editor: ${line}`);
+const log = logger('editor');
 const ARTIFACTS = path.join(host.REPO_ROOT, 'test-artifacts', 'editor');
 const README = fs.readFileSync(path.join(host.REPO_ROOT, 'README.md'), 'utf8');
 const VIDEO_SIZE = 200_000;
@@ -120,7 +115,7 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			videoSizeBytes: VIDEO_SIZE,
 		});
 		// No credential, no workflow: the user makes them in the editor.
-		kie = await startN8nWithKie({ credentials: [], workflows: [] });
+		kie = await startN8nWithKie({ tag: 'editor', credentials: [], workflows: [] });
 		({ browser, page } = await browserLib.launchBrowser({ log }));
 		editor = new N8nEditor(page, kie.n8n.baseUrl);
 	});
@@ -303,7 +298,7 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			// The preview plays what KIE served: n8n hands the browser the downloaded bytes.
 			const served = await page.request.get(src);
 			expect(served.headers()['content-type']).toMatch(/^video\/mp4/);
-			expect(Buffer.compare(await served.body(), expectedVideoBytes(taskId, VIDEO_SIZE))).toBe(0);
+			expect(Buffer.compare(await served.body(), expectedVideoBytes(taskId!, VIDEO_SIZE))).toBe(0);
 
 			await page.locator('[data-test-id=output-panel] [data-test-id=radio-button-json]').click();
 			const json = page.locator('[data-test-id=output-panel] [data-test-id=ndv-data-container]');
