@@ -22,7 +22,7 @@ const { run, ensureN8nInstalled, cacheRoot } = require('./install');
 const { installPackageInto } = require('./package');
 const { startN8n, freePort, bcryptHash } = require('./server');
 const { n8nCli, importCredentials, importWorkflows } = require('./cli');
-const { loginOwner, restCall, callWebhook, testCredential } = require('./rest');
+const { FRESH_CONNECTION, loginOwner, restCall, callWebhook, testCredential } = require('./rest');
 const { getExecutions, sqliteQuery, waitForExecution } = require('./executions');
 const { killGroupOnExit } = require('../process-group');
 
@@ -38,6 +38,7 @@ module.exports = {
 	loginOwner,
 	restCall,
 	callWebhook,
+	FRESH_CONNECTION,
 	testCredential,
 	getExecutions,
 	waitForExecution,

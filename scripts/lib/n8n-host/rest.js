@@ -8,13 +8,19 @@ const { delay } = require('./common');
 const BROWSER_ID = 'n8n-host-e2e';
 
 /**
+ * Every call opens its own connection. Node's fetch keeps idle sockets and may reuse one at the
+ * moment n8n (5 s idle timeout) closes it: "fetch failed: other side closed", seen under load.
+ */
+const FRESH_CONNECTION = { connection: 'close' };
+
+/**
  * Log in as the env-managed owner; the cookie is kept on the handle for restCall.
  * @param {N8nHandle} handle @returns {Promise<string>}
  */
 async function loginOwner(handle) {
 	const res = await fetch(`${handle.baseUrl}/rest/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+		headers: { ...FRESH_CONNECTION, 'content-type': 'application/json', 'browser-id': BROWSER_ID },
 		body: JSON.stringify({
 			emailOrLdapLoginId: handle.owner.email,
 			password: handle.owner.password,
@@ -37,6 +43,7 @@ async function restCall(handle, method, p, body) {
 	const res = await fetch(url, {
 		method,
 		headers: {
+			...FRESH_CONNECTION,
 			cookie: /** @type {string} */ (handle.cookie),
 			'browser-id': BROWSER_ID,
 			...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -77,6 +84,7 @@ async function callWebhook(
 		const res = await fetch(url, {
 			method,
 			headers: {
+				...FRESH_CONNECTION,
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
 				...headers,
 			},
@@ -117,4 +125,10 @@ async function testCredential(handle, credentials) {
 	return { status: data.status, message: data.message };
 }
 
-module.exports = { loginOwner, restCall, callWebhook, testCredential };
+module.exports = {
+	FRESH_CONNECTION,
+	loginOwner,
+	restCall,
+	callWebhook,
+	testCredential,
+};
