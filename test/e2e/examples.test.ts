@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import {
 	CREDENTIAL_TYPE,
 	host,
+	type ItemJson,
 	KIE_TYPE,
+	type KieAnswer,
 	type KieN8n,
 	kieCredential,
 	logger,
@@ -20,6 +22,8 @@ import {
 	startN8nWithKie,
 	waitFor,
 	type N8nHandle,
+	type WorkflowFile,
+	type WorkflowFileNode,
 } from './helpers';
 
 const { createSimulator, expectedVideoBytes } = simulatorLib;
@@ -31,33 +35,35 @@ const EXAMPLES = path.join(host.REPO_ROOT, 'examples');
 const VIDEO_SIZE = 400_000;
 const CRED = { id: 'kieSimulator0001', name: 'KIE (simulator)' };
 
-function readExample(file: string): any {
+function readExample(file: string): WorkflowFile {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 }
 
 /** Test copy: every KIE node polls every second (the files use KIE's recommended 30 s). */
-function fastPoll(wf: any): any {
+function fastPoll(wf: WorkflowFile): WorkflowFile {
 	for (const node of wf.nodes) {
-		if (
-			node.type === KIE_TYPE &&
-			node.parameters.completionOptions?.pollIntervalSeconds !== undefined
-		) {
-			node.parameters.completionOptions.pollIntervalSeconds = 1;
+		const completionOptions = node.parameters.completionOptions;
+		if (node.type === KIE_TYPE && completionOptions?.pollIntervalSeconds !== undefined) {
+			completionOptions.pollIntervalSeconds = 1;
 		}
 	}
 	return wf;
 }
 
-const nodeNamed = (wf: any, name: string) => {
-	const node = wf.nodes.find((n: any) => n.name === name);
+const nodeNamed = (wf: WorkflowFile, name: string) => {
+	const node = wf.nodes.find((n) => n.name === name);
 	if (!node) throw new Error(`example ${wf.id} has no node "${name}"`);
 	return node;
 };
 
 /** Replaces a trigger by a POST Webhook (same connections); the rest of the workflow is untouched. */
-function withWebhookInsteadOf(wf: any, triggerName: string, webhookPath: string): any {
+function withWebhookInsteadOf(
+	wf: WorkflowFile,
+	triggerName: string,
+	webhookPath: string,
+): WorkflowFile {
 	const trigger = nodeNamed(wf, triggerName);
-	const webhook = {
+	const webhook: WorkflowFileNode = {
 		id: trigger.id,
 		name: 'Test Webhook',
 		type: 'n8n-nodes-base.webhook',
@@ -72,7 +78,7 @@ function withWebhookInsteadOf(wf: any, triggerName: string, webhookPath: string)
 			options: {},
 		},
 	};
-	wf.nodes = wf.nodes.map((n: any) => (n === trigger ? webhook : n));
+	wf.nodes = wf.nodes.map((n) => (n === trigger ? webhook : n));
 	wf.connections['Test Webhook'] = wf.connections[triggerName];
 	delete wf.connections[triggerName];
 	return wf;
@@ -84,7 +90,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 	let n8n: N8nHandle;
 	let outDir: string;
 	let port: number;
-	const workflows: Record<string, any> = {};
+	const workflows: Record<string, WorkflowFile> = {};
 	const timings: Record<string, number> = {};
 
 	beforeAll(async () => {
@@ -109,10 +115,10 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		);
 		disk.id = 'kieExRunwayDiskT';
 		disk.name += ' (test copy)';
-		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments.assignments.find(
-			(a: any) => a.name === 'folder',
+		const folder = nodeNamed(disk, 'Prompt and Folder').parameters.assignments!.assignments.find(
+			(a) => a.name === 'folder',
 		);
-		folder.value = outDir;
+		folder!.value = outDir;
 		workflows.disk = disk;
 		// 2. Webhook -> Aleph (callback) -> Respond to Webhook: used as is.
 		workflows.aleph = readExample('webhook-aleph-restyle-callback.json');
@@ -123,7 +129,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(luma.parameters.callbackUrl).toMatch(
 			/^http:\/\/127\.0\.0\.1:5678\/webhook\/[-0-9a-f]+\/kie$/,
 		);
-		luma.parameters.callbackUrl = luma.parameters.callbackUrl.replace(':5678/', `:${port}/`);
+		luma.parameters.callbackUrl = luma.parameters.callbackUrl!.replace(':5678/', `:${port}/`);
 		workflows.lumaSubmit = submit;
 		workflows.lumaTrigger = readExample('luma-trigger-store-result.json');
 		// 4. Webhook -> Code (5 prompts) -> Runway (poll) -> Set -> Aggregate.
@@ -161,16 +167,17 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			expect(wf.id).toMatch(/^[A-Za-z0-9]{16}$/);
 			ids.add(wf.id);
 			expect(typeof wf.name).toBe('string');
-			const notes = wf.nodes.filter((n: any) => n.type === 'n8n-nodes-base.stickyNote');
+			const notes = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
 			expect(notes.length).toBeGreaterThanOrEqual(1);
 			expect(notes[0].parameters.content).toMatch(/Completion/);
-			for (const node of wf.nodes.filter((n: any) => n.type === KIE_TYPE)) {
+			for (const node of wf.nodes.filter((n) => n.type === KIE_TYPE)) {
 				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: CRED });
-				if (node.parameters.completionOptions?.pollIntervalSeconds !== undefined)
-					expect(node.parameters.completionOptions.pollIntervalSeconds).toBe(30);
+				const completionOptions = node.parameters.completionOptions;
+				if (completionOptions?.pollIntervalSeconds !== undefined)
+					expect(completionOptions.pollIntervalSeconds).toBe(30);
 			}
 			// Connected nodes run left to right.
-			for (const [from, outputs] of Object.entries<any>(wf.connections)) {
+			for (const [from, outputs] of Object.entries(wf.connections)) {
 				for (const target of outputs.main.flat()) {
 					expect(nodeNamed(wf, target.node).position[0]).toBeGreaterThan(
 						nodeNamed(wf, from).position[0],
@@ -206,7 +213,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(kieOut[0].json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
 		expect(sim.getTask(taskId)!.params.prompt).toBe(
 			nodeNamed(readExample('scheduled-runway-to-disk.json'), 'Prompt and Folder').parameters
-				.assignments.assignments[0].value,
+				.assignments?.assignments[0].value,
 		);
 		const file = path.join(outDir, `${taskId}.mp4`);
 		expect(fs.existsSync(file)).toBe(true);
@@ -228,13 +235,13 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				aspectRatio: '16:9',
 			}),
 		});
-		const { data } = (await res.json()) as any;
+		const { data } = (await res.json()) as KieAnswer<{ taskId: string }>;
 		await waitFor('the source clip', () => sim.getTask(data.taskId)!.state === 'success', 30_000);
 		return `${sim.baseUrl}/files/${data.taskId}.mp4`;
 	}
 
 	const alephCreates = () =>
-		sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
+		sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/aleph/generate');
 
 	test('webhook-aleph-restyle-callback: a videoUrl POSTed in, the execution waits for the callback, the response holds the new video URL', async () => {
 		const videoUrl = await simulatorVideoUrl();
@@ -261,11 +268,9 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			reference: 'order-42',
 			error: null,
 		});
-		expect(
-			sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status),
-		).toContain(200);
+		expect(sim.callbacks.filter((c) => c.taskId === taskId).map((c) => c.status)).toContain(200);
 		const exec = await host.waitForExecution(n8n, workflows.aleph.id, {
-			until: (e: any) => e.status === 'success',
+			until: (e) => e.status === 'success',
 		});
 		expect(exec.data.resultData.runData['KIE Aleph Restyle'][0].data.main[0][0].json).toMatchObject(
 			{ taskId, status: 'succeeded' },
@@ -281,9 +286,9 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		const t0 = Date.now();
 		const res = await fetch(n8n.webhookUrl('kie-aleph-restyle'), { method: 'POST', body: form });
 		timings.alephUpload = Date.now() - t0;
-		const body = (await res.json()) as any;
+		const body = (await res.json()) as ItemJson;
 		expect(res.status).toBe(200);
-		const stored = [...sim.uploads.files.values()].filter((f: any) => f.size === clip.length);
+		const stored = [...sim.uploads.files.values()].filter((f) => f.size === clip.length);
 		expect(stored).toHaveLength(1);
 		expect(fs.readFileSync(stored[0].diskPath).equals(clip)).toBe(true);
 		const creates = alephCreates().slice(before);
@@ -317,7 +322,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		});
 		expect(['queued', 'processing']).toContain(res.body.status);
 		const creates = sim.requests.filter(
-			(r: any) => r.method === 'POST' && r.path === '/api/v1/modify/generate',
+			(r) => r.method === 'POST' && r.path === '/api/v1/modify/generate',
 		);
 		expect(creates).toHaveLength(1);
 		expect(creates[0].body).toMatchObject({ videoUrl, prompt: 'snowy evening' });
@@ -330,7 +335,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(submitExec.status).toBe('success');
 
 		const exec = await host.waitForExecution(n8n, workflows.lumaTrigger.id, {
-			until: (e: any) => e.status === 'success',
+			until: (e) => e.status === 'success',
 			timeoutMs: 30_000,
 		});
 		timings.lumaSubmitToTrigger = Date.now() - t0;
@@ -345,7 +350,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			confirmed: true,
 		});
 		expect(
-			exec.data.resultData.runData['Result Record'][0].data.main[0].map((i: any) => i.json),
+			exec.data.resultData.runData['Result Record'][0].data.main[0].map((i) => i.json),
 		).toEqual([
 			{
 				reference: 'row-17',
@@ -356,9 +361,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				completedAt: expect.any(String),
 			},
 		]);
-		expect(sim.callbacks.filter((c: any) => c.taskId === taskId).map((c: any) => c.status)).toEqual(
-			[200],
-		);
+		expect(sim.callbacks.filter((c) => c.taskId === taskId).map((c) => c.status)).toEqual([200]);
 		await sleep(1500);
 		const runs = await host.getExecutions(n8n, workflows.lumaTrigger.id);
 		expect(runs).toHaveLength(1);
@@ -366,29 +369,25 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 
 	test('batch-prompts: 5 prompt rows -> 5 Runway create calls -> 5 succeeded videos collected in row order', async () => {
 		const createsBefore = sim.requests.filter(
-			(r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
+			(r) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
 		).length;
 		const t0 = Date.now();
 		const res = await host.callWebhook(n8n, 'kie-batch-prompts', {});
 		timings.batch = Date.now() - t0;
 		expect(res.status).toBe(200);
 		const creates = sim.requests
-			.filter((r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate')
+			.filter((r) => r.method === 'POST' && r.path === '/api/v1/runway/generate')
 			.slice(createsBefore);
 		expect(creates).toHaveLength(5);
 		const exec = await host.waitForExecution(n8n, workflows.batch.id);
 		expect(exec.status).toBe('success');
-		const rows = exec.data.resultData.runData['Prompt Rows'][0].data.main[0].map(
-			(i: any) => i.json,
-		);
+		const rows = exec.data.resultData.runData['Prompt Rows'][0].data.main[0].map((i) => i.json);
 		expect(rows).toHaveLength(5);
-		expect(creates.map((r: any) => r.body.prompt).sort()).toEqual(
-			rows.map((r: any) => r.prompt).sort(),
-		);
+		expect(creates.map((r) => r.body.prompt).sort()).toEqual(rows.map((r) => r.prompt).sort());
 
 		const kieOut = exec.data.resultData.runData['KIE Runway Generate'][0].data.main[0];
 		expect(kieOut).toHaveLength(5);
-		kieOut.forEach((item: any, i: number) => {
+		kieOut.forEach((item, i) => {
 			expect(item.json).toMatchObject({
 				model: 'runway',
 				status: 'succeeded',
@@ -397,9 +396,9 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			});
 			expect(sim.getTask(item.json.taskId)!.params.prompt).toBe(rows[i].prompt);
 		});
-		expect(new Set(kieOut.map((i: any) => i.json.taskId)).size).toBe(5);
+		expect(new Set(kieOut.map((i) => i.json.taskId)).size).toBe(5);
 		expect(res.body.videos).toEqual(
-			rows.map((row: any, i: number) => ({
+			rows.map((row, i) => ({
 				row: row.row,
 				prompt: row.prompt,
 				taskId: kieOut[i].json.taskId,

@@ -3,6 +3,8 @@
 // (callbacks in random order, duplicated, lost, early, signed/forged), or at its time limit through
 // its own wake-up call. Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-callbacks
 import {
+	type Execution,
+	type SimTask,
 	BACKSTOP_MS,
 	callbackDeliveries,
 	callbackModeWorkflow,
@@ -95,7 +97,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		startCallbackRun(context(), { workflowId, webhookPath, tag, timeoutMinutes });
 	const finished = (workflowId: string, executionId: string, timeoutMs: number) =>
 		executionEnd(context().executions, workflowId, executionId, timeoutMs);
-	const expectThreeResults = (execution: any, tasks: any[], tag: string) =>
+	const expectThreeResults = (execution: Execution, tasks: SimTask[], tag: string) =>
 		expectCallbackResults(execution, tasks, tag, sim, collector);
 	const deliveries = () => callbackDeliveries(sim);
 	const deliveriesOf = (taskId: string) => deliveries().of(taskId);
@@ -109,9 +111,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 
 		// n8n reports the paused execution as waiting, with its time limit in the future (REST and sqlite).
 		expect(new Date(waiting.waitTill!).getTime()).toBeGreaterThan(Date.now());
-		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find(
-			(e: any) => e.id === waiting.id,
-		);
+		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find((e) => e.id === waiting.id);
 		expect(viaRest).toMatchObject({ status: 'waiting', finished: false });
 		expect(new Date(viaRest!.waitTill!).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
 		for (const t of tasks)
@@ -134,7 +134,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 				// Both of KIE's copies are answered, and the run keeps waiting.
 				await waitFor(
 					`both copies for task ${index}`,
-					() => deliveriesOf(taskId).filter((c: any) => c.status === 200).length === 2,
+					() => deliveriesOf(taskId).filter((c) => c.status === 200).length === 2,
 					15_000,
 					50,
 				);
@@ -172,7 +172,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 			createCallsPerTask: creates / 3,
 			statusCallsPerTask: statusCalls / 3,
 			lastCallbackToExecutionEndMs: latency,
-			deliveries: tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status)),
+			deliveries: tasks.map((t) => deliveriesOf(t.taskId).map((c) => c.status)),
 		};
 		console.log(`[kie-callbacks] random order: ${JSON.stringify(figures.randomOrder)}`);
 		expect(creates).toBe(3);
@@ -229,7 +229,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		const done = await finished(WF_PLAIN, waiting.id, 120_000);
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's4');
-		const statuses = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
+		const statuses = tasks.map((t) => deliveriesOf(t.taskId).map((c) => c.status));
 		const resumedBy =
 			new Date(done.stoppedAt!).getTime() < deadline ? 'callbacks' : 'wake-up at the time limit';
 		figures.early = {
@@ -312,7 +312,7 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		expectThreeResults(done, tasks, 's7');
 		await sleep(1000);
 		const statusCalls = sim.count(RUNWAY_STATUS) - status0;
-		const deliveries = tasks.map((t: any) => deliveriesOf(t.taskId).map((c: any) => c.status));
+		const deliveries = tasks.map((t) => deliveriesOf(t.taskId).map((c) => c.status));
 		figures.concurrent = { statusCalls, deliveries };
 		console.log(
 			`[kie-callbacks] concurrent callbacks: status calls ${statusCalls}, deliveries ${JSON.stringify(deliveries)}`,

@@ -24,6 +24,8 @@ import {
 	executionsOf,
 	host,
 	kieCredential,
+	type Execution,
+	type ExecutionItem,
 	type KieN8n,
 	kieNode,
 	logger,
@@ -31,6 +33,7 @@ import {
 	RUNWAY_CREATE,
 	RUNWAY_STATUS,
 	runwayGenerateParameters,
+	type SimRequest,
 	type Simulator,
 	simulatorLib,
 	sleep,
@@ -64,7 +67,7 @@ function itemsWorkflow(
 			options: {},
 		}),
 		kieNode('KIE', CRED, kieParameters),
-		collectorNode(collectorUrl) as any,
+		collectorNode(collectorUrl),
 	]);
 }
 
@@ -140,25 +143,24 @@ describe('KIE fault table on real n8n', () => {
 		return execution;
 	}
 
-	const outputOf = (execution: any): any[] =>
+	const outputOf = (execution: Execution): ExecutionItem[] =>
 		execution.data.resultData.runData.KIE?.[0]?.data?.main?.[0] ?? [];
-	const errorOf = (execution: any) =>
-		execution.data.resultData.error as { message: string; description?: string } | undefined;
+	const errorOf = (execution: Execution) => execution.data.resultData.error;
 	const prompts = (tag: string, count: number) =>
 		Array.from({ length: count }, (_, i) => ({ prompt: `${tag} clip ${i}` }));
 
 	/** No task lost: every task KIE created is in the node's output or in the error the user sees. */
-	function expectEveryTaskAccountedFor(execution: any) {
+	function expectEveryTaskAccountedFor(execution: Execution) {
 		const seen = JSON.stringify(outputOf(execution)) + JSON.stringify(errorOf(execution) ?? {});
 		for (const task of sim.tasks()) expect(seen).toContain(task.taskId);
 	}
 
-	function expectSucceeded(execution: any, count: number) {
+	function expectSucceeded(execution: Execution, count: number) {
 		expect(errorOf(execution)).toBeUndefined();
 		expect(execution.status).toBe('success');
 		const output = outputOf(execution);
-		expect(output.map((item: any) => item.json.status)).toEqual(Array(count).fill('succeeded'));
-		expect(new Set(output.map((item: any) => item.json.taskId)).size).toBe(count);
+		expect(output.map((item) => item.json.status)).toEqual(Array(count).fill('succeeded'));
+		expect(new Set(output.map((item) => item.json.taskId)).size).toBe(count);
 		// No second billed task: one task per item.
 		expect(sim.tasksCreated()).toBe(count);
 		expectEveryTaskAccountedFor(execution);
@@ -219,7 +221,7 @@ describe('KIE fault table on real n8n', () => {
 			});
 			const execution = await runOnce(WF.poll, HOOK.poll, prompts('slow', 1));
 			expectSucceeded(execution, 1);
-			const calls = sim.requests.filter((r: any) => `${r.method} ${r.path}` === RUNWAY_STATUS);
+			const calls = sim.requests.filter((r) => `${r.method} ${r.path}` === RUNWAY_STATUS);
 			const gap = calls[1].at - calls[0].at;
 			log(`slow status call: next call ${gap} ms after the slow one`);
 			expect(gap).toBeGreaterThanOrEqual(29_000);
@@ -243,13 +245,13 @@ describe('KIE fault table on real n8n', () => {
 		];
 		const execution = await runOnce(WF.poll, HOOK.poll, items);
 		expect(execution.status).toBe('error');
-		const failed = sim.tasks().find((t: any) => t.params.prompt.includes('[fail]'))!;
+		const failed = sim.tasks().find((t) => t.params.prompt.includes('[fail]'))!;
 		const error = errorOf(execution)!;
 		expect(error.message).toBe(
 			`KIE task ${failed.taskId} failed: Your prompt was caught by our AI moderator.`,
 		);
 		expect(error.description).toContain("Change the input as KIE's message says and run again");
-		for (const task of sim.tasks().filter((t: any) => t.taskId !== failed.taskId))
+		for (const task of sim.tasks().filter((t) => t.taskId !== failed.taskId))
 			expect(error.description).toContain(`${task.taskId} (succeeded)`);
 		expect(sim.tasksCreated()).toBe(3);
 		expect(sim.count(RUNWAY_CREATE)).toBe(3);
@@ -260,7 +262,7 @@ describe('KIE fault table on real n8n', () => {
 		test('a link that expired before the download: a fresh one from the status API, and the video arrives', async () => {
 			sim.configure({ signedResultLinks: true });
 			let downloads = 0;
-			const expireFirstLink = (request: any) => {
+			const expireFirstLink = (request: SimRequest) => {
 				// The first download finds its 20-minute link expired: the simulated clock jumps 21 minutes.
 				if (request.path.startsWith('/files/') && downloads++ === 0) sim.advanceTime(21 * 60_000);
 			};
@@ -269,12 +271,12 @@ describe('KIE fault table on real n8n', () => {
 				const execution = await runOnce(WF.download, HOOK.download, prompts('expired-link', 1));
 				const [item] = expectSucceeded(execution, 1);
 				expect(item.json.downloadError).toBeUndefined();
-				expect(item.binary.data).toMatchObject({
+				expect(item.binary?.data).toMatchObject({
 					mimeType: 'video/mp4',
 					fileName: `${item.json.taskId}.mp4`,
 				});
-				const files = sim.requests.filter((r: any) => r.path.startsWith('/files/'));
-				expect(files.map((r: any) => r.path)).toEqual([
+				const files = sim.requests.filter((r) => r.path.startsWith('/files/'));
+				expect(files.map((r) => r.path)).toEqual([
 					`/files/${item.json.taskId}.mp4`,
 					`/files/${item.json.taskId}.mp4`,
 				]);
@@ -310,7 +312,7 @@ describe('KIE fault table on real n8n', () => {
 		test('down while the batch polls, back with its tasks: every task found, one per item', async () => {
 			let upAt = 0;
 			let restarted: Promise<void> | undefined;
-			const restartOnFirstStatusCall = (request: any) => {
+			const restartOnFirstStatusCall = (request: SimRequest) => {
 				if (!restarted && request.path === '/api/v1/runway/record-detail')
 					restarted = sim.restart({ downMs: 4000 });
 			};
@@ -324,7 +326,7 @@ describe('KIE fault table on real n8n', () => {
 				expect(sim.count(RUNWAY_CREATE)).toBe(4);
 				expect(upAt).toBeGreaterThan(0);
 				expect(
-					sim.requests.filter((r: any) => r.path === '/api/v1/runway/record-detail' && r.at > upAt)
+					sim.requests.filter((r) => r.path === '/api/v1/runway/record-detail' && r.at > upAt)
 						.length,
 				).toBeGreaterThanOrEqual(4);
 			} finally {

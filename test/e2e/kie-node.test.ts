@@ -16,6 +16,7 @@ import {
 	host,
 	KIE_TYPE,
 	kieCredential,
+	type ItemJson,
 	type KieN8n,
 	kieNode,
 	type N8nHandle,
@@ -186,7 +187,7 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(res.status).toBeGreaterThanOrEqual(400);
 		const exec = await host.waitForExecution(n8n, WF.badKey);
 		expect(exec.status).toBe('error');
-		expect(exec.data.resultData.error.message).toBe(
+		expect(exec.data.resultData.error?.message).toBe(
 			'KIE rejected the API key (code 401): You do not have access permissions',
 		);
 		expect(exec.data.resultData.lastNodeExecuted).toBe('KIE Credits');
@@ -235,23 +236,23 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 
 		expect(sim.count('POST /api/v1/runway/generate') - createsBefore).toBe(3);
 		const created = sim.requests.filter(
-			(r: any) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
+			(r) => r.method === 'POST' && r.path === '/api/v1/runway/generate',
 		);
 		// Creates run concurrently, so their order is free; each output item is matched to its prompt below.
-		expect(created.map((r: any) => r.body.prompt).sort()).toEqual([...prompts].sort());
+		expect(created.map((r) => r.body.prompt).sort()).toEqual([...prompts].sort());
 
 		const kieOut = exec.data.resultData.runData['KIE Runway'][0].data.main[0];
 		expect(kieOut).toHaveLength(3);
-		const taskIds: string[] = kieOut.map((item: any) => item.json.taskId);
+		const taskIds: string[] = kieOut.map((item) => item.json.taskId);
 		expect(new Set(taskIds).size).toBe(3);
-		kieOut.forEach((item: any, i: number) => {
+		kieOut.forEach((item, i) => {
 			expect(item.json).toMatchObject({ model: 'runway', status: 'succeeded', error: null });
 			expect(item.pairedItem).toMatchObject({ item: i });
-			expect(item.binary.data).toMatchObject({ mimeType: 'video/mp4' });
+			expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4' });
 			expect(sim.getTask(item.json.taskId)!.params.prompt).toBe(prompts[i]);
 		});
 		// The webhook answered with the written files' items, in order.
-		expect(res.body.map((item: any) => item.taskId)).toEqual(taskIds);
+		expect(res.body.map((item: ItemJson) => item.taskId)).toEqual(taskIds);
 
 		for (const taskId of taskIds) {
 			const file = path.join(outDir, `${taskId}.mp4`);
@@ -265,23 +266,21 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 	});
 
 	test('Aleph from a binary made by an earlier node: streamed upload, then its URL in the create call', async () => {
-		const uploadsBefore = sim.requests.filter((r: any) => r.listener === 'upload').length;
+		const uploadsBefore = sim.requests.filter((r) => r.listener === 'upload').length;
 		const res = await host.callWebhook(n8n, 'kie-aleph-binary', {});
 		expect(res.status).toBe(200);
 		const exec = await host.waitForExecution(n8n, WF.aleph);
 		expect(exec.status).toBe('success');
 
-		const uploads = sim.requests.filter((r: any) => r.listener === 'upload').slice(uploadsBefore);
-		expect(uploads.map((r: any) => `${r.method} ${r.path}`)).toEqual([
-			'POST /api/file-stream-upload',
-		]);
+		const uploads = sim.requests.filter((r) => r.listener === 'upload').slice(uploadsBefore);
+		expect(uploads.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/file-stream-upload']);
 		const stored = [...sim.uploads.files.values()];
 		expect(stored).toHaveLength(1);
 		expect(stored[0].size).toBe(CLIP_SIZE);
 		expect(sha256(fs.readFileSync(stored[0].diskPath))).toBe(sha256(clip));
 
 		const creates = sim.requests.filter(
-			(r: any) => r.method === 'POST' && r.path === '/api/v1/aleph/generate',
+			(r) => r.method === 'POST' && r.path === '/api/v1/aleph/generate',
 		);
 		expect(creates).toHaveLength(1);
 		const uploadedUrl = sim.uploads.downloadUrl(stored[0].filePath);

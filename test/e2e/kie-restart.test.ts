@@ -10,6 +10,7 @@
 //      in the execution's custom data and the Get operation recovers the results.
 // Slow (test 2 takes ~6-7 min). Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-restart
 import {
+	lastRunOutput,
 	BACKSTOP_MS,
 	callbackModeWorkflow,
 	CREDENTIAL_TYPE,
@@ -17,6 +18,7 @@ import {
 	host,
 	KIE_TYPE,
 	kieCredential,
+	type Execution,
 	type KieN8n,
 	logger,
 	type N8nHandle,
@@ -149,10 +151,9 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 	const execution = async (id: string) =>
 		(await executionsOf(userFolder, WF_GEN)).find((e) => e.id === id);
-	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c: any) => c.taskId === taskId);
+	const deliveriesOf = (taskId: string) => sim.callbacks.filter((c) => c.taskId === taskId);
 	const statusCallsOf = (taskId: string) =>
-		sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId)
-			.length;
+		sim.requests.filter((r) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId).length;
 	const customDataOf = async (executionId: string) =>
 		Object.fromEntries(
 			(
@@ -161,7 +162,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 					'SELECT key, value FROM execution_metadata WHERE executionId = ?',
 					[Number(executionId)],
 				)
-			).map((r: any) => [r.key, r.value]),
+			).map((r) => [r.key, r.value]),
 		);
 
 	/** Starts a run of 2 items and returns the waiting execution and its tasks in item order. */
@@ -180,12 +181,12 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 			() => {
 				const mine = sim
 					.tasks()
-					.filter((t: any) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
+					.filter((t) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `));
 				return mine.length === 2 ? mine : undefined;
 			},
 			30_000,
 		);
-		tasks.sort((a: any, b: any) => a.params.prompt.localeCompare(b.params.prompt));
+		tasks.sort((a, b) => a.params.prompt.localeCompare(b.params.prompt));
 		const waiting = await waitFor(
 			`the ${tag} execution to wait`,
 			async () => {
@@ -209,10 +210,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		);
 	}
 
-	const kieOutput = (e: any) => {
-		const runs = e.data.resultData.runData.KIE;
-		return runs[runs.length - 1].data.main[0];
-	};
+	const kieOutput = (e: Execution) => lastRunOutput(e, 'KIE');
 
 	test('callbacks that fail while n8n is down are retried by KIE after the restart: one resume, both items succeeded', async () => {
 		const creates0 = sim.count(RUNWAY_CREATE);
@@ -221,7 +219,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		sim.configure({ callbackRetryDelayMs: retryDelayMs });
 		const { tasks, waiting, deadline } = await startRun('r1', 10);
 		expect(deadline).toBeGreaterThan(Date.now() + 9 * 60_000);
-		const taskIds = tasks.map((t: any) => t.taskId);
+		const taskIds = tasks.map((t) => t.taskId);
 		expect((await customDataOf(waiting.id))[CUSTOM_DATA_KEY]).toContain(
 			`runway|${deadline.toString(36)}|`,
 		);
@@ -252,7 +250,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 		const out = kieOutput(done);
 		expect(out).toHaveLength(2);
-		out.forEach((item: any, i: number) => {
+		out.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
 			expect(item.json).toMatchObject({
 				taskId: taskIds[i],
@@ -268,15 +266,15 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		// The first callback that reached the new process resumed the run; the new process had no memory
 		// of it, so it read the other open task from KIE's status API: one status call per task.
 		const deliveries = taskIds.map((id: string) =>
-			deliveriesOf(id).map((c: any) => ({
+			deliveriesOf(id).map((c) => ({
 				attempt: c.attempt,
 				status: c.status,
 				afterRestartMs: c.at - upAt,
 			})),
 		);
-		const accepted = sim.callbacks.filter((c: any) => c.status === 200);
+		const accepted = sim.callbacks.filter((c) => c.status === 200);
 		expect(accepted.length).toBeGreaterThanOrEqual(1);
-		expect(accepted.every((c: any) => c.at >= restartAt)).toBe(true);
+		expect(accepted.every((c) => c.at >= restartAt)).toBe(true);
 		const statusCalls = taskIds.map(statusCallsOf);
 		expect(statusCalls).toEqual([1, 1]);
 		expect(sim.count(RUNWAY_CREATE) - creates0).toBe(2); // no task created twice
@@ -284,7 +282,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 
 		// The references are evaluated again from the waiting node's input items, so a restarted n8n
 		// still has them.
-		const references = out.map((item: any) => item.json.reference ?? null);
+		const references = out.map((item) => item.json.reference ?? null);
 		expect(references).toEqual(['r1-ref-0', 'r1-ref-1']);
 		figures.restartThenCallbacks = {
 			retryDelayMs,
@@ -306,13 +304,13 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 	});
 
 	test("every callback lost during the downtime: the run ends at n8n's backstop with the input passed through; the task ids stay in the custom data", async () => {
-		const status0 = sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH).length;
+		const status0 = sim.requests.filter((r) => r.path === RUNWAY_STATUS_PATH).length;
 		const creates0 = sim.count(RUNWAY_CREATE);
 		// KIE gives up quickly: its 4 attempts all hit the stopped n8n.
 		sim.configure({ callbackRetryDelayMs: 300 });
 		const t0 = Date.now();
 		const { items, tasks, waiting, deadline } = await startRun('r2', 0.2);
-		const taskIds = tasks.map((t: any) => t.taskId);
+		const taskIds = tasks.map((t) => t.taskId);
 		const waitTill = new Date(waiting.waitTill!).getTime();
 		expect(waitTill - deadline).toBe(BACKSTOP_MS);
 
@@ -355,13 +353,13 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		// The KIE node did not run: n8n disables a node resumed by its time limit and passes its input on.
 		const out = kieOutput(done);
 		expect(out).toHaveLength(2);
-		out.forEach((item: any, i: number) => {
+		out.forEach((item, i) => {
 			expect(item.json).toEqual(items[i]);
 			expect(item.json.taskId).toBeUndefined();
 		});
 		const collected = collector.received.filter((c) => c.query.exec === waiting.id);
 		expect(collected.map((c) => c.body)).toEqual(items);
-		expect(sim.requests.filter((r: any) => r.path === RUNWAY_STATUS_PATH).length - status0).toBe(0); // no node code ran
+		expect(sim.requests.filter((r) => r.path === RUNWAY_STATUS_PATH).length - status0).toBe(0); // no node code ran
 		expect(sim.count(RUNWAY_CREATE) - creates0).toBe(2);
 
 		// The task ids survive in the execution's custom data (kie_<nodeId>_0 = model|deadline|packed ids) ...
@@ -378,7 +376,7 @@ describe('KIE node, completion "callback": an n8n restart while waiting', () => 
 		expect(got.status).toBe(200);
 		const gotItems = Array.isArray(got.body) ? got.body : [got.body];
 		expect(gotItems).toHaveLength(2);
-		gotItems.forEach((task: any, i: number) => {
+		gotItems.forEach((task, i) => {
 			expect(task).toMatchObject({
 				taskId: taskIds[i],
 				status: 'succeeded',

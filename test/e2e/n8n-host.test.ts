@@ -11,12 +11,11 @@ import * as path from 'node:path';
 
 import { host, logger, type N8nHandle } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const {
+import {
 	createFixturePackage,
 	FIXTURE_NODE_TYPE,
 	FIXTURE_CREDENTIAL_TYPE,
-} = require('./fixtures/fixture-package.js');
+} from './fixtures/fixture-package.js';
 
 jest.setTimeout(15 * 60_000);
 

@@ -6,6 +6,7 @@
 // status API once (then each later callback its own task) — measured and printed here.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns queue-mode
 import {
+	lastRunOutput,
 	BACKSTOP_MS,
 	callbackDeliveries,
 	callbackModeWorkflow,
@@ -140,18 +141,16 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		await collector?.close();
 	});
 
-	const executions = (workflowId: string): Promise<any[]> =>
-		host.getExecutions(cluster.main, workflowId);
+	const executions = (workflowId: string) => host.getExecutions(cluster.main, workflowId);
 	const context = () => ({ n8n: cluster.main, sim: simCallback, executions });
 	const deliveries = () => callbackDeliveries(simCallback);
 	const statusCallsOf = (taskId: string) =>
-		simCallback.requests.filter(
-			(r: any) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId,
-		).length;
+		simCallback.requests.filter((r) => r.path === RUNWAY_STATUS_PATH && r.query.taskId === taskId)
+			.length;
 
 	/** Execution ids each worker's log says it started ("Worker started execution N (job M)"), in order. */
 	const startedOnWorkers = () =>
-		cluster.workers.map((w: any) =>
+		cluster.workers.map((w) =>
 			[...w.logs().matchAll(/Worker started execution (\d+) \(job \d+\)/g)].map((m) => m[1]),
 		);
 	/** Checks that every execution ran on the workers only, `runs` times each, and returns which worker ran each run. */
@@ -188,7 +187,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 				new RegExp(`^${cluster.main.baseUrl}/webhook-waiting/${waiting.id}\\?(.*&)?signature=`),
 			);
 		expect(simCallback.count(RUNWAY_CREATE) - creates0).toBe(4);
-		expect(tasks.map((t: any) => statusCallsOf(t.taskId))).toEqual([0, 0, 0, 0]);
+		expect(tasks.map((t) => statusCallsOf(t.taskId))).toEqual([0, 0, 0, 0]);
 
 		const order = [2, 0, 3, 1];
 		for (const [step, index] of order.entries()) {
@@ -207,7 +206,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 					() =>
 						deliveries()
 							.of(taskId)
-							.filter((c: any) => c.status === 200).length === 2,
+							.filter((c) => c.status === 200).length === 2,
 					15_000,
 					50,
 				);
@@ -226,7 +225,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 
 		// Main had no memory of the run: the first callback it took (task 2) read all 4 tasks once; each
 		// later callback read its own task once more. Duplicates cost nothing.
-		const statusCalls = tasks.map((t: any) => statusCallsOf(t.taskId));
+		const statusCalls = tasks.map((t) => statusCallsOf(t.taskId));
 		expect(statusCalls).toEqual([2, 2, 1, 2]);
 		const total = statusCalls.reduce((a: number, b: number) => a + b, 0);
 		expect(cluster.main.logs()).not.toMatch(/already being resumed/);
@@ -282,7 +281,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		expect(resumedAfterDeadlineMs).toBeLessThan(30_000);
 		// Task 0: its callback (main's first, which swept the others); task 2: the sweep and its callback;
 		// task 1: the sweep and the wake-up call.
-		const statusCalls = tasks.map((t: any) => statusCallsOf(t.taskId));
+		const statusCalls = tasks.map((t) => statusCallsOf(t.taskId));
 		expect(statusCalls).toEqual([1, 2, 2]);
 		const ranOn = expectRanOnWorkers([waiting.id], 2);
 		figures.lostCallback = { resumedAfterDeadlineMs, statusCallsPerTask: statusCalls, ranOn };
@@ -312,12 +311,13 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			},
 			30_000,
 		);
-		expect(atApprove.data.resultData.runData.KIE.at(-1).data.main[0]).toHaveLength(2);
+		expect(lastRunOutput(atApprove, 'KIE')).toHaveLength(2);
 		const wakeUpRefused = new RegExp(
 			`POST /webhook-waiting/${waiting.id}/kie-wake-up: The workflow for execution "${waiting.id}" does not contain a waiting webhook`,
 		);
 		const stateNow = async () => {
 			const e = (await executions(WF_THEN_WAIT)).find((x) => x.id === waiting.id);
+			if (!e) throw new Error(`execution ${waiting.id} is gone`);
 			return { status: e.status, at: e.data.resultData.lastNodeExecuted };
 		};
 		// Before the fix, the wake-up resumed Approve (as an approval with an empty body).
@@ -359,7 +359,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			60_000,
 			250,
 			() => ({
-				callbacks: simTrigger.callbacks.map((c: any) => [c.taskId, c.status]),
+				callbacks: simTrigger.callbacks.map((c) => [c.taskId, c.status]),
 			}),
 		);
 		const allModelsMs = Date.now() - t0;
@@ -374,8 +374,7 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 			1,
 		);
 		const perWorker = cluster.workers.map(
-			(_: any, w: number) =>
-				Object.values(ranOn).filter((on: any) => on[0] === `worker-${w + 1}`).length,
+			(_, w) => Object.values(ranOn).filter((on) => on[0] === `worker-${w + 1}`).length,
 		);
 		figures.triggerAllModels = {
 			executions: execs.length,

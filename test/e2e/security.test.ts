@@ -22,11 +22,13 @@ import {
 	createSimTask,
 	CREDENTIAL_TYPE,
 	executionEnd,
+	type Execution,
 	executionsOf,
 	filesWithSecretsIn,
 	host,
 	type KieN8n,
 	kieNode,
+	lastRunOutput,
 	logger,
 	n8nNode,
 	post,
@@ -37,6 +39,7 @@ import {
 	sleep,
 	startCollector,
 	startN8nWithKie,
+	type TriggerAnswer,
 	triggerWorkflow,
 	waitFor,
 	webhookNode,
@@ -213,13 +216,13 @@ describe('security on real n8n', () => {
 			const executions0 = (await triggerExecutions()).length;
 			const statusCalls0 = sim.count('GET /api/v1/runway/record-detail');
 			const refused = {
-				otherTasksSignature: await post(triggerUrl, body, signed(other, now)),
-				fromTheFuture: await post(triggerUrl, body, signed(taskId, now + 10 * 60)),
-				hexSignature: await post(triggerUrl, body, {
+				otherTasksSignature: await post<TriggerAnswer>(triggerUrl, body, signed(other, now)),
+				fromTheFuture: await post<TriggerAnswer>(triggerUrl, body, signed(taskId, now + 10 * 60)),
+				hexSignature: await post<TriggerAnswer>(triggerUrl, body, {
 					'X-Webhook-Timestamp': String(now),
 					'X-Webhook-Signature': hex,
 				}),
-				noTimestamp: await post(triggerUrl, body, {
+				noTimestamp: await post<TriggerAnswer>(triggerUrl, body, {
 					'X-Webhook-Signature': signed(taskId, now)['X-Webhook-Signature'],
 				}),
 			};
@@ -319,7 +322,7 @@ describe('security on real n8n', () => {
 			expect(json.videoUrls).toEqual([`${sim.baseUrl}/files/${taskId}.mp4`]);
 			expect(json.downloadError).toBeUndefined();
 			// The body is echoed as received under `callback.body` (documented); nothing else carries its URL.
-			expect(json.callback.body.data.video_url).toBe(FORGED_URL);
+			expect(json.callback?.body.data.video_url).toBe(FORGED_URL);
 			expect(JSON.stringify({ ...json, callback: undefined })).not.toContain('attacker');
 			const execution = await executionEnd(
 				triggerExecutions,
@@ -329,9 +332,9 @@ describe('security on real n8n', () => {
 			);
 			expect((await triggerExecutions()).length).toBe(executions0 + 1);
 			const [item] = execution.data.resultData.runData['KIE Trigger'][0].data.main[0];
-			expect(item.binary.data).toMatchObject({ fileName: `${taskId}.mp4`, mimeType: 'video/mp4' });
+			expect(item.binary?.data).toMatchObject({ fileName: `${taskId}.mp4`, mimeType: 'video/mp4' });
 			// The video came from KIE's file host, under the task's path.
-			expect(sim.requests.filter((r: any) => r.path === `/files/${taskId}.mp4`)).toHaveLength(1);
+			expect(sim.requests.filter((r) => r.path === `/files/${taskId}.mp4`)).toHaveLength(1);
 		});
 
 		test('a signed callback for a task KIE has not finished: passed on without any URL, nothing downloaded', async () => {
@@ -369,9 +372,7 @@ describe('security on real n8n', () => {
 			);
 			expect(json.downloadError).toBeUndefined();
 			expect(JSON.stringify({ ...json, callback: undefined })).not.toContain('attacker');
-			expect(sim.requests.filter((r: any) => r.path.startsWith(`/files/${taskId}`))).toHaveLength(
-				0,
-			);
+			expect(sim.requests.filter((r) => r.path.startsWith(`/files/${taskId}`))).toHaveLength(0);
 		});
 	});
 
@@ -394,17 +395,16 @@ describe('security on real n8n', () => {
 				500,
 			);
 		}
-		const errorOf = (execution: any) =>
-			execution.data.resultData.error?.message as string | undefined;
+		const errorOf = (execution: Execution) => execution.data.resultData.error?.message;
 
 		test('success and error paths, callback mode, an upload, the trigger and credential tests leave no key in logs, data or answers', async () => {
-			const tasksBefore = new Set(sim.tasks().map((t: any) => t.taskId));
+			const tasksBefore = new Set(sim.tasks().map((t) => t.taskId));
 			const answersBefore = answers.length;
 			const outcomes: Record<string, string | undefined> = {};
 			const ok = await runFlow(WF.poll, HOOK.poll, [{ prompt: 'security ok', timeoutMinutes: 2 }]);
 			expect(ok.status).toBe('success');
 			const [okItem] = ok.data.resultData.runData.KIE[0].data.main[0];
-			expect(okItem.binary.data).toMatchObject({ mimeType: 'video/mp4' });
+			expect(okItem.binary?.data).toMatchObject({ mimeType: 'video/mp4' });
 
 			outcomes.wrongKey = errorOf(
 				await runFlow(WF.badKey, HOOK.badKey, [{ prompt: 'security 401', timeoutMinutes: 2 }]),
@@ -442,7 +442,7 @@ describe('security on real n8n', () => {
 			const upload = await runFlow(WF.upload, HOOK.upload, [{ fileUrl: okItem.json.videoUrl }]);
 			expect(upload.status).toBe('success');
 			expect(
-				sim.requests.some((r: any) => r.listener === 'upload' && r.path === '/api/file-url-upload'),
+				sim.requests.some((r) => r.listener === 'upload' && r.path === '/api/file-url-upload'),
 			).toBe(true);
 
 			// Callback mode: signed callbacks from the simulator resume the run.
@@ -463,9 +463,7 @@ describe('security on real n8n', () => {
 				120_000,
 				500,
 			);
-			expect(callbackRun.data.resultData.runData.KIE.at(-1).data.main[0][0].json.status).toBe(
-				'succeeded',
-			);
+			expect(lastRunOutput(callbackRun, 'KIE')[0].json.status).toBe('succeeded');
 
 			// The trigger, fed by the simulator's own signed callback (with a download).
 			const triggered = await createSimTask(sim, '/api/v1/runway/generate', {
@@ -535,7 +533,7 @@ describe('security on real n8n', () => {
 
 			// The material searched is the real thing: debug lines, every run's data, binary metadata, answers.
 			expect(logText).toMatch(/debug/i);
-			const tasksHere = sim.tasks().filter((t: any) => !tasksBefore.has(t.taskId));
+			const tasksHere = sim.tasks().filter((t) => !tasksBefore.has(t.taskId));
 			log(
 				`searched: log ${logText.length} chars, REST executions ${restExecutions.length} chars, ${answers.length} answers, ${collector.received.length} downstream items`,
 			);

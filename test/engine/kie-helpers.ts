@@ -26,12 +26,13 @@ export interface Simulator {
 		path: string;
 		query: IDataObject;
 		headers: IDataObject;
-		body: any;
+		/** the parsed JSON body; the fields the tests read are typed */
+		body: { videoUrl: string; fileName: string; [field: string]: unknown };
 		at: number;
 	}>;
 	callbacks: Array<{
 		url: string;
-		body: any;
+		body: IDataObject;
 		headers: IDataObject;
 		status: unknown;
 		taskId: string;

@@ -282,7 +282,7 @@ describe('result files and download-url', () => {
 			msg: 'success',
 			data: expect.stringContaining(`${sim.baseUrl}/files/${taskId}.mp4?`),
 		});
-		const link = res.body.data as string;
+		const link = String(res.body.data);
 		expect(link).toContain('X-Amz-Expires=1200');
 		const dl = await fetch(link);
 		expect(dl.status).toBe(200);

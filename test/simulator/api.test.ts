@@ -4,6 +4,7 @@ import {
 	AUTH,
 	finishTask,
 	get,
+	type KieData,
 	post,
 	RUNWAY_OK,
 	runwayTask,
@@ -112,7 +113,7 @@ describe('Runway generate', () => {
 			body: { code: 422, msg: 'recordInfo is null', data: null },
 		});
 		const seen: string[] = [];
-		let data: any;
+		let data: KieData | undefined;
 		await waitFor(
 			async () => {
 				const r = await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`);
@@ -149,7 +150,7 @@ describe('Runway generate', () => {
 			expireFlag: 0,
 		});
 		expect(
-			Math.abs(Date.parse(data.generateTime.replace(' ', 'T') + 'Z') - Date.now()),
+			Math.abs(Date.parse(data?.generateTime.replace(' ', 'T') + 'Z') - Date.now()),
 		).toBeLessThan(5000);
 	});
 

@@ -86,7 +86,7 @@ describe('callback shapes', () => {
 			quality: '720p',
 		});
 		await waitFor(() => receiver.hits.length === 2);
-		const byId = (id: string) => receiver.hits.find((h) => h.body.data.task_id === id)!.body;
+		const byId = (id: string) => receiver.hits.find((h) => h.body?.data.task_id === id)!.body;
 		expect(byId(ok)).toMatchObject({
 			code: 200,
 			msg: 'All generated successfully.',
@@ -99,7 +99,7 @@ describe('callback shapes', () => {
 		const ok = await create('/api/v1/aleph/generate', ALEPH_OK);
 		const bad = await create('/api/v1/aleph/generate', { ...ALEPH_OK, prompt: '[fail]' });
 		await waitFor(() => receiver.hits.length === 2);
-		const byId = (id: string) => receiver.hits.find((h) => h.body.taskId === id)!.body;
+		const byId = (id: string) => receiver.hits.find((h) => h.body?.taskId === id)!.body;
 		expect(byId(ok)).toEqual({
 			code: 200,
 			msg: 'success',
@@ -137,7 +137,7 @@ describe('callback shapes', () => {
 		const ok = await create('/api/v1/modify/generate', { ...LUMA_OK, watermark: 'w' });
 		const bad = await create('/api/v1/modify/generate', { ...LUMA_OK, prompt: '[fail]' });
 		await waitFor(() => receiver.hits.length === 2);
-		const byId = (id: string) => receiver.hits.find((h) => h.body.data.taskId === id)!.body;
+		const byId = (id: string) => receiver.hits.find((h) => h.body?.data.taskId === id)!.body;
 		const promptJson = JSON.stringify({
 			callBackUrl: `${receiver.url}/hook?n=1`,
 			prompt: LUMA_OK.prompt,
@@ -164,7 +164,7 @@ describe('signing', () => {
 		const lumaId = await create('/api/v1/modify/generate', LUMA_OK);
 		await waitFor(() => receiver.hits.length === 2);
 		for (const hit of receiver.hits) {
-			const id = hit.body.data.task_id ?? hit.body.data.taskId;
+			const id = hit.body?.data.task_id ?? hit.body?.data.taskId;
 			expect([runwayId, lumaId]).toContain(id);
 			const ts = String(hit.headers['x-webhook-timestamp']);
 			expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(10);
@@ -219,7 +219,7 @@ describe('delivery behaviour', () => {
 		await waitFor(() => receiver.hits.length === 3);
 		await sleep(100);
 		expect(receiver.hits).toHaveLength(3);
-		expect(new Set(receiver.hits.map((h) => h.body.data.task_id))).toEqual(new Set([taskId]));
+		expect(new Set(receiver.hits.map((h) => h.body?.data.task_id))).toEqual(new Set([taskId]));
 	});
 
 	it('lost mode sends nothing (for `times` tasks), then normal delivery resumes', async () => {
@@ -229,7 +229,7 @@ describe('delivery behaviour', () => {
 		const delivered = await create('/api/v1/runway/generate', RUNWAY_OK);
 		await waitFor(() => receiver.hits.length === 1);
 		await sleep(100);
-		expect(receiver.hits.map((h) => h.body.data.task_id)).toEqual([delivered]);
+		expect(receiver.hits.map((h) => h.body?.data.task_id)).toEqual([delivered]);
 	});
 
 	it('early mode sends the callback right after the create answer, with the task already terminal', async () => {
@@ -239,7 +239,7 @@ describe('delivery behaviour', () => {
 		const taskId = await create('/api/v1/runway/generate', RUNWAY_OK);
 		await waitFor(() => receiver.hits.length === 1, 2000, 2);
 		expect(receiver.hits[0].at - before).toBeLessThan(1000);
-		expect(receiver.hits[0].body.data.task_id).toBe(taskId);
+		expect(receiver.hits[0].body?.data.task_id).toBe(taskId);
 		const record = (await get(sim.baseUrl, `/api/v1/runway/record-detail?taskId=${taskId}`)).body;
 		expect(record.data.state).toBe('success');
 	});
@@ -264,7 +264,7 @@ describe('delivery behaviour', () => {
 		await waitFor(() => receiver.hits.length === 2);
 		await sleep(50);
 		expect(receiver.hits).toHaveLength(2);
-		expect(receiver.hits.find((h) => h.body.data.task_id === b)!.body).toMatchObject({
+		expect(receiver.hits.find((h) => h.body?.data.task_id === b)!.body).toMatchObject({
 			code: 400,
 			msg: 'Custom failure',
 		});
@@ -273,8 +273,8 @@ describe('delivery behaviour', () => {
 
 	it('emits callback and request events', async () => {
 		const events: string[] = [];
-		const onReq = (r: any) => events.push(`request ${r.path}`);
-		const onCb = (c: any) => events.push(`callback ${c.status}`);
+		const onReq = (r: Sim['requests'][number]) => events.push(`request ${r.path}`);
+		const onCb = (c: Sim['callbacks'][number]) => events.push(`callback ${c.status}`);
 		sim.on('request', onReq);
 		sim.on('callback', onCb);
 		await create('/api/v1/runway/generate', RUNWAY_OK);

@@ -1,6 +1,15 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { RUNWAY_OK, Sim, get, post, startReceiver, startSim, waitFor } from './helpers';
+import {
+	type KieBody,
+	RUNWAY_OK,
+	Sim,
+	get,
+	post,
+	startReceiver,
+	startSim,
+	waitFor,
+} from './helpers';
 
 let sim: Sim;
 beforeAll(async () => {
@@ -15,7 +24,7 @@ const control = async (method: 'GET' | 'POST', route: string, body?: unknown) =>
 		headers: { 'Content-Type': 'application/json' },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	return { status: res.status, body: (await res.json()) as any };
+	return { status: res.status, body: (await res.json()) as KieBody };
 };
 
 describe('HTTP control API (no auth)', () => {

@@ -1,4 +1,5 @@
-import { AUTH, RUNWAY_OK, Sim, get, post, startSim, waitFor } from './helpers';
+import type { FaultKind } from '../../simulator/faults';
+import { AUTH, type KieBody, RUNWAY_OK, Sim, get, post, startSim, waitFor } from './helpers';
 
 let sim: Sim;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ beforeEach(() => sim.reset());
 const GENERATE = '/api/v1/runway/generate';
 
 describe('injected faults on a create call create nothing and bill nothing', () => {
-	it.each([
+	it.each<[FaultKind, number, number]>([
 		['http429', 429, 429],
 		['http500', 500, 500],
 		['code429', 200, 429],
@@ -24,7 +25,7 @@ describe('injected faults on a create call create nothing and bill nothing', () 
 		['code501', 200, 501],
 		['code505', 200, 505],
 	])('%s answers HTTP %i with body code %i', async (kind, httpStatus, code) => {
-		sim.injectFault({ method: 'POST', path: GENERATE, kind: kind as any });
+		sim.injectFault({ method: 'POST', path: GENERATE, kind });
 		const res = await post(sim.baseUrl, GENERATE, RUNWAY_OK);
 		expect(res.status).toBe(httpStatus);
 		expect(res.body).toEqual({ code, msg: expect.any(String), data: null });
@@ -72,7 +73,7 @@ describe('injected faults on a create call create nothing and bill nothing', () 
 		expect(sim.credits).toBe(10000 - 12);
 		const res = await pending;
 		expect(Date.now() - started).toBeGreaterThanOrEqual(380);
-		expect(((await res.json()) as any).data.taskId).toBe(sim.tasks()[0].taskId);
+		expect(((await res.json()) as KieBody).data.taskId).toBe(sim.tasks()[0].taskId);
 	});
 });
 
@@ -121,6 +122,7 @@ describe('fault matching', () => {
 	});
 
 	it('rejects unknown fault kinds', () => {
-		expect(() => sim.injectFault({ kind: 'nope' as any })).toThrow(/Unknown fault kind/);
+		// @ts-expect-error: a kind outside FaultKind, as plain JS could pass one
+		expect(() => sim.injectFault({ kind: 'nope' })).toThrow(/Unknown fault kind/);
 	});
 });

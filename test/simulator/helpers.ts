@@ -17,6 +17,30 @@ export async function startSim(options: Record<string, unknown> = {}): Promise<S
 	});
 }
 
+/** The fields of `data` in the simulator's answers (and callbacks) that the tests read. */
+export interface KieData {
+	taskId: string;
+	task_id: string;
+	downloadUrl: string;
+	successFlag: number;
+	createTime: number;
+	paramJson: string;
+	/** Runway record: the task's phase and when it was made */
+	state: string;
+	generateTime: string;
+	videoInfo: { videoUrl: string };
+	response: { resultUrls: string[] };
+	[field: string]: unknown;
+}
+
+/** A JSON answer (or callback body) of the simulator, as the tests read it. */
+export interface KieBody {
+	code: number;
+	msg: string;
+	data: KieData;
+	[field: string]: unknown;
+}
+
 export async function post(
 	base: string,
 	path: string,
@@ -24,12 +48,12 @@ export async function post(
 	headers: Record<string, string> = AUTH,
 ) {
 	const res = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
-	return { status: res.status, body: (await res.json()) as any };
+	return { status: res.status, body: (await res.json()) as KieBody };
 }
 
 export async function get(base: string, path: string, headers: Record<string, string> = AUTH) {
 	const res = await fetch(base + path, { headers });
-	return { status: res.status, body: (await res.json()) as any };
+	return { status: res.status, body: (await res.json()) as KieBody };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,7 +86,8 @@ export interface Hit {
 	url: string;
 	headers: http.IncomingHttpHeaders;
 	raw: string;
-	body: any;
+	/** null when the body was not JSON */
+	body: KieBody | null;
 	at: number;
 }
 
@@ -74,7 +99,7 @@ export async function startReceiver(answer: (hitIndex: number) => number = () =>
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const raw = Buffer.concat(chunks).toString('utf8');
-			let body: any = null;
+			let body: KieBody | null = null;
 			try {
 				body = JSON.parse(raw);
 			} catch {

@@ -78,7 +78,7 @@ describe('restart({ downMs })', () => {
 			).body.data;
 			await sim.restart({ downMs: 1200 });
 			await waitFor(() => receiver.hits.length === 1, 3000);
-			expect(receiver.hits[0].body.data.task_id).toBe(taskId);
+			expect(receiver.hits[0].body?.data.task_id).toBe(taskId);
 		} finally {
 			await receiver.close();
 		}

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { expectedVideoSha256 } from '../../simulator';
-import { AUTH, RUNWAY_OK, Sim, post, startSim } from './helpers';
+import { AUTH, type KieBody, RUNWAY_OK, Sim, post, startSim } from './helpers';
 
 let sim: Sim;
 beforeAll(async () => {
@@ -125,7 +125,7 @@ describe('stream upload', () => {
 			headers: { Authorization: AUTH.Authorization },
 			body: form,
 		});
-		const body = (await res.json()) as any;
+		const body = (await res.json()) as KieBody;
 		expect(body).toEqual(SUCCESS);
 		expect(body.data).toMatchObject({
 			fileName: 'clip.mp4',
@@ -154,7 +154,7 @@ describe('stream upload', () => {
 				headers: { Authorization: AUTH.Authorization },
 				body: form,
 			})
-		).json()) as any;
+		).json()) as KieBody;
 		expect(ok.data).toMatchObject({ fileName: 'renamed.txt', mimeType: 'text/plain', fileSize: 5 });
 
 		const noPath = new FormData();
@@ -177,7 +177,7 @@ describe('stream upload', () => {
 			headers: { Authorization: AUTH.Authorization },
 			body: noFile,
 		});
-		expect(((await r2.json()) as any).msg).toBe('Missing required parameter: file');
+		expect(((await r2.json()) as KieBody).msg).toBe('Missing required parameter: file');
 	});
 });
 

@@ -2,7 +2,14 @@
 // for every model, the KIE Trigger's items, duplicate deliveries.
 import { RUNWAY_CREATE_PATH, SIM_API_KEY } from './constants';
 import { type Collected, post, waitFor } from './http';
-import { host, type Execution, type N8nHandle, type Simulator } from './n8n';
+import {
+	host,
+	lastRunOutput,
+	type Execution,
+	type ItemJson,
+	type N8nHandle,
+	type Simulator,
+} from './n8n';
 
 /** One of the simulator's tasks, as sim.tasks() lists it. */
 export type SimTask = ReturnType<Simulator['tasks']>[number];
@@ -98,10 +105,9 @@ export function expectCallbackResults(
 	sim: Simulator,
 	collector: { received: Collected[] },
 ) {
-	const runs = execution.data.resultData.runData.KIE;
-	const out = runs[runs.length - 1].data.main[0];
+	const out = lastRunOutput(execution, 'KIE');
 	expect(out).toHaveLength(tasks.length);
-	out.forEach((item: any, i: number) => {
+	out.forEach((item, i) => {
 		expect(item.pairedItem).toEqual({ item: i });
 		expect(item.json).toMatchObject({
 			taskId: tasks[i].taskId,
@@ -135,13 +141,26 @@ export function callbackDeliveries(sim: Simulator) {
 	};
 }
 
+/** KIE's (and the simulator's) answer to an API call. */
+export interface KieAnswer<Data> {
+	code: number;
+	msg: string;
+	data: Data;
+}
+
+/** The KIE Trigger's answer to a callback it refused or took as a duplicate. */
+export interface TriggerAnswer {
+	error?: string;
+	duplicate?: boolean;
+}
+
 /** Creates a task on the simulator's API, as a KIE node in "submit" mode would; returns its id. */
 export async function createSimTask(
 	sim: Simulator,
 	apiPath: string,
 	body: Record<string, unknown>,
 ): Promise<string> {
-	const res = await post(`${sim.baseUrl}${apiPath}`, body, {
+	const res = await post<KieAnswer<{ taskId: string }>>(`${sim.baseUrl}${apiPath}`, body, {
 		authorization: `Bearer ${SIM_API_KEY}`,
 	});
 	expect(res.body).toMatchObject({ code: 200 });
@@ -238,7 +257,7 @@ export async function createTasksForEveryModel(
 }
 
 /** The KIE Trigger's item for one of createTasksForEveryModel's cases: normalised, confirmed with the API. */
-export function expectTriggerItem(json: any, expected: ModelCallbackCase, sim: Simulator) {
+export function expectTriggerItem(json: ItemJson, expected: ModelCallbackCase, sim: Simulator) {
 	const delivery = sim.callbacks.find((c) => c.taskId === expected.taskId)!;
 	expect(delivery.status).toBe(200);
 	expect(json).toMatchObject({
@@ -255,7 +274,7 @@ export function expectTriggerItem(json: any, expected: ModelCallbackCase, sim: S
 	} else {
 		expect(json.videoUrl).toBeNull();
 		expect(json.error).toEqual({ code: expect.anything(), message: expect.any(String) });
-		expect(json.error.message.length).toBeGreaterThan(0);
+		expect(json.error?.message.length).toBeGreaterThan(0);
 	}
 }
 
@@ -288,7 +307,9 @@ export async function postConcurrentDuplicates(sim: Simulator, triggerUrl: strin
 	const body = runwaySuccessCallback(sim, taskId);
 	const t0 = Date.now();
 	const answers = await Promise.all(
-		Array.from({ length: copies }, () => post(`${triggerUrl}?model=runway&reference=dup`, body)),
+		Array.from({ length: copies }, () =>
+			post<TriggerAnswer>(`${triggerUrl}?model=runway&reference=dup`, body),
+		),
 	);
 	const ms = Date.now() - t0;
 	expect(answers.map((a) => a.status)).toEqual(Array(copies).fill(200));

@@ -2,15 +2,18 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { ItemJson } from './n8n';
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Collected {
 	query: Record<string, string>;
-	body: any;
+	/** The item's json the collector node posted. */
+	body: ItemJson;
 	at: number;
 }
 
-/** An HTTP server that records every POST body (JSON) with its query, answering 200. */
+/** An HTTP server that records every POST body (JSON, else answered 400) with its query, answering 200. */
 export async function startCollector() {
 	const received: Collected[] = [];
 	const server = http.createServer((req, res) => {
@@ -18,11 +21,13 @@ export async function startCollector() {
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const url = new URL(req.url ?? '/', 'http://x');
-			let body: any = Buffer.concat(chunks).toString('utf8');
+			let body: ItemJson;
 			try {
-				body = JSON.parse(body);
+				body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 			} catch {
-				/* keep text */
+				res.statusCode = 400;
+				res.end('not JSON');
+				return;
 			}
 			received.push({ query: Object.fromEntries(url.searchParams), body, at: Date.now() });
 			res.setHeader('content-type', 'application/json');
@@ -38,8 +43,15 @@ export async function startCollector() {
 	};
 }
 
-/** POST a body (object: JSON, string: as is) to a URL; never throws on HTTP errors. */
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+/**
+ * POST a body (object: JSON, string: as is) to a URL; never throws on HTTP errors. The answer's body
+ * is its JSON (typed `T` by a caller that knows the shape), else its text.
+ */
+export async function post<T = unknown>(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; text: string }> {
 	// Header names are case-insensitive: a recorded 'Content-Type' replaces the default one.
 	const merged: Record<string, string> = { 'content-type': 'application/json' };
 	for (const [name, value] of Object.entries(headers)) {
@@ -51,11 +63,11 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 		body: typeof body === 'string' ? body : JSON.stringify(body),
 	});
 	const text = await res.text();
-	let parsed: any = text;
+	let parsed: T;
 	try {
 		parsed = JSON.parse(text);
 	} catch {
-		/* text */
+		parsed = text as T;
 	}
 	return { status: res.status, body: parsed, text };
 }

@@ -4,17 +4,72 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import * as host from '../../../scripts/lib/n8n-host';
+import type { IBinaryKeyData } from 'n8n-workflow';
+
+import * as hostLib from '../../../scripts/lib/n8n-host';
 import type { N8nHandle } from '../../../scripts/lib/n8n-host/server';
 import * as simulatorLib from '../../../simulator';
 import type { CredentialImport, Workflow } from './workflows';
 
-export { host, simulatorLib };
+export { simulatorLib };
 export type { N8nHandle };
 /** A running KIE simulator (simulator/simulator.js). */
 export type Simulator = import('../../../simulator').Simulator;
+/** A request the simulator recorded, as sim.requests lists it (and its 'request' event gives it). */
+export type SimRequest = Simulator['requests'][number];
+
+/**
+ * An item's json as the tests read it: the fields of the KIE node's and the KIE Trigger's items;
+ * other nodes' fields are read as unknown.
+ */
+export interface ItemJson {
+	taskId: string;
+	model?: string;
+	status?: string;
+	videoUrl?: string | null;
+	reference?: string | null;
+	error?: { code: unknown; message: string } | null;
+	/** the KIE Trigger's copy of the callback it received */
+	callback?: { code: number; msg: string; body: { data: Record<string, unknown> } };
+	[field: string]: unknown;
+}
+
+/** An item of a node's output in an execution's run data. */
+export interface ExecutionItem {
+	json: ItemJson;
+	binary?: IBinaryKeyData;
+	pairedItem?: unknown;
+}
+
+/** What the tests read of an execution's run data (n8n's IRun['data'], JSON from REST or sqlite). */
+export interface ExecutionData {
+	resultData: {
+		/** node name -> its runs -> main outputs -> items */
+		runData: Record<string, Array<{ data: { main: ExecutionItem[][] } }>>;
+		error?: { message: string; description?: string };
+		lastNodeExecuted?: string;
+	};
+}
+
+type ExecutionRecord = Awaited<ReturnType<typeof hostLib.getExecutions>>[number];
 /** One of a workflow's executions, with its run data, as n8n-host reads it. */
-export type Execution = Awaited<ReturnType<typeof host.getExecutions>>[number];
+export type Execution = Omit<ExecutionRecord, 'data'> & { data: ExecutionData };
+
+/** A node's items (main output 0) in its last run of an execution. */
+export function lastRunOutput(execution: Execution, nodeName: string): ExecutionItem[] {
+	const runs = execution.data.resultData.runData[nodeName];
+	return runs[runs.length - 1].data.main[0];
+}
+
+/** n8n-host, with the executions it reads typed as the tests read them (its JSDoc has `data: any`). */
+export const host = hostLib as Omit<typeof hostLib, 'getExecutions' | 'waitForExecution'> & {
+	getExecutions(...args: Parameters<typeof hostLib.getExecutions>): Promise<Execution[]>;
+	waitForExecution(
+		target: Parameters<typeof hostLib.waitForExecution>[0],
+		workflowId: string,
+		opts?: { timeoutMs?: number; until?: (e: Execution) => boolean },
+	): Promise<Execution>;
+};
 
 /** A log line on stderr, tagged with the test's name. */
 export function logger(tag: string) {

@@ -21,6 +21,30 @@ export interface CredentialImport {
 	data: Record<string, unknown>;
 }
 
+/** A node of a workflow file, with the parameters the tests read or change. */
+export interface WorkflowFileNode extends Omit<WorkflowNode, 'parameters'> {
+	parameters: {
+		completionOptions?: { pollIntervalSeconds?: number };
+		callbackUrl?: string;
+		content?: string;
+		assignments?: { assignments: Array<{ name: string; value: unknown }> };
+		[parameter: string]: unknown;
+	};
+}
+
+/** A workflow file as n8n exports it (examples/*.json): its nodes and their main connections. */
+export interface WorkflowFile {
+	id: string;
+	name: string;
+	active?: boolean;
+	nodes: WorkflowFileNode[];
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
+	[key: string]: unknown;
+}
+
 /** A workflow in n8n's import shape (every imported workflow has a fixed id). */
 export type Workflow = { id: string; name: string; active?: boolean; [key: string]: unknown };
 
@@ -124,7 +148,7 @@ export function collectorNode(
 	collectorUrl: string,
 	name = 'Collect',
 	position: [number, number] = [880, 0],
-) {
+): WorkflowNode {
 	return {
 		id: `c0ffee00-0000-4000-8000-${name
 			.padEnd(12, '0')
