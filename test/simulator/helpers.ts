@@ -30,6 +30,15 @@ export interface KieData {
 	generateTime: string;
 	videoInfo: { videoUrl: string };
 	response: { resultUrls: string[] };
+	/** Market record (recordInfo, callbacks): JSON strings and epoch-ms times */
+	model: string;
+	param: string;
+	resultJson: string;
+	failCode: string;
+	failMsg: string;
+	costTime: number;
+	completeTime: number;
+	updateTime: number;
 	[field: string]: unknown;
 }
 

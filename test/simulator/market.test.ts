@@ -1,6 +1,17 @@
 import * as crypto from 'crypto';
 import { expectedVideoBytes } from '../../simulator';
-import { DAY, RUNWAY_OK, Sim, get, post, startReceiver, startSim, waitFor } from './helpers';
+import type { FaultKind } from '../../simulator/faults';
+import {
+	DAY,
+	RUNWAY_OK,
+	Sim,
+	get,
+	post,
+	startReceiver,
+	startSim,
+	waitFor,
+	type KieBody,
+} from './helpers';
 
 // KIE's Market API (docs/kie-api.md §11), Veo 3.1's legacy endpoints and the retire switches, over
 // real HTTP on 127.0.0.1.
@@ -45,7 +56,7 @@ const control = async (route: string, body: unknown) => {
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify(body),
 	});
-	return { status: res.status, body: (await res.json()) as any };
+	return { status: res.status, body: (await res.json()) as KieBody };
 };
 
 describe('createTask', () => {
@@ -73,7 +84,7 @@ describe('createTask', () => {
 			headers: { Authorization: 'Bearer sim-key', 'Content-Type': 'application/json' },
 			body: '{nope',
 		});
-		expect(((await res.json()) as any).code).toBe(422);
+		expect(((await res.json()) as KieBody).code).toBe(422);
 		sim.configure({ credits: 1 });
 		expect((await create(KLING_TEXT)).body).toMatchObject({
 			code: 402,
@@ -97,7 +108,7 @@ describe('createTask', () => {
 		expect(sim.count('create')).toBe(22);
 	});
 
-	it.each([
+	it.each<[FaultKind, number, number]>([
 		['http429', 429, 429],
 		['code429', 200, 429],
 		['code455', 200, 455],
@@ -106,7 +117,7 @@ describe('createTask', () => {
 	])(
 		'fault %s on "create" hits createTask too (HTTP %i, code %i), no task',
 		async (kind, http, code) => {
-			sim.injectFault({ path: 'create', kind: kind as any });
+			sim.injectFault({ path: 'create', kind });
 			const res = await create(KLING_TEXT);
 			expect(res.status).toBe(http);
 			expect(res.body.code).toBe(code);
@@ -513,14 +524,14 @@ describe('failures and Market callbacks', () => {
 		const hit = receiver.hits[0];
 		expect(hit.url).toBe('/cb?t=1');
 		expect(hit.body).toEqual({ code: 200, msg: 'success', data: (await record(taskId)).data });
-		expect(JSON.parse(hit.body.data.resultJson).resultUrls).toEqual([
+		expect(JSON.parse(hit.body!.data.resultJson).resultUrls).toEqual([
 			`${sim.baseUrl}/files/${taskId}.mp4`,
 		]);
 		const ts = String(hit.headers['x-webhook-timestamp']);
 		expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(60);
 		const expected = crypto
 			.createHmac('sha256', 'market-secret')
-			.update(`${hit.body.data.taskId}.${ts}`)
+			.update(`${hit.body!.data.taskId}.${ts}`)
 			.digest('base64');
 		const given = Buffer.from(String(hit.headers['x-webhook-signature']));
 		expect(given.length).toBe(Buffer.from(expected).length);
@@ -543,7 +554,7 @@ describe('failures and Market callbacks', () => {
 		const duplicated = await createOk({ ...KLING_TEXT, callBackUrl: `${receiver.url}/b` });
 		sim.completeTask(duplicated);
 		await waitFor(() => receiver.hits.length === 2);
-		expect(receiver.hits.every((h) => h.body.data.taskId === duplicated)).toBe(true);
+		expect(receiver.hits.every((h) => h.body!.data.taskId === duplicated)).toBe(true);
 
 		receiver.hits.length = 0;
 		sim.setCallbackBehaviour({ mode: 'lost', times: 1 });
