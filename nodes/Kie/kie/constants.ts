@@ -40,8 +40,8 @@ export const ALEPH_ASPECT_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9']
 /** The input video may be at most 10 MB; only its first 5 s are processed. */
 export const ALEPH_VIDEO_MAX_BYTES = 10 * MB;
 export const ALEPH_VIDEO_SECONDS_USED = 5;
-/** KIE recommends 1-20 characters for Aleph's watermark. */
-export const ALEPH_WATERMARK_MAX = 20;
+/** KIE recommends 1-20 characters for Aleph's watermark: a recommendation, not a limit it states. */
+export const ALEPH_WATERMARK_RECOMMENDED_MAX = 20;
 
 // Luma Modify (docs/kie-api.md §5): MP4, MOV or AVI, at most 500 MB and 10 seconds.
 export const LUMA_VIDEO_MAX_BYTES = 500 * MB;
