@@ -10,6 +10,8 @@ module.exports = {
 	DAY_MS,
 	/** Generated media is kept 14 days (§0, §2 expireFlag). */
 	MEDIA_RETENTION_MS: 14 * DAY_MS,
+	/** Market results: a mirror of the recordInfo page says URLs "typically expire after 24 hours" (§11). */
+	MARKET_RESULT_RETENTION_MS: DAY_MS,
 	/** Uploaded temp files are kept 3 days (§8; some pages say 24 h, we follow the endpoint pages). */
 	UPLOAD_RETENTION_MS: 3 * DAY_MS,
 	/** download-url links are valid 20 minutes (§7b: presigned with X-Amz-Expires=1200). */
@@ -25,6 +27,9 @@ module.exports = {
 		runway: { '5:720p': 12, '10:720p': 30, '5:1080p': 30 },
 		aleph: 110,
 		luma: 60,
+		/** Market models other than Runway/Aleph and Veo: KIE's pages give no credits (assumptions). */
+		market: 40,
+		veo: { veo3: 250, veo3_fast: 60, veo3_lite: 30 },
 	},
 
 	RUNWAY_ASPECT_RATIOS: ['16:9', '4:3', '1:1', '3:4', '9:16'],
@@ -49,6 +54,12 @@ module.exports = {
 		lumaCallbackSuccess: 'Modify record generated successfully.',
 		lumaCallbackFailure: 'Modify record generation failed.',
 		uploadSuccess: 'File uploaded successfully',
+		veoCallbackSuccess: 'Veo3 video generated successfully.',
+		generationFailed: 'Generation failed, please try again later',
+		taskNotFound: 'Task not found',
+		/** The simulator's readings of an unsupported and a discontinued Market model (§11). */
+		modelUnsupported: (/** @type {string} */ id) => `The model ${id} is not supported`,
+		modelDiscontinued: (/** @type {string} */ id) => `The model ${id} is discontinued`,
 	},
 
 	/** Body messages for injected faults, KIE wording where KIE has one (§0 code table). */

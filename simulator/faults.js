@@ -8,7 +8,7 @@ const { FAULT_MESSAGES } = require('./constants');
  *   | 'code402' | 'code401' | 'code422' | 'code451' | 'code501' | 'code505'} FaultKind
  * @typedef {object} FaultSpec
  * @property {string} [method] e.g. 'POST'; any method when omitted
- * @property {string} [path] exact path, a prefix ending in '*', or 'create' (every generate/extend/modify call); any when omitted
+ * @property {string} [path] exact path, a prefix ending in '*', or 'create' (every create call: legacy generate/extend/modify, Veo, Market createTask); any when omitted
  * @property {FaultKind} kind
  * @property {number} [times] how many matching requests it hits (default 1)
  * @property {number} [delayMs] 'slow': wall ms before the normal answer
@@ -38,6 +38,8 @@ const CREATE_PATHS = new Set([
 	'/api/v1/runway/extend',
 	'/api/v1/aleph/generate',
 	'/api/v1/modify/generate',
+	'/api/v1/veo/generate',
+	'/api/v1/jobs/createTask',
 ]);
 
 /** Injected faults, matched in the order they were injected; each hits `times` requests. */

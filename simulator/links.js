@@ -2,10 +2,14 @@
 'use strict';
 
 // Result file links: plain, or signed like KIE's download-url links (20 minutes, simulated time),
-// and KIE's 14-day media retention.
+// and KIE's 14-day media retention (24 h for Market results, §11).
 
 const crypto = require('crypto');
-const { MEDIA_RETENTION_MS, DOWNLOAD_URL_TTL_S } = require('./constants');
+const {
+	MEDIA_RETENTION_MS,
+	MARKET_RESULT_RETENTION_MS,
+	DOWNLOAD_URL_TTL_S,
+} = require('./constants');
 
 /** @typedef {import('./simulator').Simulator} Simulator */
 /** @typedef {import('./tasks').Task} Task */
@@ -20,9 +24,10 @@ function resultUrls(sim, task) {
 	};
 }
 
-/** Older than KIE's 14-day media retention (simulated time). @param {Simulator} sim @param {Task} task */
+/** Older than KIE's media retention (simulated time). @param {Simulator} sim @param {Task} task */
 function isExpired(sim, task) {
-	return sim.clock.now() - task.createdAt > MEDIA_RETENTION_MS;
+	const retention = task.model === 'market' ? MARKET_RESULT_RETENTION_MS : MEDIA_RETENTION_MS;
+	return sim.clock.now() - task.createdAt > retention;
 }
 
 /**

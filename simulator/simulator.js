@@ -20,6 +20,11 @@ const links = require('./links');
 const runway = require('./models/runway');
 const aleph = require('./models/aleph');
 const luma = require('./models/luma');
+const market = require('./models/market');
+const veo = require('./models/veo');
+
+/** Callback bodies per task model. */
+const CALLBACK_MODELS = { runway, aleph, luma, market, veo };
 
 /**
  * @typedef {object} SimulatorOptions
@@ -29,7 +34,7 @@ const luma = require('./models/luma');
  * @property {string[]} apiKeys accepted Bearer keys
  * @property {number} credits starting balance
  * @property {string | undefined} hmacKey when set, every callback is signed (§6e)
- * @property {number | Record<string, number>} taskDurationMs simulated ms from create to end; or per model { runway, extend, aleph, luma, default }
+ * @property {number | Record<string, number>} taskDurationMs simulated ms from create to end; or per model { runway, extend, aleph, luma, veo, market, default }
  * @property {number} timeScale simulated ms per wall ms
  * @property {number} recordNullMs simulated ms during which record endpoints answer "recordInfo is null"
  * @property {{ max: number, windowMs: number }} rateLimit create calls per sliding wall-clock window per key
@@ -40,6 +45,8 @@ const luma = require('./models/luma');
  * @property {boolean} signedResultLinks result URLs in record answers and callbacks are signed links that work
  *   for 20 minutes (simulated), like download-url links. KIE does not say how long its result links work
  *   (Luma's sit on a temporary file host): this lets a download after a link's expiry be tried.
+ * @property {'msg' | 'message'} marketMessageKey the key of the message in /api/v1/jobs/* answers: KIE's
+ *   recordInfo page has revisions with `msg` and with `message` (§11); clients must accept both
  *
  * @typedef {object} RequestRecord
  * @property {'api' | 'upload'} listener
@@ -68,6 +75,7 @@ const DEFAULTS = {
 	callbackRetryDelayMs: 1000,
 	callbackTimeoutMs: 15000,
 	signedResultLinks: false,
+	marketMessageKey: 'msg',
 };
 
 /** A KIE.ai stand-in: the API host and the upload host on two local listeners, plus a control API. */
@@ -105,6 +113,10 @@ class Simulator extends EventEmitter {
 		this.credits = this.options.credits;
 		/** @type {import('./callbacks').CallbackBehaviour & { remaining?: number }} */
 		this.callbackBehaviour = { mode: 'normal', shape: 'doc' };
+		/** Legacy create paths answered as removed (HTTP 404) and Market ids answered as discontinued. */
+		this.retired = { paths: new Set(), models: new Set() };
+		/** Market ids accepted beyond the simulator's table, with no input check but "an object". */
+		this.extraMarketModels = new Set();
 		this.baseUrl = '';
 		this.uploadBaseUrl = '';
 		/** @type {http.Server[]} */
@@ -188,6 +200,8 @@ class Simulator extends EventEmitter {
 		this.createCount = 0;
 		this.credits = this.options.credits;
 		this.callbackBehaviour = { mode: 'normal', shape: 'doc' };
+		this.retired = { paths: new Set(), models: new Set() };
+		this.extraMarketModels = new Set();
 	}
 
 	/**
@@ -209,7 +223,7 @@ class Simulator extends EventEmitter {
 
 	// ---- tasks, results, callbacks --------------------------------------------------------
 
-	/** @param {string} model 'runway' | 'extend' | 'aleph' | 'luma' */
+	/** @param {string} model 'runway' | 'extend' | 'aleph' | 'luma' | 'veo' | 'market' */
 	durationFor(model) {
 		const d = this.options.taskDurationMs;
 		if (typeof d === 'number') return d;
@@ -225,6 +239,7 @@ class Simulator extends EventEmitter {
 			resultUrls: (t) => this.resultUrls(t),
 			expired: (t) => this.isExpired(t),
 			alephCallbackShape: this.callbackBehaviour.shape === 'openapi' ? 'openapi' : 'doc',
+			now: () => this.clock.now(),
 		};
 	}
 
@@ -273,8 +288,7 @@ class Simulator extends EventEmitter {
 			return;
 		}
 		const b = this.callbackBehaviour;
-		const mod = task.model === 'runway' ? runway : task.model === 'aleph' ? aleph : luma;
-		const body = mod.callbackBody(task, this.modelContext());
+		const body = CALLBACK_MODELS[task.model].callbackBody(task, this.modelContext());
 		const copies = b.mode === 'duplicate' ? Math.max(1, b.times ?? 2) : 1;
 		const delayMs = b.delayMs ?? this.options.callbackDelayMs;
 		this.sender.deliver(task.callBackUrl, task.taskId, body, { copies, delayMs }).then((ok) => {
@@ -339,6 +353,7 @@ class Simulator extends EventEmitter {
 			taskId: task.taskId,
 			model: task.model,
 			kind: task.kind,
+			marketModel: task.marketModel,
 			state,
 			params: task.params,
 			callBackUrl: task.callBackUrl,
@@ -353,6 +368,31 @@ class Simulator extends EventEmitter {
 			expired: this.isExpired(task),
 			...(state === 'success' ? this.resultUrls(task) : {}),
 		};
+	}
+
+	/**
+	 * Makes legacy create paths answer as removed (HTTP 404 {code:404,msg:'Not Found'}) and Market model
+	 * ids answer as discontinued (body code 422); neither creates a task. Until unretire() or reset().
+	 * @param {{ paths?: string[], models?: string[] }} spec
+	 */
+	retire(spec) {
+		for (const path of spec?.paths || []) {
+			if (!RETIRABLE_PATHS.includes(path))
+				throw new Error(`Not a retirable endpoint: ${path} (one of ${RETIRABLE_PATHS.join(', ')})`);
+			this.retired.paths.add(path);
+		}
+		for (const model of spec?.models || []) this.retired.models.add(String(model));
+	}
+
+	/** Undoes retire() for the given paths and models. @param {{ paths?: string[], models?: string[] }} spec */
+	unretire(spec) {
+		for (const path of spec?.paths || []) this.retired.paths.delete(path);
+		for (const model of spec?.models || []) this.retired.models.delete(String(model));
+	}
+
+	/** Market ids accepted beyond the simulator's table ("any other Market model"). @param {string[]} ids */
+	addMarketModels(ids) {
+		for (const id of ids || []) this.extraMarketModels.add(String(id));
 	}
 
 	/** Ends a task successfully now (fires its callback). False if unknown or already ended. @param {string} taskId */
@@ -394,12 +434,23 @@ class Simulator extends EventEmitter {
 				byRoute: Object.fromEntries(this.counts),
 			},
 			callbackBehaviour: this.callbackBehaviour,
+			retired: { paths: [...this.retired.paths], models: [...this.retired.models] },
+			extraMarketModels: [...this.extraMarketModels],
 			faults: this.faults.list(),
 			tasks: this.tasks(),
 			callbacks: this.callbacks,
 		};
 	}
 }
+
+/** Legacy create endpoints the retire switch can remove. */
+const RETIRABLE_PATHS = [
+	'/api/v1/runway/generate',
+	'/api/v1/runway/extend',
+	'/api/v1/aleph/generate',
+	'/api/v1/modify/generate',
+	'/api/v1/veo/generate',
+];
 
 /** @template {Record<string, any>} T @param {T} o @returns {T} */
 function stripUndefined(o) {
@@ -408,4 +459,4 @@ function stripUndefined(o) {
 	);
 }
 
-module.exports = { Simulator, DEFAULTS };
+module.exports = { Simulator, DEFAULTS, RETIRABLE_PATHS };

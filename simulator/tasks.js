@@ -5,7 +5,7 @@ const crypto = require('crypto');
 const { FAIL_MARKER, CALLBACK_FAILED_MARKER, MSG } = require('./constants');
 
 /**
- * @typedef {'runway' | 'aleph' | 'luma'} Model
+ * @typedef {'runway' | 'aleph' | 'luma' | 'market' | 'veo'} Model
  * @typedef {'wait' | 'queueing' | 'generating' | 'success' | 'fail'} Phase
  * @typedef {object} Outcome
  * @property {boolean} ok
@@ -17,6 +17,7 @@ const { FAIL_MARKER, CALLBACK_FAILED_MARKER, MSG } = require('./constants');
  * @property {string} taskId
  * @property {Model} model
  * @property {'generate' | 'extend'} kind
+ * @property {string} marketModel the Market model id ('' unless model is 'market')
  * @property {Record<string, any>} params the request body as accepted
  * @property {string | null} callBackUrl
  * @property {string} parentTaskId '' unless an extend task
@@ -50,16 +51,20 @@ class TaskStore {
 
 	/** @param {Model} model */
 	static newId(model) {
-		// Runway and Aleph ids are UUIDs; Luma ids are 32 hex digits (§1, §5a).
-		return model === 'luma' ? crypto.randomBytes(16).toString('hex') : crypto.randomUUID();
+		// Runway and Aleph ids are UUIDs; Luma ids are 32 hex digits (§1, §5a), and so are the
+		// simulator's Market and Veo ids (KIE's examples, "task_12345678", are placeholders).
+		return model === 'runway' || model === 'aleph'
+			? crypto.randomUUID()
+			: crypto.randomBytes(16).toString('hex');
 	}
 
 	/**
-	 * @param {{ model: Model, kind?: 'generate' | 'extend', params: Record<string, any>, callBackUrl: string | null,
-	 *   parentTaskId?: string, sourceImageUrl?: string, durationMs: number, credits: number }} init
+	 * @param {{ model: Model, kind?: 'generate' | 'extend', marketModel?: string, params: Record<string, any>,
+	 *   prompt?: string, callBackUrl: string | null, parentTaskId?: string, sourceImageUrl?: string,
+	 *   durationMs: number, credits: number }} init prompt: where the failure marker is looked for (default params.prompt)
 	 */
 	create(init) {
-		const prompt = String(init.params.prompt || '');
+		const prompt = String(init.prompt ?? init.params.prompt ?? '');
 		/** @type {Outcome} */
 		const planned = prompt.toLowerCase().includes(FAIL_MARKER)
 			? { ok: false, code: 400, msg: init.model === 'aleph' ? MSG.alephModeration : MSG.moderation }
@@ -73,6 +78,7 @@ class TaskStore {
 			taskId: TaskStore.newId(init.model),
 			model: init.model,
 			kind: init.kind || 'generate',
+			marketModel: init.marketModel || '',
 			params: init.params,
 			callBackUrl: init.callBackUrl,
 			parentTaskId: init.parentTaskId || '',

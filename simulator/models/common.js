@@ -10,6 +10,7 @@ const { isHttpUrl } = require('../http-util');
  * @property {(task: import('../tasks').Task) => { videoUrl: string, imageUrl: string }} resultUrls
  * @property {(task: import('../tasks').Task) => boolean} expired older than the 14-day retention
  * @property {'doc' | 'openapi'} alephCallbackShape
+ * @property {() => number} now simulated epoch ms
  */
 
 /**

@@ -1,7 +1,8 @@
 // @ts-check
 'use strict';
 
-// The KIE API host: generate/extend/modify (create calls), record endpoints, credits, download-url.
+// The KIE API host: generate/extend/modify/Veo and Market createTask (create calls), record
+// endpoints (recordInfo included), credits, download-url.
 // Order per create call, like a gateway in front of a job service: auth, rate limit, validation,
 // credits, then the task. Anything rejected creates no task and bills nothing.
 
@@ -10,6 +11,8 @@ const { kie, bearerKey } = require('../http-util');
 const runway = require('../models/runway');
 const aleph = require('../models/aleph');
 const luma = require('../models/luma');
+const veo = require('../models/veo');
+const market = require('../models/market');
 
 /** @typedef {import('../http-util').Reply} Reply */
 /** @typedef {import('../simulator').Simulator} Simulator */
@@ -20,7 +23,11 @@ const RECORD_ROUTES = {
 	'/api/v1/aleph/record-info': { model: 'aleph', mod: aleph },
 	'/api/v1/aleph/record-detail': { model: 'aleph', mod: aleph },
 	'/api/v1/modify/record-info': { model: 'luma', mod: luma },
+	'/api/v1/veo/record-info': { model: 'veo', mod: veo },
 };
+
+const MARKET_CREATE = '/api/v1/jobs/createTask';
+const MARKET_RECORD = '/api/v1/jobs/recordInfo';
 
 /**
  * @param {Simulator} sim @param {string} method @param {string} path @param {URLSearchParams} query
@@ -28,12 +35,29 @@ const RECORD_ROUTES = {
  * @returns {Promise<Reply>}
  */
 async function handleApi(sim, method, path, query, req, body, invalidJson) {
+	const reply = await answerApi(sim, method, path, query, req, body, invalidJson);
+	// §11: revisions of the recordInfo page disagree on the envelope's `msg` / `message`.
+	if (path.startsWith('/api/v1/jobs/') && sim.options.marketMessageKey === 'message') {
+		const { msg, ...rest } = reply.body;
+		reply.body = { code: rest.code, message: msg, data: rest.data };
+	}
+	return reply;
+}
+
+/**
+ * @param {Simulator} sim @param {string} method @param {string} path @param {URLSearchParams} query
+ * @param {import('http').IncomingMessage} req @param {any} body @param {boolean} invalidJson
+ * @returns {Promise<Reply>}
+ */
+async function answerApi(sim, method, path, query, req, body, invalidJson) {
 	const key = bearerKey(req);
 	const known =
 		path in RECORD_ROUTES ||
-		CREATE_ROUTES.has(path) ||
+		(CREATE_ROUTES.has(path) && !sim.retired.paths.has(path)) ||
+		path === MARKET_RECORD ||
 		path === '/api/v1/chat/credit' ||
 		path === '/api/v1/common/download-url';
+	// A retired legacy endpoint answers as a path KIE no longer has (the simulator's reading, §11).
 	if (!known) return kie(404, 'Not Found', null, 404);
 	if (!key || !sim.options.apiKeys.includes(key)) return kie(401, MSG.noAuth);
 
@@ -50,6 +74,7 @@ async function handleApi(sim, method, path, query, req, body, invalidJson) {
 		}
 		return kie(200, MSG.success, route.mod.record(task, sim.modelContext()));
 	}
+	if (method === 'GET' && path === MARKET_RECORD) return marketRecord(sim, query.get('taskId'));
 	if (method === 'GET' && path === '/api/v1/chat/credit') return kie(200, MSG.success, sim.credits);
 
 	if (method !== 'POST') return kie(404, 'Not Found', null, 404);
@@ -71,13 +96,27 @@ const CREATE_ROUTES = new Set([
 	'/api/v1/runway/extend',
 	'/api/v1/aleph/generate',
 	'/api/v1/modify/generate',
+	'/api/v1/veo/generate',
+	MARKET_CREATE,
 ]);
+
+/** recordInfo: 404 for a task KIE's jobs API does not know, "recordInfo is null" right after creation. @param {Simulator} sim @param {string | null} taskId @returns {Reply} */
+function marketRecord(sim, taskId) {
+	if (!taskId) return kie(422, 'taskId is required');
+	const task = sim.taskStore.get(taskId);
+	if (!task || task.model !== 'market') return kie(404, MSG.taskNotFound);
+	if (!task.terminal && sim.clock.now() - task.createdAt < sim.options.recordNullMs) {
+		sim.taskStore.phase(task);
+		if (!task.terminal) return kie(422, MSG.recordNull);
+	}
+	return kie(200, MSG.success, market.record(task, sim.modelContext()));
+}
 
 /** @param {Simulator} sim @param {string} path @param {string} key @param {Record<string, any>} input @returns {Reply} */
 function createTask(sim, path, key, input) {
 	if (!sim.limiter.tryTake(key)) return kie(429, MSG.rateLimited, null, 429);
 
-	/** @type {{ error: string } | { params: Record<string, any>, credits: number, parent?: import('../tasks').Task }} */
+	/** @type {{ error: string } | { params: Record<string, any>, credits: number, parent?: import('../tasks').Task, marketModel?: string }} */
 	let checked;
 	/** @type {import('../tasks').Model} */
 	let model;
@@ -94,6 +133,17 @@ function createTask(sim, path, key, input) {
 	} else if (path === '/api/v1/aleph/generate') {
 		model = 'aleph';
 		checked = aleph.validateGenerate(input);
+	} else if (path === '/api/v1/veo/generate') {
+		model = 'veo';
+		checked = veo.validateGenerate(input);
+	} else if (path === MARKET_CREATE) {
+		model = 'market';
+		checked = market.validateCreate(input, {
+			retiredModels: sim.retired.models,
+			extraModels: sim.extraMarketModels,
+			lookup: (id) => sim.taskStore.get(id),
+			phase: (t) => sim.taskStore.phase(t),
+		});
 	} else {
 		model = 'luma';
 		checked = luma.validateGenerate(input);
@@ -103,14 +153,18 @@ function createTask(sim, path, key, input) {
 
 	sim.credits -= checked.credits;
 	const parent = 'parent' in checked ? checked.parent : undefined;
+	const marketModel = 'marketModel' in checked ? checked.marketModel : undefined;
 	const task = sim.taskStore.create({
 		model,
 		kind: parent ? 'extend' : 'generate',
+		marketModel,
 		params: checked.params,
+		// Market bodies carry the prompt inside `input`, where the failure marker is looked for.
+		prompt: model === 'market' ? String(input.input?.prompt ?? '') : undefined,
 		callBackUrl:
 			typeof input.callBackUrl === 'string' && input.callBackUrl ? input.callBackUrl : null,
 		parentTaskId: parent ? parent.taskId : '',
-		sourceImageUrl: parent ? sim.resultUrls(parent).imageUrl : '',
+		sourceImageUrl: parent && model === 'runway' ? sim.resultUrls(parent).imageUrl : '',
 		durationMs: sim.durationFor(parent ? 'extend' : model),
 		credits: checked.credits,
 	});

@@ -44,6 +44,18 @@ function handleControl(sim, method, path, body, res) {
 			);
 			return sendJson(res, 200, { ok: true, downMs });
 		}
+		if (method === 'POST' && path === '/__sim/retire') {
+			sim.retire(input);
+			return sendJson(res, 200, { ok: true, retired: sim.state().retired });
+		}
+		if (method === 'POST' && path === '/__sim/unretire') {
+			sim.unretire(input);
+			return sendJson(res, 200, { ok: true, retired: sim.state().retired });
+		}
+		if (method === 'POST' && path === '/__sim/market/models') {
+			sim.addMarketModels(Array.isArray(input.ids) ? input.ids : []);
+			return sendJson(res, 200, { ok: true, extraMarketModels: [...sim.extraMarketModels] });
+		}
 		if (method === 'POST' && path === '/__sim/config') {
 			sim.configure(input);
 			return sendJson(res, 200, { ok: true, credits: sim.credits });

@@ -46,6 +46,14 @@ export interface Simulator {
 	injectFault(fault: IDataObject): void;
 	setCallbackBehaviour(behaviour: IDataObject): void;
 	configure(options: IDataObject): void;
+	/**
+	 * Retire switches: legacy create paths answer HTTP 404 {code:404,msg:'Not Found'}, Market model
+	 * ids answer body code 422 "The model <id> is discontinued"; neither creates a task.
+	 */
+	retire(spec: { paths?: string[]; models?: string[] }): void;
+	unretire(spec: { paths?: string[]; models?: string[] }): void;
+	/** Market ids accepted beyond the simulator's own table, with any `input` object. */
+	addMarketModels(ids: string[]): void;
 	/** Jumps the simulated clock (task ends, link expiry, 14-day retention). */
 	advanceTime(ms: number): void;
 	/** Down for downMs (connections refused), then back on the same ports with every task kept. */
