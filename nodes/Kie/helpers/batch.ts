@@ -68,6 +68,7 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 		const attempts = job.attempts.filter(
 			(attempt, index) => index === job.attempts.length - 1 || !refusedApis.has(attempt.api),
 		);
+		const refusals: Error[] = [];
 		for (let index = 0; ; index++) {
 			const { api, body } = attempts[index];
 			try {
@@ -86,12 +87,13 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 				const last = index === attempts.length - 1;
 				if (!last && createdNothing(error) !== undefined) {
 					refusedApis.add(api);
+					refusals.push(error as Error);
 					continue;
 				}
 				return {
 					ok: false,
 					itemIndex: job.itemIndex,
-					error: explainRefusal.call(this, job.model, error as Error),
+					error: explainRefusal.call(this, job.model, error as Error, refusals),
 				};
 			}
 		}

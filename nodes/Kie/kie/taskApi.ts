@@ -57,16 +57,24 @@ export async function createTask(
 }
 
 /**
- * The error to show for a create that KIE refused for good. When KIE's answer says the model is
- * gone (Aleph is discontinued; Luma Modify's endpoints answer 404), the error says so in words and
- * names an alternative; any other error is returned as it is.
+ * The error to show for a create that KIE refused for good (`error`, after `earlier` refusals of the
+ * other API that proved no task was created). When KIE's answers say the model is gone (Aleph is
+ * discontinued; Luma Modify's endpoints answer 404), the error says so in words and names an
+ * alternative; any other error is returned as it is.
  */
-export function explainRefusal(this: KieFunctions, model: KieModel, error: Error): Error {
+export function explainRefusal(
+	this: KieFunctions,
+	model: KieModel,
+	error: Error,
+	earlier: Error[] = [],
+): Error {
 	const httpCode = (error as NodeApiError).httpCode ?? undefined;
 	if (model === 'luma' && httpCode === '404') return lumaGoneError(this, error);
-	const kieMessage = createdNothing(error);
+	if (model !== 'aleph' || createdNothing(error) === undefined) return error;
+	const kieMessage = [error, ...earlier]
+		.map(createdNothing)
+		.find((message) => message !== undefined && /discontinu|no longer|deprecat/i.test(message));
 	if (kieMessage === undefined) return error;
-	if (model !== 'aleph' || !/discontinu|no longer|deprecat/i.test(kieMessage)) return error;
 	const gone = alephDiscontinued(kieMessage);
 	return new NodeApiError(this.getNode(), { message: gone.message } as JsonObject, {
 		...gone,
