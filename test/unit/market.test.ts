@@ -62,6 +62,8 @@ describe('Market record (the fourth status model)', () => {
 			error: null,
 		});
 		expect(task.raw).toEqual(example);
+		// A Market result is promised for 24 hours only (docs/kie-api.md §11).
+		expect(task.expiresAt).toBe(new Date(1698765432000 + 24 * 3600_000).toISOString());
 	});
 
 	it('reads bad JSON in param and resultJson as nothing, not as a crash', () => {

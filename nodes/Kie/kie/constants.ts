@@ -11,6 +11,8 @@ export const KIE_CREATE_LIMIT = { max: 20, windowMs: 10_000 };
 
 /** Generated media are kept 14 days (docs/kie-api.md §0). */
 export const RESULT_RETENTION_DAYS = 14;
+/** Market API results: a page says they "typically expire after 24 hours"; no more is promised (§11). */
+export const MARKET_RESULT_RETENTION_HOURS = 24;
 /** Uploaded files are deleted after 3 days (docs/kie-api.md §8). */
 export const UPLOAD_RETENTION_DAYS = 3;
 /** KIE gives a URL upload 30 s and takes about 100 MB at most (docs/kie-api.md §8). */

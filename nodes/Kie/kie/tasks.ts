@@ -81,7 +81,7 @@ export function taskOf(
 				: null,
 		createdAt: fields.createdAt ?? null,
 		completedAt,
-		expiresAt: status === 'succeeded' ? expiryOf(completedAt) : null,
+		expiresAt: status === 'succeeded' ? expiryOf(completedAt, fields.api === 'market') : null,
 		...(fields.parentTaskId ? { parentTaskId: fields.parentTaskId } : {}),
 		...(fields.api ? { api: fields.api } : {}),
 		...(fields.marketModel ? { marketModel: fields.marketModel } : {}),
