@@ -8,7 +8,7 @@ import {
 	type MarketRecord,
 } from './schemas';
 import { alephTask, lumaTask, marketTask, runwayTask } from './status';
-import { text, type KieApi, type KieModel, type KieTask, type TaskModel } from './tasks';
+import { text, type KieModel, type KieTask, type TaskModel } from './tasks';
 
 /**
  * The one list of KIE models: where tasks are created and read, how KIE's record turns into the
@@ -107,10 +107,4 @@ export function modelOfMarketId(marketId: unknown): TaskModel {
 export function marketRecordToTask(expected: TaskModel, record: MarketRecord): KieTask {
 	const named = modelOfMarketId(record.model);
 	return marketTask(named === 'market' && text(record.model) === null ? expected : named, record);
-}
-
-/** Whether a model can run on the given API. */
-export function servedBy(model: TaskModel, api: KieApi): boolean {
-	if (model === 'market') return api === 'market';
-	return api === 'legacy' || MARKET_ADAPTERS[model] !== undefined;
 }
