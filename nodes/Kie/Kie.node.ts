@@ -23,7 +23,9 @@ export class Kie implements INodeType {
 		name: 'kie',
 		icon: { light: 'file:../../icons/kie.svg', dark: 'file:../../icons/kie.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the "KIE API" setting defaults to Automatic (Market API first); version 1 keeps Legacy.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Generate and transform videos with KIE.ai: Runway Gen4, Runway Aleph and Luma Modify',

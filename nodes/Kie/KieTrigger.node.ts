@@ -11,7 +11,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { type ParsedCallback } from './kie/callbacks';
 import { MODEL_IDS, MODELS } from './kie/models';
 import { DEFAULT_MAX_SKEW_SECONDS } from './kie/signature';
-import { taskOf, type KieModel, type KieTask } from './kie/tasks';
+import { MARKET_FAMILIES } from './kie/catalogue';
+import { taskOf, type KieApi, type KieModel, type KieTask, type TaskModel } from './kie/tasks';
 import { confirmWithKie, receiveCallback } from './helpers/callbackIntake';
 import { RecentKeys } from './helpers/dedupe';
 import { unconfirmedCallback } from './helpers/errorMessages';
@@ -25,29 +26,48 @@ type Outcome = 'succeeded' | 'failed';
 
 interface TriggerOptions extends DownloadOptions {
 	events?: Outcome[];
-	models?: KieModel[];
+	models?: TaskModel[];
 	verifySignature?: boolean;
 	maxSkewSeconds?: number;
 	confirmWithApi?: boolean;
 	dropDuplicates?: boolean;
 }
 
-/** The Models option: every model of the one list, by its label. */
-const modelOptions = MODEL_IDS.map((model) => ({ name: MODELS[model].label, value: model })).sort(
-	(a, b) => a.name.localeCompare(b.name),
-);
+/** Every model the Models option can name: the node's own, and 'market' for the Market API's others. */
+const TRIGGER_MODELS: TaskModel[] = [...MODEL_IDS, 'market'];
+
+/** The Models option: every model of the one list, by its label, and KIE's other Market models. */
+const otherMarketFamilies = Object.entries(MARKET_FAMILIES)
+	.filter(([family]) => family !== 'runway')
+	.map(([, label]) => label)
+	.join(', ');
+const modelOptions = [
+	...MODEL_IDS.map((model) => ({ name: MODELS[model].label, value: model as TaskModel })),
+	{
+		name: 'Other Market Models',
+		value: 'market' as TaskModel,
+		description: `Tasks of KIE's Market API for other models (${otherMarketFamilies}, ...)`,
+	},
+].sort((a, b) => a.name.localeCompare(b.name));
 
 /**
  * The task as the callback tells it. KIE sends the callback when the task ends, so its arrival
  * stands in for the completion time (and the 14-day expiry) until the status API confirms them.
  */
-function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
-	const { videoUrls, thumbnailUrl, error } = callback;
+function taskFromCallback(callback: ParsedCallback, model: TaskModel): KieTask {
+	const { videoUrls, thumbnailUrl, error, api, marketModel } = callback;
 	return taskOf(
 		model,
 		callback.taskId,
 		callback.status,
-		{ videoUrls, thumbnailUrl, error, completedAt: new Date().toISOString() },
+		{
+			videoUrls,
+			thumbnailUrl,
+			error,
+			completedAt: new Date().toISOString(),
+			api,
+			...(model === 'market' && marketModel ? { marketModel } : {}),
+		},
 		callback.raw,
 	);
 }
@@ -59,11 +79,12 @@ function taskFromCallback(callback: ParsedCallback, model: KieModel): KieTask {
 async function confirmed(
 	context: IWebhookFunctions,
 	task: KieTask,
-	model: KieModel,
+	model: TaskModel,
+	api: KieApi,
 ): Promise<{ task: KieTask; confirmation: IDataObject }> {
 	let confirmError: string;
 	try {
-		const confirmation = await confirmWithKie(context, model, task.taskId);
+		const confirmation = await confirmWithKie(context, model, task.taskId, api);
 		if ('ended' in confirmation)
 			return { task: confirmation.ended, confirmation: { confirmed: true } };
 		confirmError = `KIE's API reports the task as ${confirmation.status}`;
@@ -200,16 +221,21 @@ export class KieTrigger implements INodeType {
 		// so a 200 always means a run exists (answering first let callbacks be acknowledged and then
 		// lost when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
 
-		const model = MODEL_IDS.includes(query.model as KieModel)
-			? (query.model as KieModel)
-			: callback.modelHint;
+		// The node's `model=` query value tells Runway from Extend, which legacy callbacks cannot; a
+		// Market callback names its model itself.
+		const model: TaskModel =
+			callback.api === 'market' && callback.modelHint !== 'market'
+				? callback.modelHint
+				: MODEL_IDS.includes(query.model as KieModel)
+					? (query.model as KieModel)
+					: callback.modelHint;
 		let task = taskFromCallback(callback, model);
 		let confirmation: IDataObject = { confirmed: false };
 		if (options.confirmWithApi !== false)
-			({ task, confirmation } = await confirmed(this, task, model));
+			({ task, confirmation } = await confirmed(this, task, model, callback.api));
 
 		const events: Outcome[] = options.events?.length ? options.events : ['succeeded', 'failed'];
-		const models = options.models?.length ? options.models : MODEL_IDS;
+		const models = options.models?.length ? options.models : TRIGGER_MODELS;
 		if (!events.includes(task.status as Outcome) || !models.includes(model)) {
 			return {
 				webhookResponse: {

@@ -286,7 +286,7 @@ describe('KIE fault table on real n8n', () => {
 			}
 		});
 
-		test("a result past KIE's 14 days: Get with download names the task and says to generate it again", async () => {
+		test("a result past KIE's 14 days (expireFlag 1): Get reports it failed as expired, says to generate it again, downloads nothing", async () => {
 			const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
 				prompt: 'old',
 				duration: 5,
@@ -296,14 +296,14 @@ describe('KIE fault table on real n8n', () => {
 			await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
 			sim.advanceTime(15 * 24 * 60 * 60_000);
 			const execution = await runOnce(WF.get, HOOK.get, [{ taskId }]);
-			expect(execution.status).toBe('error');
-			const error = errorOf(execution)!;
-			expect(error.message).toBe(
-				`Could not download the result video of KIE task ${taskId} (HTTP 404)`,
-			);
-			expect(error.description).toContain(
-				'KIE keeps results for 14 days: an older task has to be generated again',
-			);
+			// KIE's record still says success, but with expireFlag 1 its link is dead: the task is
+			// reported as failed with the code 'expired' instead of a success whose download must fail.
+			expect(execution.status).toBe('success');
+			const [item] = outputOf(execution);
+			expect(item.json).toMatchObject({ taskId, status: 'failed', error: { code: 'expired' } });
+			expect(item.json.error.message).toContain('it keeps results 14 days after they are made');
+			expect(item.json.error.message).toContain('run the generation again');
+			expect(item.binary).toBeUndefined();
 			expect(sim.tasksCreated()).toBe(1);
 		});
 	});

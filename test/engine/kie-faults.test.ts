@@ -237,7 +237,7 @@ describe('result links', () => {
 		}
 	});
 
-	test("a result past KIE's 14 days: Get with download names the task and says to generate it again", async () => {
+	test("a result past KIE's 14 days (expireFlag 1): Get reports it failed as expired, says to generate it again, downloads nothing", async () => {
 		const submitted = await runKie(kieEngine(sim), { ...generate, completion: 'submit' });
 		const taskId = String(submitted.output('KIE')[0].json.taskId);
 		sim.advanceTime(15 * 24 * 60 * 60_000);
@@ -247,15 +247,20 @@ describe('result links', () => {
 			taskId,
 			getOptions: { downloadResult: true },
 		});
-		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe(
-			`Could not download the result video of KIE task ${taskId} (HTTP 404)`,
+		// KIE's record still says success, but with expireFlag 1 its link is dead: the task is reported
+		// as failed with the code 'expired' instead of a success whose download must fail.
+		expect(run.status).toBe('success');
+		const [item] = run.output('KIE');
+		expect(item.json).toMatchObject({ taskId, status: 'failed', videoUrl: null });
+		expect(item.json.error).toMatchObject({ code: 'expired' });
+		expect(String((item.json.error as { message: string }).message)).toContain(
+			'it keeps results 14 days after they are made',
 		);
-		expect(String(run.error?.description)).toContain(
-			'KIE keeps results for 14 days: an older task has to be generated again',
+		expect(String((item.json.error as { message: string }).message)).toContain(
+			'run the generation again',
 		);
-		// The dead link was checked against a fresh status read before giving up.
-		expect(requestsTo(sim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(2);
+		expect(item.binary).toBeUndefined();
+		expect(requestsTo(sim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(1);
 		expect(sim.tasksCreated()).toBe(1);
 	});
 

@@ -209,9 +209,11 @@ describe('file', () => {
 		const engine = kieEngine(sim);
 		const run = await engine.run({
 			nodes: [
+				// Version 1 (Legacy endpoints), as the rest of this file; the Market API has its own file.
 				{
 					name: 'Generate',
 					type: KIE,
+					typeVersion: 1,
 					parameters: {
 						resource: 'runway',
 						operation: 'generate',
@@ -223,6 +225,7 @@ describe('file', () => {
 				{
 					name: 'Restyle',
 					type: KIE,
+					typeVersion: 1,
 					parameters: {
 						resource: 'aleph',
 						operation: 'generate',

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { createTask, fetchTask } from '../kie/taskApi';
-import { isTerminal, type KieModel, type KieTask } from '../kie/tasks';
-import { isLastingFailure, type KieFunctions } from '../transport';
+import { createTask, explainRefusal, fetchTask } from '../kie/taskApi';
+import { isTerminal, type KieApi, type KieModel, type KieTask } from '../kie/tasks';
+import { createdNothing, isLastingFailure, type KieFunctions } from '../transport';
 import { pause } from '../transport/pause';
 import { lostTask } from './errorMessages';
 
@@ -13,13 +13,19 @@ export interface SubmittedTask {
 	itemIndex: number;
 	taskId: string;
 	model: KieModel;
+	/** Which API created it, and so which one to read it from. */
+	api: KieApi;
 	submittedAt: number;
 }
 
 export interface SubmitJob {
 	itemIndex: number;
 	model: KieModel;
-	body: IDataObject;
+	/**
+	 * The APIs to create the task with, in order, each with its body. A later one is tried only
+	 * when KIE's answer proves that the earlier one created no task (transport: provesNoTaskCreated).
+	 */
+	attempts: Array<{ api: KieApi; body: IDataObject }>;
 }
 
 export type SubmitOutcome =
@@ -56,15 +62,40 @@ export async function mapBounded<I, O>(
  * are paid for, so they are always reported back.
  */
 export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<SubmitOutcome[]> {
+	// An API that proved it does not serve the model is not asked again for the run's other items.
+	const refusedApis = new Set<KieApi>();
 	return await mapBounded(jobs, CONCURRENT_CALLS, async (job): Promise<SubmitOutcome> => {
-		try {
-			const taskId = await createTask.call(this, job.model, job.body);
-			return {
-				ok: true,
-				task: { itemIndex: job.itemIndex, taskId, model: job.model, submittedAt: Date.now() },
-			};
-		} catch (error) {
-			return { ok: false, itemIndex: job.itemIndex, error: error as Error };
+		const attempts = job.attempts.filter(
+			(attempt, index) => index === job.attempts.length - 1 || !refusedApis.has(attempt.api),
+		);
+		const refusals: Error[] = [];
+		for (let index = 0; ; index++) {
+			const { api, body } = attempts[index];
+			try {
+				const taskId = await createTask.call(this, job.model, body, api);
+				return {
+					ok: true,
+					task: {
+						itemIndex: job.itemIndex,
+						taskId,
+						model: job.model,
+						api,
+						submittedAt: Date.now(),
+					},
+				};
+			} catch (error) {
+				const last = index === attempts.length - 1;
+				if (!last && createdNothing(error) !== undefined) {
+					refusedApis.add(api);
+					refusals.push(error as Error);
+					continue;
+				}
+				return {
+					ok: false,
+					itemIndex: job.itemIndex,
+					error: explainRefusal.call(this, job.model, error as Error, refusals),
+				};
+			}
 		}
 	});
 }
@@ -116,10 +147,10 @@ export async function pollUntilDone(
 			(entry) => nextPollAt.get(entry.task.taskId)! <= Date.now(),
 		);
 		await mapBounded(due, CONCURRENT_CALLS, async (entry) => {
-			const { taskId, model, submittedAt } = entry.task;
+			const { taskId, model, api, submittedAt } = entry.task;
 			nextPollAt.set(taskId, nextPollAt.get(taskId)! + options.intervalMs);
 			try {
-				const task = await fetchTask.call(this, model, taskId);
+				const task = await fetchTask.call(this, model, taskId, api);
 				if (task === null) {
 					if (Date.now() - submittedAt > RECORD_GRACE_MS) {
 						result.errors.set(taskId, new Error(lostTask(taskId, Date.now() - submittedAt)));

@@ -3,7 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { parseCallback, type ParsedCallback } from '../kie/callbacks';
 import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../kie/signature';
 import { fetchTask } from '../kie/taskApi';
-import { isTerminal, type KieModel, type KieTask } from '../kie/tasks';
+import { isTerminal, type KieApi, type KieTask, type TaskModel } from '../kie/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
 import { notJson, signatureRefused } from './errorMessages';
 
@@ -67,10 +67,13 @@ export type Confirmation = { ended: KieTask } | { status: string };
 
 export async function confirmWithKie(
 	context: IWebhookFunctions,
-	model: KieModel,
+	model: TaskModel,
 	taskId: string,
+	api: KieApi,
 ): Promise<Confirmation> {
-	const task = await fetchTask.call(context, model, taskId);
-	if (task && isTerminal(task)) return { ended: { ...task, model } };
+	const task = await fetchTask.call(context, model, taskId, api);
+	// The Market record names its own model; a legacy record cannot tell Runway from Extend, the
+	// caller's model can.
+	if (task && isTerminal(task)) return { ended: api === 'market' ? task : { ...task, model } };
 	return { status: task?.status ?? 'unknown' };
 }

@@ -8,13 +8,14 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_API_BASE_URL } from '../kie/constants';
-import type { KieModel, KieTask } from '../kie/tasks';
+import type { KieApi, KieModel, KieTask } from '../kie/tasks';
 import type { KieCredentials } from '../transport';
 import { CONCURRENT_CALLS, mapBounded, type SubmittedTask } from './batch';
 import { answer, confirmWithKie, receiveCallback } from './callbackIntake';
 import { callbackUnreachable, openAfterWait, tooManyCallbackItems } from './errorMessages';
 import { resultItem, unfinishedTask, type DownloadOptions } from './results';
 import {
+	apiOf,
 	customDataRoom,
 	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
@@ -108,10 +109,14 @@ export async function waitForCallbacks(
 ): Promise<void> {
 	if (created.length === 0) return;
 	const taskIds: Array<string | null> = Array.from({ length: itemCount }, () => null);
-	for (const task of created) taskIds[task.itemIndex] = task.taskId;
+	const apis: KieApi[] = Array.from({ length: itemCount }, () => 'legacy');
+	for (const task of created) {
+		taskIds[task.itemIndex] = task.taskId;
+		apis[task.itemIndex] = task.api;
+	}
 	const nodeId = this.getNode().id;
 	const deadline = Date.now() + timeoutMs;
-	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds });
+	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds, apis });
 	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
 
 	const wakeUrl = resumeUrl.call(this, { wake: '1' }, WAKE_UP_PATH);
@@ -223,7 +228,8 @@ async function confirmInto(
 	memory: RunMemory,
 	taskId: string,
 ): Promise<void> {
-	const confirmation = await confirmWithKie(context, run.model, taskId);
+	const api = apiOf(run, run.taskIds.indexOf(taskId));
+	const confirmation = await confirmWithKie(context, run.model, taskId, api);
 	if ('ended' in confirmation) memory.results.set(taskId, confirmation.ended);
 }
 
@@ -253,7 +259,7 @@ async function outputItems(
 		const task: KieTask = unfinishedTask(
 			taskId ?? '',
 			null,
-			{ model: run.model, ...(reference ? { reference } : {}) },
+			{ model: run.model, api: apiOf(run, itemIndex), ...(reference ? { reference } : {}) },
 			openAfterWait(taskId),
 		);
 		items.push({ json: task, pairedItem: { item: itemIndex } });

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
-import type { KieModel } from '../kie/tasks';
+import { marketBody } from '../kie/taskApi';
+import type { KieApi, KieModel } from '../kie/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
 import {
 	pollUntilDone,
@@ -42,8 +43,37 @@ export interface BuildContext {
 /** What an operation contributes: its model and how to turn one item into KIE's request body. */
 export interface CreateSpec {
 	model: KieModel;
-	/** Checks the item's fields and returns a function that builds the body (uploading binaries). */
+	/**
+	 * Checks the item's fields and returns a function that builds the legacy API's body (uploading
+	 * binaries).
+	 */
 	prepare(this: IExecuteFunctions, build: BuildContext): Promise<() => Promise<IDataObject>>;
+	/**
+	 * The Market API's `input` for the same item, from the legacy body (field names differ, values
+	 * do not). Absent: the operation runs on the legacy API only (Luma Modify).
+	 */
+	marketInput?(legacyBody: IDataObject): IDataObject;
+}
+
+/** The values of the "KIE API" setting (actions/descriptions/common.ts apiChoiceFields). */
+export type ApiChoice = 'automatic' | 'market' | 'legacy';
+
+/**
+ * Which APIs an item is created with, in order. Automatic: the Market API (what KIE documents as
+ * current), then the legacy endpoint only when the Market API's answer proves it created no task
+ * (transport/index.ts provesNoTaskCreated). Node version 1 defaults to Legacy: the same requests as
+ * before the setting existed.
+ */
+export function apisFor(choice: ApiChoice): KieApi[] {
+	if (choice === 'market') return ['market'];
+	if (choice === 'legacy') return ['legacy'];
+	return ['market', 'legacy'];
+}
+
+function apiChoiceOf(context: IExecuteFunctions, spec: CreateSpec, itemIndex: number): ApiChoice {
+	if (!spec.marketInput) return 'legacy';
+	const versionDefault: ApiChoice = context.getNode().typeVersion < 1.1 ? 'legacy' : 'automatic';
+	return context.getNodeParameter('api', itemIndex, versionDefault) as ApiChoice;
 }
 
 export type Completion = 'submit' | 'poll' | 'callback';
@@ -65,11 +95,11 @@ export function callbackUrlFor(callbackUrl: string, model: KieModel, reference: 
 	return url.toString();
 }
 
-/** One item that passed validation: its reference and how to build its request body. */
+/** One item that passed validation: its reference and how to build its request bodies. */
 interface Prepared {
 	itemIndex: number;
 	reference: string;
-	build: () => Promise<IDataObject>;
+	build: () => Promise<SubmitJob['attempts']>;
 }
 
 /** What one create run has so far: an output slot per input item, and the tasks KIE took. */
@@ -133,12 +163,23 @@ async function validateItems(
 		const rules = inputRules(this.getNode(), itemIndex);
 		try {
 			const build = await run.spec.prepare.call(this, { itemIndex, rules, allowHttp });
+			const apis = apisFor(apiChoiceOf(this, run.spec, itemIndex));
 			const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '');
 			const callBackUrl = callbackUrlOf.call(this, run, itemIndex, rules, reference);
+			const { model, marketInput } = run.spec;
 			prepared.push({
 				itemIndex,
 				reference,
-				build: async () => ({ ...(await build()), ...(callBackUrl ? { callBackUrl } : {}) }),
+				build: async () => {
+					const body = await build();
+					return apis.map((api) => ({
+						api,
+						body:
+							api === 'market' && marketInput
+								? marketBody(model, marketInput(body), callBackUrl)
+								: { ...body, ...(callBackUrl ? { callBackUrl } : {}) },
+					}));
+				},
 			});
 		} catch (error) {
 			if (!run.continueOnFail) throw toNodeError(this, error, itemIndex);
@@ -175,7 +216,11 @@ async function createTasks(
 	for (const item of prepared) {
 		run.referenceOf.set(item.itemIndex, item.reference);
 		try {
-			jobs.push({ itemIndex: item.itemIndex, model: run.spec.model, body: await item.build() });
+			jobs.push({
+				itemIndex: item.itemIndex,
+				model: run.spec.model,
+				attempts: await item.build(),
+			});
 		} catch (error) {
 			if (!run.continueOnFail) throw toNodeError(this, error, item.itemIndex);
 			run.output[item.itemIndex] = errorItem({ error: (error as Error).message }, item.itemIndex);

@@ -149,6 +149,50 @@ export function unexpectedRecord(taskId: string, issues: string): ErrorText {
 	};
 }
 
+/** A task whose record says its result was deleted (`expireFlag` 1). */
+export const RESULT_EXPIRED = {
+	code: 'expired',
+	message:
+		`KIE has deleted this video: it keeps results ${RESULT_RETENTION_DAYS} days after they are made. ` +
+		'The link no longer works; run the generation again (the prompt is in raw), and download or ' +
+		'store results within the retention period (the Download Result option does that).',
+} as const;
+
+/** KIE says Runway Aleph is no longer served (docs/kie-api.md §11 "What moved"). */
+export function alephDiscontinued(kieMessage: string): ErrorText {
+	return {
+		message: 'KIE no longer offers Runway Aleph (video to video)',
+		description:
+			`KIE answered: "${kieMessage}". No task was created and no credits were used. ` +
+			'Alternatives: Runway Gen4 (Runway Gen4 Video > Generate) for text or image to video, or a ' +
+			"video-to-video model of KIE's Market API such as Wan 2.6 video-to-video " +
+			'(wan/2-6-video-to-video).',
+	};
+}
+
+/** KIE answers 404 on Luma Modify's endpoints: the model is gone (docs/kie-api.md §11). */
+export function lumaGone(kieMessage: string): ErrorText {
+	return {
+		message: 'KIE no longer serves Luma Modify',
+		description:
+			`KIE answered 404 on Luma Modify's endpoint${kieMessage ? ` ("${kieMessage}")` : ''}: ` +
+			'its current docs list Luma Modify under neither its Market API nor its older models. ' +
+			'No task was created. Use another video-to-video model, e.g. Wan 2.6 video-to-video on ' +
+			"KIE's Market API.",
+	};
+}
+
+/** A Get for a task KIE does not know under either of its APIs. */
+export function noRecordInEitherApi(taskKind: string, taskId: string): ErrorText {
+	return {
+		message: `KIE has no record of ${taskKind} task "${taskId}"`,
+		description:
+			"Neither KIE's Market API nor its older per-model API knows it. A task created a moment " +
+			'ago can take a few seconds to appear; otherwise check the ID and that it belongs to ' +
+			'this model.',
+	};
+}
+
 /** A Get for a task KIE does not know. */
 export function noRecordOf(taskKind: string, taskId: string): ErrorText {
 	return {

@@ -3,14 +3,18 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadTaskVideo } from '../kie/files';
 import { MODELS } from '../kie/models';
-import { fetchTask } from '../kie/taskApi';
+import { apiOrderFor, fetchTaskAnyApi } from '../kie/taskApi';
 import type { KieModel } from '../kie/tasks';
-import { noRecordOf } from './errorMessages';
+import { noRecordInEitherApi, noRecordOf } from './errorMessages';
 import { forEachItem } from './items';
 import type { DownloadOptions } from './results';
 import { inputRules } from './validation';
 
-/** The execute() of every Get operation: one status call per item, the task object out. */
+/**
+ * The execute() of every Get operation: the task object out. Runway and Aleph ids may come from
+ * either of KIE's APIs: they are read where the id's shape points first, and on the other API only
+ * when the first has no record (kie/taskApi.ts apiOrderFor), so a known id costs one status call.
+ */
 export function getExecute(model: KieModel) {
 	return async function execute(
 		this: IExecuteFunctions,
@@ -22,9 +26,11 @@ export function getExecute(model: KieModel) {
 				this.getNodeParameter('taskId', itemIndex),
 			);
 			const options = this.getNodeParameter('getOptions', itemIndex, {}) as DownloadOptions;
-			const task = await fetchTask.call(this, model, taskId);
+			const task = await fetchTaskAnyApi.call(this, model, taskId);
 			if (task === null) {
-				const { message, description } = noRecordOf(MODELS[model].taskKind, taskId);
+				const { message, description } = (
+					apiOrderFor(model, taskId).length > 1 ? noRecordInEitherApi : noRecordOf
+				)(MODELS[model].taskKind, taskId);
 				throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
 			}
 			if (!options.downloadResult || !task.videoUrl) return { json: task };

@@ -85,6 +85,7 @@ export function submittedTask(task: SubmittedTask, reference: string): KieTask {
 		completedAt: null,
 		expiresAt: null,
 		...(reference ? { reference } : {}),
+		api: task.api,
 		raw: { taskId: task.taskId },
 	};
 }

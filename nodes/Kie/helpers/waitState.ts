@@ -1,6 +1,6 @@
 import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
 
-import type { KieModel, KieTask } from '../kie/tasks';
+import type { KieApi, KieModel, KieTask } from '../kie/tasks';
 
 // Callback mode pauses the execution while KIE renders, and n8n resumes it only once. The webhook
 // that receives KIE's callbacks must therefore know every task of the run to tell when the last one
@@ -17,7 +17,10 @@ const KEYS_LEFT_FOR_USER = 2;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 
-/** KIE's task ids in 23 characters where their format allows (UUIDs, 32-hex), else as they are. */
+/**
+ * KIE's task ids in 23 characters where their format allows (UUIDs, 32-hex), else as they are: the
+ * Market API's ids (`task_12345678` in KIE's example) keep whatever format they have.
+ */
 export function packTaskId(taskId: string | null): string {
 	if (taskId === null) return '!';
 	if (UUID.test(taskId))
@@ -42,6 +45,32 @@ export interface WaitingRun {
 	deadline: number;
 	/** One entry per input item: its task id, or null when no task was created for it. */
 	taskIds: Array<string | null>;
+	/** Which API created each item's task; absent (runs saved before it existed): all legacy. */
+	apis?: KieApi[];
+}
+
+/** The API of item `index`'s task. */
+export function apiOf(run: WaitingRun, index: number): KieApi {
+	return run.apis?.[index] ?? 'legacy';
+}
+
+/**
+ * The run's APIs in as few characters as possible: nothing when all are legacy (so a run of a
+ * version 1 node is saved exactly as before), 'm' when all are Market, else one letter per item.
+ */
+function serialiseApis(run: WaitingRun): string {
+	const letters = run.taskIds.map((_, index) => (apiOf(run, index) === 'market' ? 'm' : 'l'));
+	if (letters.every((letter) => letter === 'l')) return '';
+	if (letters.every((letter) => letter === 'm')) return '|m';
+	return `|${letters.join('')}`;
+}
+
+function parseApis(text: string | undefined, count: number): KieApi[] | undefined {
+	if (!text) return undefined;
+	const letters = text === 'm' ? 'm'.repeat(count) : text;
+	return Array.from({ length: count }, (_, index) =>
+		letters[index] === 'm' ? 'market' : 'legacy',
+	);
 }
 
 export function keyPrefix(nodeId: string): string {
@@ -49,7 +78,8 @@ export function keyPrefix(nodeId: string): string {
 }
 
 function serialise(run: WaitingRun): string {
-	return `${run.model}|${run.deadline.toString(36)}|${run.taskIds.map(packTaskId).join(',')}`;
+	const ids = run.taskIds.map(packTaskId).join(',');
+	return `${run.model}|${run.deadline.toString(36)}|${ids}${serialiseApis(run)}`;
 }
 
 /** How many custom data keys a run needs, and whether the execution has that many free. */
@@ -68,7 +98,7 @@ export function customDataRoom(
 /** The most items one callback-mode run can hold (KIE's UUID task ids, no other custom data). */
 export const MAX_CALLBACK_ITEMS = Math.floor(
 	((CUSTOM_DATA_KEYS - KEYS_LEFT_FOR_USER) * CUSTOM_DATA_VALUE_MAX -
-		'runway-extend|zzzzzzzzz|'.length) /
+		'runway-extend|zzzzzzzzz||m'.length) /
 		24,
 );
 
@@ -98,12 +128,15 @@ export function loadWaitingRun(
 		if (typeof piece !== 'string' || piece === '') break;
 		text += piece;
 	}
-	const [model, deadline, ids] = text.split('|');
+	const [model, deadline, ids, apis] = text.split('|');
 	if (!model || !deadline || ids === undefined) return null;
+	const taskIds = ids.split(',').map(unpackTaskId);
+	const parsedApis = parseApis(apis, taskIds.length);
 	return {
 		model: model as KieModel,
 		deadline: parseInt(deadline, 36),
-		taskIds: ids.split(',').map(unpackTaskId),
+		taskIds,
+		...(parsedApis ? { apis: parsedApis } : {}),
 	};
 }
 

@@ -1,12 +1,21 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { callbackSchema, type KieCallback } from './schemas';
-import { text, type KieModel, type KieTask } from './tasks';
+import { modelOfMarketId } from './models';
+import { callbackSchema, marketResultSchema, type KieCallback } from './schemas';
+import { parseJsonText } from './status';
+import { text, type KieApi, type KieTask, type TaskModel } from './tasks';
 
 export interface ParsedCallback {
 	taskId: string;
-	/** The model the body's shape points to; Runway and extend share a shape, so it says 'runway'. */
-	modelHint: KieModel;
+	/**
+	 * The model the body's shape points to; legacy Runway and extend share a shape, so it says
+	 * 'runway'. A Market callback names its model: one of the node's, or 'market'.
+	 */
+	modelHint: TaskModel;
+	/** Which API's callback this is: a Market callback carries its record (`state`, `resultJson`). */
+	api: KieApi;
+	/** KIE's model id, from a Market callback. */
+	marketModel: string | null;
 	status: 'succeeded' | 'failed';
 	videoUrls: string[];
 	thumbnailUrl: string | null;
@@ -36,20 +45,32 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 	if (!taskId) return { invalid: 'the KIE callback names no task id' };
 
 	const data = callback.data ?? null;
-	const modelHint: KieModel =
-		data && ('promptJson' in data || 'resultUrls' in data || text(data.taskId))
+	// The Market API's callback (docs/kie-api.md §11 "Callback"): its record, with `state` and
+	// `resultJson` (or `model`) beside `data.taskId`, which otherwise only Luma's has.
+	const market =
+		data !== null &&
+		(text(data.state) !== null || 'resultJson' in data || text(data.model) !== null);
+	const marketModel = market ? text(data?.model) : null;
+	const modelHint: TaskModel = market
+		? modelOfMarketId(marketModel)
+		: data && ('promptJson' in data || 'resultUrls' in data || text(data.taskId))
 			? 'luma'
 			: text(callback.taskId) && !text(data?.task_id)
 				? 'aleph'
 				: 'runway';
 
 	const code = Number(callback.code);
-	const succeeded = code === 200;
+	const succeeded = market ? code === 200 && text(data?.state) !== 'fail' : code === 200;
+	const marketResult = market
+		? marketResultSchema.safeParse(parseJsonText(data?.resultJson))
+		: null;
+	const marketUrls = marketResult?.success ? (marketResult.data.resultUrls ?? []) : [];
 	const videoUrls = succeeded
 		? [
 				text(data?.video_url),
 				text(data?.result_video_url),
 				...(Array.isArray(data?.resultUrls) ? data.resultUrls : []).map(text),
+				...marketUrls.map(text),
 			].filter((url): url is string => url !== null)
 		: [];
 	const thumbnailUrl = succeeded ? (text(data?.image_url) ?? text(data?.result_image_url)) : null;
@@ -57,6 +78,8 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 	return {
 		taskId,
 		modelHint,
+		api: market ? 'market' : 'legacy',
+		marketModel,
 		status: succeeded ? 'succeeded' : 'failed',
 		videoUrls,
 		thumbnailUrl,
@@ -64,7 +87,7 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 			? null
 			: {
 					code: Number.isFinite(code) ? code : callback.code,
-					message: text(callback.msg) ?? 'KIE reported the task as failed',
+					message: text(data?.failMsg) ?? text(callback.msg) ?? 'KIE reported the task as failed',
 				},
 		callback: { code: callback.code, msg: callback.msg ?? null },
 		raw: body as IDataObject,

@@ -11,6 +11,8 @@ export const KIE_CREATE_LIMIT = { max: 20, windowMs: 10_000 };
 
 /** Generated media are kept 14 days (docs/kie-api.md §0). */
 export const RESULT_RETENTION_DAYS = 14;
+/** Market API results: a page says they "typically expire after 24 hours"; no more is promised (§11). */
+export const MARKET_RESULT_RETENTION_HOURS = 24;
 /** Uploaded files are deleted after 3 days (docs/kie-api.md §8). */
 export const UPLOAD_RETENTION_DAYS = 3;
 /** KIE gives a URL upload 30 s and takes about 100 MB at most (docs/kie-api.md §8). */
@@ -40,8 +42,8 @@ export const ALEPH_ASPECT_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9']
 /** The input video may be at most 10 MB; only its first 5 s are processed. */
 export const ALEPH_VIDEO_MAX_BYTES = 10 * MB;
 export const ALEPH_VIDEO_SECONDS_USED = 5;
-/** KIE recommends 1-20 characters for Aleph's watermark. */
-export const ALEPH_WATERMARK_MAX = 20;
+/** KIE recommends 1-20 characters for Aleph's watermark: a recommendation, not a limit it states. */
+export const ALEPH_WATERMARK_RECOMMENDED_MAX = 20;
 
 // Luma Modify (docs/kie-api.md §5): MP4, MOV or AVI, at most 500 MB and 10 seconds.
 export const LUMA_VIDEO_MAX_BYTES = 500 * MB;

@@ -175,12 +175,14 @@ async function openDownload(
  */
 export async function downloadTaskVideo(
 	this: IExecuteFunctions | IWebhookFunctions,
-	task: Pick<KieTask, 'taskId' | 'model' | 'videoUrl'>,
+	task: Pick<KieTask, 'taskId' | 'model' | 'videoUrl' | 'api'>,
 ): Promise<IBinaryData> {
 	let response = await openDownload.call(this, task.videoUrl ?? '');
 	if (DEAD_LINK_STATUSES.has(response.statusCode)) {
 		response.body.resume();
-		const current = await fetchTask.call(this, task.model, task.taskId).catch(() => null);
+		const current = await fetchTask
+			.call(this, task.model, task.taskId, task.api ?? 'legacy')
+			.catch(() => null);
 		if (current?.videoUrl) response = await openDownload.call(this, current.videoUrl);
 	}
 	if (response.statusCode >= 400) {

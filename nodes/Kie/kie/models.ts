@@ -1,8 +1,14 @@
 import type { z } from 'zod';
 
-import { alephRecordSchema, lumaRecordSchema, runwayRecordSchema } from './schemas';
-import { alephTask, lumaTask, runwayTask } from './status';
-import type { KieModel, KieTask } from './tasks';
+import {
+	alephRecordSchema,
+	lumaRecordSchema,
+	marketRecordSchema,
+	runwayRecordSchema,
+	type MarketRecord,
+} from './schemas';
+import { alephTask, lumaTask, marketTask, runwayTask } from './status';
+import { text, type KieModel, type KieTask, type TaskModel } from './tasks';
 
 /**
  * The one list of KIE models: where tasks are created and read, how KIE's record turns into the
@@ -64,3 +70,41 @@ export const MODELS: { [M in KieModel]: ModelAdapter<unknown> } = {
 
 /** Every model id, in the list's order. */
 export const MODEL_IDS = Object.keys(MODELS) as KieModel[];
+
+// ---------------------------------------------------------------------------------------------
+// KIE's Market API (docs/kie-api.md §11): one create and one status endpoint for every model, the
+// model named by its Market id, its fields snake_case inside `input`.
+// ---------------------------------------------------------------------------------------------
+
+export const MARKET_CREATE_PATH = '/api/v1/jobs/createTask';
+export const MARKET_STATUS_PATH = '/api/v1/jobs/recordInfo';
+
+/** How Market records are parsed (the same for every model). */
+export const MARKET_RECORD_SCHEMA = marketRecordSchema;
+
+/** A model of the node as KIE's Market API knows it. */
+export interface MarketAdapter {
+	model: KieModel;
+	/** KIE's Market model id, sent as the create body's `model`. */
+	marketId: string;
+}
+
+/** The node's models that KIE also serves on the Market API; Luma Modify is not among them. */
+export const MARKET_ADAPTERS: Partial<Record<KieModel, MarketAdapter>> = {
+	runway: { model: 'runway', marketId: 'runway' },
+	'runway-extend': { model: 'runway-extend', marketId: 'runway/extend-ai-video' },
+	aleph: { model: 'aleph', marketId: 'runway/gen4-aleph' },
+};
+
+/** The node's model for a Market model id; 'market' for the models it has no operation for. */
+export function modelOfMarketId(marketId: unknown): TaskModel {
+	const id = text(marketId);
+	const adapter = Object.values(MARKET_ADAPTERS).find((entry) => entry?.marketId === id);
+	return adapter?.model ?? 'market';
+}
+
+/** A Market record as a task; the record's own model id wins over the one asked for. */
+export function marketRecordToTask(expected: TaskModel, record: MarketRecord): KieTask {
+	const named = modelOfMarketId(record.model);
+	return marketTask(named === 'market' && text(record.model) === null ? expected : named, record);
+}

@@ -11,6 +11,8 @@ export const envelopeSchema = z
 	.object({
 		code: z.union([z.number(), z.string()]),
 		msg: z.string().nullable().optional(),
+		// One revision of the Market API's recordInfo page says `message` (docs/kie-api.md §11).
+		message: z.string().nullable().optional(),
 		data: z.unknown().optional(),
 		success: z.boolean().optional(),
 	})
@@ -79,6 +81,36 @@ export const lumaRecordSchema = z
 	})
 	.passthrough();
 
+/**
+ * A Market API record (`GET /api/v1/jobs/recordInfo`, docs/kie-api.md §11): `param` and
+ * `resultJson` are JSON strings, times are epoch milliseconds, `failCode` may be "" or a number.
+ */
+export const marketRecordSchema = z
+	.object({
+		taskId: z.string(),
+		model: looseString,
+		state: looseString,
+		param: looseString,
+		resultJson: looseString,
+		failCode: numberish,
+		failMsg: looseString,
+		costTime: numberish,
+		completeTime: numberish,
+		createTime: numberish,
+		updateTime: numberish,
+		creditsConsumed: numberish,
+		expireFlag: numberish,
+	})
+	.passthrough();
+
+/** What a Market record's `resultJson` holds once parsed; anything else is ignored. */
+export const marketResultSchema = z
+	.object({
+		resultUrls: z.array(z.unknown()).nullable().optional(),
+		firstFrameUrl: looseString,
+	})
+	.passthrough();
+
 export const uploadResultSchema = z
 	.object({
 		downloadUrl: looseString,
@@ -97,7 +129,8 @@ export const uploadResultSchema = z
  * Every callback shape KIE documents (docs/kie-api.md §6): Runway and extend put a snake_case
  * `task_id` in data; Aleph puts `taskId` at the top level with `data.result_video_url` (or the
  * Runway shape, per its OpenAPI block); Luma puts camelCase `data.taskId` with `resultUrls`.
- * Failure data may be full but empty, only a task id, null, or `{ taskId, promptJson }`.
+ * Failure data may be full but empty, only a task id, null, or `{ taskId, promptJson }`. The Market
+ * API's callback puts its whole record in data: `data.taskId`, `model`, `state`, `resultJson`.
  */
 export const callbackSchema = z
 	.object({
@@ -116,6 +149,11 @@ export const callbackSchema = z
 				result_image_url: looseString,
 				resultUrls: z.array(z.string()).nullable().optional(),
 				promptJson: looseString,
+				// The Market API's callback carries its record (docs/kie-api.md §11 "Callback").
+				model: looseString,
+				state: looseString,
+				resultJson: looseString,
+				failMsg: looseString,
 			})
 			.passthrough()
 			.nullable()
@@ -126,4 +164,5 @@ export const callbackSchema = z
 export type RunwayRecord = z.infer<typeof runwayRecordSchema>;
 export type AlephRecord = z.infer<typeof alephRecordSchema>;
 export type LumaRecord = z.infer<typeof lumaRecordSchema>;
+export type MarketRecord = z.infer<typeof marketRecordSchema>;
 export type KieCallback = z.infer<typeof callbackSchema>;

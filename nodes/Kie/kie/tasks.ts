@@ -5,6 +5,15 @@ import { expiryOf } from './time';
 /** Which KIE API a task belongs to; it decides the status path and the status model (models.ts). */
 export type KieModel = 'runway' | 'runway-extend' | 'aleph' | 'luma';
 
+/**
+ * A task's model as output: one of the node's own, or 'market' for any other model of KIE's Market
+ * API (the KIE Trigger receives those too; KIE's model id is then in `marketModel`).
+ */
+export type TaskModel = KieModel | 'market';
+
+/** Which of KIE's APIs ran a task: the Market API (createTask/recordInfo) or the per-model one. */
+export type KieApi = 'market' | 'legacy';
+
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed';
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed'];
@@ -12,7 +21,7 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed'];
 /** The one task shape every operation and the trigger output (docs/design.md "Public contract"). */
 export interface KieTask extends IDataObject {
 	taskId: string;
-	model: KieModel;
+	model: TaskModel;
 	status: TaskStatus;
 	videoUrl: string | null;
 	videoUrls: string[];
@@ -23,6 +32,12 @@ export interface KieTask extends IDataObject {
 	expiresAt: string | null;
 	parentTaskId?: string;
 	reference?: string;
+	/** Which API ran the task (absent on tasks read before the Market API was supported). */
+	api?: KieApi;
+	/** KIE's model id, for Market tasks of models this node has no operation for. */
+	marketModel?: string;
+	/** Credits KIE charged, when its record says (Market records only). */
+	creditsConsumed?: number;
 	raw: IDataObject;
 }
 
@@ -45,7 +60,7 @@ export function failure(code: unknown, message: unknown, fallback: string): KieT
 
 /** The one place a KieTask is assembled, from a status record or (in the trigger) a callback. */
 export function taskOf(
-	model: KieModel,
+	model: TaskModel,
 	taskId: string,
 	status: TaskStatus,
 	fields: Partial<KieTask>,
@@ -66,8 +81,11 @@ export function taskOf(
 				: null,
 		createdAt: fields.createdAt ?? null,
 		completedAt,
-		expiresAt: status === 'succeeded' ? expiryOf(completedAt) : null,
+		expiresAt: status === 'succeeded' ? expiryOf(completedAt, fields.api === 'market') : null,
 		...(fields.parentTaskId ? { parentTaskId: fields.parentTaskId } : {}),
+		...(fields.api ? { api: fields.api } : {}),
+		...(fields.marketModel ? { marketModel: fields.marketModel } : {}),
+		...(fields.creditsConsumed !== undefined ? { creditsConsumed: fields.creditsConsumed } : {}),
 		raw: raw as IDataObject,
 	};
 }

@@ -78,6 +78,41 @@ export function mayHaveCreated(kind: RequestKind, failure: AttemptFailure): bool
 	return failure.type !== 'code' || CREATE_OUTCOME_UNKNOWN.has(failure.code);
 }
 
+/**
+ * Which answers to a create prove that KIE created no task, so that the same item may be sent to
+ * the other API (the KIE API setting "Automatic", docs/kie-api.md §11 "Which answers prove no task
+ * was created"): an HTTP 404 on the path (the endpoint does not exist), or a body code 400, 404 or
+ * 422 whose message says the model is unknown, unsupported or discontinued. Nothing else: a
+ * timeout, a reset, 408 or a 5xx may have created (and billed) a task, and a 422 about a field is
+ * the user's input, which the other API would refuse as well.
+ */
+const MODEL_REFUSED_CODES = new Set([400, 404, 422]);
+const MODEL_REFUSED_MESSAGE =
+	/\bmodel\b.*\b(unknown|not (found|exist|supported|available)|unsupported|invalid|discontinued|deprecated|no longer)|\b(unknown|unsupported|invalid|discontinued|deprecated)\b.*\bmodel\b|discontinued|no longer (available|supported|offered)/i;
+
+export interface CreateAnswer {
+	httpStatus: number | undefined;
+	failure: AttemptFailure;
+	kieMessage: string | undefined;
+}
+
+export function provesNoTaskCreated({ httpStatus, failure, kieMessage }: CreateAnswer): boolean {
+	if (failure.type !== 'code') return false;
+	if (httpStatus === 404) return true;
+	return MODEL_REFUSED_CODES.has(failure.code) && MODEL_REFUSED_MESSAGE.test(kieMessage ?? '');
+}
+
+/** The errors kieRequest threw for creates that provably created nothing, with KIE's message. */
+const provenUncreated = new WeakMap<object, string>();
+
+/**
+ * Whether a create failed with an answer that proves KIE created no task: KIE's message (maybe
+ * empty) when it did, else undefined.
+ */
+export function createdNothing(error: unknown): string | undefined {
+	return typeof error === 'object' && error !== null ? provenUncreated.get(error) : undefined;
+}
+
 /** Whether an error thrown by kieRequest will fail again however often the call is repeated. */
 export function isLastingFailure(error: unknown): boolean {
 	return LASTING_CODES.has(Number((error as { httpCode?: string }).httpCode));
@@ -190,6 +225,7 @@ export async function kieRequest<T = unknown>(
 		let failure: AttemptFailure;
 		let kieMessage: string | undefined;
 		let headers: IDataObject | undefined;
+		let httpStatus: number | undefined;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -208,9 +244,12 @@ export async function kieRequest<T = unknown>(
 			)) as { statusCode: number; headers?: IDataObject; body: unknown };
 			release?.(true);
 			headers = response.headers;
+			httpStatus = response.statusCode;
 			const envelope = envelopeSchema.safeParse(response.body);
 			const bodyCode = envelope.success ? Number(envelope.data.code) : NaN;
-			kieMessage = envelope.success ? (envelope.data.msg ?? undefined) : undefined;
+			kieMessage = envelope.success
+				? (envelope.data.msg ?? envelope.data.message ?? undefined)
+				: undefined;
 			if (
 				response.statusCode < 300 &&
 				(bodyCode === 200 || request.acceptCodes?.includes(bodyCode))
@@ -247,7 +286,7 @@ export async function kieRequest<T = unknown>(
 			kieMessage,
 			mayHaveCreated: mayHaveCreated(request.kind, failure),
 		});
-		throw new NodeApiError(
+		const error = new NodeApiError(
 			this.getNode(),
 			{ message, code: failure.type === 'code' ? failure.code : failure.type } as JsonObject,
 			{
@@ -256,5 +295,9 @@ export async function kieRequest<T = unknown>(
 				httpCode,
 			},
 		);
+		if (request.kind === 'create' && provesNoTaskCreated({ httpStatus, failure, kieMessage })) {
+			provenUncreated.set(error, kieMessage ?? '');
+		}
+		throw error;
 	}
 }

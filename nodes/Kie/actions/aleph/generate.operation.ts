@@ -5,13 +5,13 @@ import {
 	ALEPH_ASPECT_RATIOS,
 	ALEPH_VIDEO_MAX_BYTES,
 	ALEPH_VIDEO_SECONDS_USED,
-	ALEPH_WATERMARK_MAX,
+	ALEPH_WATERMARK_RECOMMENDED_MAX,
 	megabytes,
 } from '../../kie/constants';
 import { announcedSize } from '../../kie/files';
 import { completionFields } from '../descriptions/completion';
 import { createExecute } from '../../helpers/completion';
-import { promptField } from '../descriptions/common';
+import { apiChoiceFields, promptField } from '../descriptions/common';
 import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
@@ -63,11 +63,12 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Text shown in the bottom corner (letters, digits and basic symbols; ' +
-					`at most ${ALEPH_WATERMARK_MAX} characters)`,
+					'Text shown in the bottom corner (KIE recommends letters, digits and basic symbols, ' +
+					`1 to ${ALEPH_WATERMARK_RECOMMENDED_MAX} characters)`,
 			},
 		],
 	},
+	...apiChoiceFields,
 	...completionFields,
 ];
 
@@ -78,6 +79,7 @@ export const description = updateDisplayOptions(
 
 export const execute = createExecute({
 	model: 'aleph',
+	marketInput: (body) => marketInput(body),
 	async prepare({ itemIndex, rules, allowHttp }) {
 		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
 		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', {
@@ -105,11 +107,8 @@ export const execute = createExecute({
 			optional.aspectRatio = rules.oneOf('Aspect Ratio', extra.aspectRatio, ALEPH_ASPECT_RATIOS);
 		if (extra.seed !== undefined) optional.seed = rules.integer('Seed', extra.seed);
 		if (extra.uploadCn !== undefined) optional.uploadCn = extra.uploadCn === true;
-		const waterMark = rules.maxLength(
-			'Watermark',
-			String(extra.waterMark ?? ''),
-			ALEPH_WATERMARK_MAX,
-		);
+		// KIE only recommends 1-20 characters (docs/kie-api.md §4a): a longer watermark is KIE's to judge.
+		const waterMark = String(extra.waterMark ?? '');
 		return async () => {
 			const videoUrl = await video.resolve();
 			const referenceImageUrl = await referenceImage.resolve();
@@ -123,3 +122,16 @@ export const execute = createExecute({
 		};
 	},
 });
+
+/** Model `runway/gen4-aleph` on the Market API (docs/kie-api.md §11). */
+export function marketInput(body: IDataObject): IDataObject {
+	return {
+		prompt: body.prompt,
+		video_url: body.videoUrl,
+		...(body.referenceImage ? { reference_image: body.referenceImage } : {}),
+		...(body.aspectRatio !== undefined ? { aspect_ratio: body.aspectRatio } : {}),
+		...(body.seed !== undefined ? { seed: body.seed } : {}),
+		...(body.uploadCn !== undefined ? { upload_cn: body.uploadCn } : {}),
+		...(body.waterMark ? { watermark: body.waterMark } : {}),
+	};
+}

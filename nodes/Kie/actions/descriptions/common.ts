@@ -62,3 +62,53 @@ export const getFields: INodeProperties[] = [
 		options: downloadOptions,
 	},
 ];
+
+const apiChoiceOptions = [
+	{
+		name: 'Automatic',
+		value: 'automatic',
+		description:
+			"KIE's Market API, which KIE documents as current; its older per-model endpoint only when " +
+			'KIE answers that the Market API does not serve the model (never after an answer that may ' +
+			'have created a task)',
+	},
+	{
+		name: 'Market',
+		value: 'market',
+		description: "KIE's Market API only (/api/v1/jobs/createTask)",
+	},
+	{
+		name: 'Legacy',
+		value: 'legacy',
+		description: "KIE's older per-model endpoint only, as in version 1 of this node",
+	},
+];
+
+const apiChoiceDescription =
+	"Which of KIE's APIs creates the task. The output says which one ran (api).";
+
+/**
+ * The "KIE API" setting of Runway Generate, Runway Extend and Aleph Generate. Two definitions of one
+ * parameter, told apart by node version (n8n's `@version` display option): version 1 defaults to
+ * Legacy, so saved workflows send the same requests as before; version 1.1 to Automatic.
+ */
+export const apiChoiceFields: INodeProperties[] = [
+	{
+		displayName: 'KIE API',
+		name: 'api',
+		type: 'options',
+		options: apiChoiceOptions,
+		default: 'legacy',
+		description: apiChoiceDescription,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'KIE API',
+		name: 'api',
+		type: 'options',
+		options: apiChoiceOptions,
+		default: 'automatic',
+		description: apiChoiceDescription,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
+];

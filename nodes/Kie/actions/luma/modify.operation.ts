@@ -32,10 +32,11 @@ export const description = updateDisplayOptions(
 
 export const execute = createExecute({
 	model: 'luma',
-	async prepare({ itemIndex, rules, allowHttp }) {
+	async prepare({ itemIndex, rules }) {
 		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
+		// KIE's Luma page asks for no https: http:// video URLs are taken as KIE takes them.
 		const video = readMediaInput(this, itemIndex, rules, 'video', 'Video', {
-			allowHttp,
+			allowHttp: true,
 			maxBytes: LUMA_VIDEO_MAX_BYTES,
 		});
 		const watermark = String(this.getNodeParameter('watermark', itemIndex, '') ?? '');

@@ -1,16 +1,23 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { completionFields } from '../descriptions/completion';
 import { createExecute } from '../../helpers/completion';
-import { RUNWAY_PROMPT_MAX, RUNWAY_QUALITIES } from '../../kie/constants';
-import { promptField, qualityField, taskIdField, waterMarkField } from '../descriptions/common';
+import { RUNWAY_QUALITIES } from '../../kie/constants';
+import {
+	apiChoiceFields,
+	promptField,
+	qualityField,
+	taskIdField,
+	waterMarkField,
+} from '../descriptions/common';
 
 const properties: INodeProperties[] = [
 	taskIdField('The Runway task whose video to continue. The extension keeps its aspect ratio.'),
-	promptField(`How the video should continue (at most ${RUNWAY_PROMPT_MAX} characters)`),
+	promptField('How the video should continue'),
 	qualityField,
 	waterMarkField,
+	...apiChoiceFields,
 	...completionFields,
 ];
 
@@ -21,13 +28,11 @@ export const description = updateDisplayOptions(
 
 export const execute = createExecute({
 	model: 'runway-extend',
+	marketInput: (body) => marketInput(body),
 	async prepare({ itemIndex, rules }) {
 		const taskId = rules.text('Task ID', this.getNodeParameter('taskId', itemIndex));
-		const prompt = rules.maxLength(
-			'Prompt',
-			rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)),
-			RUNWAY_PROMPT_MAX,
-		);
+		// KIE's extend page sets no length limit on the prompt (docs/kie-api.md §3), so none is checked.
+		const prompt = rules.text('Prompt', this.getNodeParameter('prompt', itemIndex));
 		const quality = rules.oneOf(
 			'Quality',
 			this.getNodeParameter('quality', itemIndex),
@@ -37,3 +42,13 @@ export const execute = createExecute({
 		return async () => ({ taskId, prompt, quality, waterMark });
 	},
 });
+
+/** Model `runway/extend-ai-video` on the Market API (docs/kie-api.md §11). */
+export function marketInput(body: IDataObject): IDataObject {
+	return {
+		task_id: body.taskId,
+		prompt: body.prompt,
+		quality: body.quality,
+		...(body.waterMark ? { watermark: body.waterMark } : {}),
+	};
+}

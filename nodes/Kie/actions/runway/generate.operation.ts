@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { completionFields } from '../descriptions/completion';
@@ -11,7 +11,7 @@ import {
 	RUNWAY_PROMPT_MAX,
 	RUNWAY_QUALITIES,
 } from '../../kie/constants';
-import { promptField, qualityField, waterMarkField } from '../descriptions/common';
+import { apiChoiceFields, promptField, qualityField, waterMarkField } from '../descriptions/common';
 import { mediaInputFields, readMediaInput } from '../descriptions/media';
 
 const properties: INodeProperties[] = [
@@ -47,6 +47,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { imageSource: ['none'] } },
 	},
 	waterMarkField,
+	...apiChoiceFields,
 	...completionFields,
 ];
 
@@ -57,7 +58,8 @@ export const description = updateDisplayOptions(
 
 export const execute = createExecute({
 	model: 'runway',
-	async prepare({ itemIndex, rules, allowHttp }) {
+	marketInput: (body) => marketInput(body),
+	async prepare({ itemIndex, rules }) {
 		const prompt = rules.maxLength(
 			'Prompt',
 			rules.text('Prompt', this.getNodeParameter('prompt', itemIndex)),
@@ -80,8 +82,9 @@ export const execute = createExecute({
 				'can be 1080p only for 5-second videos',
 			);
 		}
+		// KIE's Runway page asks for no https: http:// image URLs are taken as KIE takes them.
 		const image = readMediaInput(this, itemIndex, rules, 'image', 'Image', {
-			allowHttp,
+			allowHttp: true,
 			maxBytes: RUNWAY_IMAGE_MAX_BYTES,
 		});
 		// KIE: aspectRatio is required for text-to-video and invalid with an image.
@@ -106,3 +109,14 @@ export const execute = createExecute({
 		};
 	},
 });
+
+/** Model `runway` on the Market API: the same values, snake_case (docs/kie-api.md §11). */
+export function marketInput(body: IDataObject): IDataObject {
+	return {
+		prompt: body.prompt,
+		duration: body.duration,
+		quality: body.quality,
+		...(body.imageUrl ? { image_url: body.imageUrl } : { aspect_ratio: body.aspectRatio }),
+		...(body.waterMark ? { watermark: body.waterMark } : {}),
+	};
+}
