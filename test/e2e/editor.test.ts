@@ -14,7 +14,17 @@ import * as browserLib from '../../scripts/lib/browser';
 import { SIMULATOR_API_KEY } from '../../scripts/lib/dev-instance';
 import { N8nEditor } from '../../scripts/lib/editor';
 import { createSimulator, expectedVideoBytes } from '../../simulator';
-import { host, logger, type KieN8n, startN8nWithKie } from './helpers';
+import type { Browser, Page } from 'playwright-core';
+import {
+	host,
+	KIE_TYPE,
+	logger,
+	startN8nWithKie,
+	type KieN8n,
+	type Simulator,
+	type WorkflowFile,
+	type WorkflowFileNode,
+} from './helpers';
 
 jest.setTimeout(5 * 60_000);
 
@@ -76,11 +86,11 @@ const completionModes = readmeTable('| Mode | Use it when |').map(
 // --- the run ---------------------------------------------------------------------------------------
 
 describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE simulator)", () => {
-	let sim: any;
+	let sim: Simulator;
 	let kie: KieN8n;
-	let browser: any;
-	let page: any;
-	let editor: any;
+	let browser: Browser;
+	let page: Page;
+	let editor: N8nEditor;
 	let brokenAt: string | undefined;
 	const t0 = Date.now();
 
@@ -293,7 +303,9 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			const taskId = new RegExp(`^(${UUID})\\.mp4$`).exec(file['File Name'])?.[1];
 			expect(taskId).toBeDefined();
 			const video = await editor.viewBinaryVideo();
-			const src: string = await video.evaluate((el: any) => el.currentSrc || el.src);
+			const src: string = await video.evaluate(
+				(el: { currentSrc?: string; src?: string }) => el.currentSrc || el.src || '',
+			);
 			expect(src).toContain('mimeType=video%2Fmp4');
 			// The preview plays what KIE served: n8n hands the browser the downloaded bytes.
 			const served = await page.request.get(src);
@@ -312,24 +324,29 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 		await step('run-example', async () => {
 			const example = JSON.parse(
 				fs.readFileSync(path.join(host.REPO_ROOT, 'examples', EXAMPLE), 'utf8'),
-			);
+			) as WorkflowFile;
+			const nodeNamed = (test: (n: WorkflowFileNode) => boolean) => {
+				const node = example.nodes.find(test);
+				if (!node) throw new Error(`${EXAMPLE} has no such node`);
+				return node;
+			};
 			await editor.newWorkflow();
 			await editor.importFromFile(path.join(host.REPO_ROOT, 'examples', EXAMPLE));
 			expect(await editor.workflowName()).toBe(example.name);
-			const kieNodeName = example.nodes.find((n: any) => n.type === 'n8n-nodes-kie-video.kie').name;
+			const kieNodeName = nodeNamed((n) => n.type === KIE_TYPE).name;
 			await editor.openNode(kieNodeName);
 			// n8n puts the user's only KIE credential into the imported node.
 			expect(await editor.selectedCredential()).toBe('KIE account');
 			await editor.closeNode();
 
 			// Its trigger is a Webhook: "Execute workflow" listens, then the user calls the Test URL.
-			const trigger = example.nodes.find((n: any) => n.type === 'n8n-nodes-base.webhook').name;
+			const trigger = nodeNamed((n) => n.type === 'n8n-nodes-base.webhook').name;
 			await editor.executeWorkflow();
 			await page.getByText('Waiting for you to call the Test URL').first().waitFor();
 			await editor.openNode(trigger);
 			const testUrl: string = await editor.listeningUrl();
 			expect(testUrl).toBe(
-				`${kie.n8n.baseUrl}/webhook-test/${example.nodes.find((n: any) => n.name === trigger).parameters.path}`,
+				`${kie.n8n.baseUrl}/webhook-test/${nodeNamed((n) => n.name === trigger).parameters.path}`,
 			);
 			const res = await fetch(testUrl, {
 				method: 'POST',
@@ -340,7 +357,7 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			const answer = (await res.json()) as { videos: unknown[] };
 			expect(answer.videos).toHaveLength(5);
 			await editor.closeNode();
-			for (const node of example.nodes.filter((n: any) => n.type !== 'n8n-nodes-base.stickyNote'))
+			for (const node of example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote'))
 				await editor.waitForNodeSuccess(node.name);
 			expect(await editor.edgeLabels()).toEqual(['1 item', '5 items', '5 items', '5 items']);
 		});

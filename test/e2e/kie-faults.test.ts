@@ -301,8 +301,8 @@ describe('KIE fault table on real n8n', () => {
 			expect(execution.status).toBe('success');
 			const [item] = outputOf(execution);
 			expect(item.json).toMatchObject({ taskId, status: 'failed', error: { code: 'expired' } });
-			expect(item.json.error.message).toContain('it keeps results 14 days after they are made');
-			expect(item.json.error.message).toContain('run the generation again');
+			expect(item.json.error?.message).toContain('it keeps results 14 days after they are made');
+			expect(item.json.error?.message).toContain('run the generation again');
 			expect(item.binary).toBeUndefined();
 			expect(sim.tasksCreated()).toBe(1);
 		});

@@ -137,7 +137,7 @@ describe('the Market API on real n8n', () => {
 			reference: 'mr',
 			callback: { code: 200 },
 		});
-		expect(itemOf(runwayId).videoUrl).toContain(sim.baseUrl);
+		expect(itemOf(runwayId)?.videoUrl).toContain(sim.baseUrl);
 		expect(itemOf(wanId)).toMatchObject({
 			model: 'market',
 			marketModel: 'wan/2-6-video-to-video',

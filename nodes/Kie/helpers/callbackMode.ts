@@ -221,16 +221,29 @@ async function takeCallback(
 	return undefined;
 }
 
-/** Asks KIE about a task of the run and remembers it once it has ended. */
+/**
+ * Asks KIE about a task of the run and remembers it once it has ended; one call per task at a time
+ * (a fresh process reading every open task and that task's own callback may arrive together).
+ */
 async function confirmInto(
 	context: IWebhookFunctions,
 	run: WaitingRun,
 	memory: RunMemory,
 	taskId: string,
 ): Promise<void> {
-	const api = apiOf(run, run.taskIds.indexOf(taskId));
-	const confirmation = await confirmWithKie(context, run.model, taskId, api);
-	if ('ended' in confirmation) memory.results.set(taskId, confirmation.ended);
+	const inFlight = memory.confirming.get(taskId);
+	if (inFlight) return await inFlight;
+	const confirming = (async () => {
+		const api = apiOf(run, run.taskIds.indexOf(taskId));
+		const confirmation = await confirmWithKie(context, run.model, taskId, api);
+		if ('ended' in confirmation) memory.results.set(taskId, confirmation.ended);
+	})();
+	memory.confirming.set(taskId, confirming);
+	try {
+		await confirming;
+	} finally {
+		memory.confirming.delete(taskId);
+	}
 }
 
 /** The run's tasks that have not ended (as far as this process knows). */

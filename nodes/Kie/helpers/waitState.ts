@@ -148,6 +148,11 @@ export interface RunMemory {
 	 * n8n marks the execution as running must not poll again or try a second resume.
 	 */
 	resumed: boolean;
+	/**
+	 * Status calls in flight, by task: a callback that arrives while another request of this process
+	 * is already asking KIE about its task waits for that answer instead of asking again.
+	 */
+	confirming: Map<string, Promise<void>>;
 }
 
 const memory = new Map<string, RunMemory>();
@@ -166,7 +171,7 @@ export function memoryOf(
 	const key = `${executionId}:${nodeId}:${deadline}`;
 	const existing = memory.get(key);
 	if (existing) return { run: existing, fresh: false };
-	const run: RunMemory = { results: new Map(), resumed: false };
+	const run: RunMemory = { results: new Map(), resumed: false, confirming: new Map() };
 	memory.set(key, run);
 	if (memory.size > MAX_REMEMBERED_RUNS) memory.delete(memory.keys().next().value as string);
 	return { run, fresh: true };

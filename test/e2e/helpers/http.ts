@@ -2,7 +2,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { ItemJson } from './n8n';
+import { host, type ItemJson } from './n8n';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,7 +53,11 @@ export async function post<T = unknown>(
 	headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T; text: string }> {
 	// Header names are case-insensitive: a recorded 'Content-Type' replaces the default one.
-	const merged: Record<string, string> = { 'content-type': 'application/json' };
+	// Its own connection, as the n8n host's calls (an idle keep-alive socket can be closed under it).
+	const merged: Record<string, string> = {
+		...host.FRESH_CONNECTION,
+		'content-type': 'application/json',
+	};
 	for (const [name, value] of Object.entries(headers)) {
 		if (name.toLowerCase() !== 'content-length') merged[name.toLowerCase()] = value;
 	}
