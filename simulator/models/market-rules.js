@@ -57,7 +57,7 @@ const WAN_27_COMMON = {
 
 /** @type {Record<string, ModelRules>} */
 const MARKET_MODELS = {
-	// Runway on the Market API (kie-api.md §11; ids from the catalogues). Duration as number or string.
+	// Runway on the Market API (docs/kie-api.md §11; ids from the catalogues). Duration as number or string.
 	runway: {
 		fields: {
 			prompt: text({ ...req, max: 1800 }),
