@@ -34,6 +34,8 @@ const README = fs.readFileSync(path.join(host.REPO_ROOT, 'README.md'), 'utf8');
 const VIDEO_SIZE = 200_000;
 const EXAMPLE = 'batch-prompts.json';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A KIE task id of either API: legacy ids are UUIDs, Market ids are not (docs/kie-api.md §11). */
+const TASK_ID = '[0-9A-Za-z_-]+';
 
 // --- what the README documents -------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			const file: Record<string, string> = await editor.outputBinary();
 			expect(file['Mime Type']).toBe('video/mp4');
 			expect(file['File Extension']).toBe('mp4');
-			const taskId = new RegExp(`^(${UUID})\\.mp4$`).exec(file['File Name'])?.[1];
+			const taskId = new RegExp(`^(${TASK_ID})\\.mp4$`).exec(file['File Name'])?.[1];
 			expect(taskId).toBeDefined();
 			const video = await editor.viewBinaryVideo();
 			const src: string = await video.evaluate(
@@ -316,6 +318,8 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			const json = page.locator('[data-test-id=output-panel] [data-test-id=ndv-data-container]');
 			await json.getByText(taskId!).first().waitFor();
 			expect(await json.innerText()).toMatch(/"status":\s*"succeeded"/);
+			// A node added today is version 1.1: KIE API "Automatic" ran the task on the Market API.
+			expect(await json.innerText()).toMatch(/"api":\s*"market"/);
 			await editor.closeNode();
 		});
 	});
