@@ -51,14 +51,23 @@ class EditorPanels {
 	/** Sidebar "+" → "New workflow"; resolves on the empty canvas with its "Add first step" button. */
 	async newWorkflow() {
 		const { page } = this;
-		await page.locator('[data-test-id=universal-add]').click();
-		await page.getByRole('menuitem', { name: 'New workflow' }).click();
 		const addFirstStep = page.locator('[data-test-id=canvas-add-button]');
 		// Leaving a workflow that n8n has not auto-saved yet asks first.
 		const unsaved = page.getByRole('dialog').filter({ hasText: 'Save changes before leaving?' });
-		await firstOf(addFirstStep, unsaved);
-		if (await unsaved.isVisible())
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			await page.locator('[data-test-id=universal-add]').click();
+			await page.getByRole('menuitem', { name: 'New workflow' }).click();
+			await firstOf(addFirstStep, unsaved);
+			if (!(await unsaved.isVisible())) break;
 			await unsaved.getByRole('button', { name: 'Save', exact: true }).click();
+			await unsaved.waitFor({ state: 'hidden' });
+			// Saving answers the question, but n8n sometimes stays on the saved workflow: ask again.
+			const opened = await addFirstStep.waitFor({ timeout: 5000 }).then(
+				() => true,
+				() => false,
+			);
+			if (opened) break;
+		}
 		await addFirstStep.waitFor();
 		await settle(page);
 		await dismissPopups(page);
