@@ -13,10 +13,13 @@ const sourceFiles = execFileSync('git', ['ls-files', '*.ts', '*.js', '*.mjs'], {
 })
 	.split('\n')
 	.filter((file) => file !== '' && fs.existsSync(path.join(root, file)));
-const sources = sourceFiles.map((file) => ({
-	file,
-	text: fs.readFileSync(path.join(root, file), 'utf8'),
-}));
+// This file names the documents in order to read them, so it is not among the files it checks.
+const sources = sourceFiles
+	.filter((file) => file !== path.relative(root, __filename))
+	.map((file) => ({
+		file,
+		text: fs.readFileSync(path.join(root, file), 'utf8'),
+	}));
 const kieApi = fs.readFileSync(path.join(root, 'docs', 'kie-api.md'), 'utf8');
 const design = fs.readFileSync(path.join(root, 'docs', 'design.md'), 'utf8');
 
