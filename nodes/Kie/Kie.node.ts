@@ -10,8 +10,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
 import * as aleph from './actions/aleph';
+import * as catalogue from './actions/catalogue';
 import * as file from './actions/file';
 import * as luma from './actions/luma';
+import * as market from './actions/market';
 import { router } from './actions/router';
 import * as runway from './actions/runway';
 import { resumeFromCallback, WAKE_UP_PATH } from './helpers/callbackMode';
@@ -28,7 +30,8 @@ export class Kie implements INodeType {
 		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Generate and transform videos with KIE.ai: Runway Gen4, Runway Aleph and Luma Modify',
+			'Generate and transform videos with KIE.ai: Runway, Veo 3.1, Kling, Hailuo, Seedance, Wan, ' +
+			'Grok Imagine, Luma Modify and any Market model',
 		defaults: { name: 'KIE' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -58,8 +61,15 @@ export class Kie implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				// Sorted by name, as n8n lists options; the video catalogue's families come from its data.
 				options: [
 					{ name: 'Account', value: 'account', description: 'Credits left on the KIE account' },
+					...catalogue.resourceOptions,
+					{
+						name: 'Other Market Model',
+						value: 'market',
+						description: "Any model of KIE's Market API, by its model ID, with JSON input",
+					},
 					{
 						name: 'File',
 						value: 'file',
@@ -80,7 +90,7 @@ export class Kie implements INodeType {
 						value: 'runway',
 						description: 'Make a video from text or an image, or extend one',
 					},
-				],
+				].sort((a, b) => a.name.localeCompare(b.name)),
 				default: 'runway',
 			},
 			...runway.description,
@@ -88,6 +98,8 @@ export class Kie implements INodeType {
 			...luma.description,
 			...file.description,
 			...account.description,
+			...catalogue.description,
+			...market.description,
 		],
 	};
 

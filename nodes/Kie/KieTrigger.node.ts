@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { type ParsedCallback } from './kie/callbacks';
 import { MODEL_IDS, MODELS } from './kie/models';
 import { DEFAULT_MAX_SKEW_SECONDS } from './kie/signature';
-import { MARKET_FAMILIES } from './kie/catalogue';
+import { MARKET_FAMILIES, MARKET_MODELS } from './kie/catalogue';
 import { taskOf, type KieApi, type KieModel, type KieTask, type TaskModel } from './kie/tasks';
 import { confirmWithKie, receiveCallback } from './helpers/callbackIntake';
 import { RecentKeys } from './helpers/dedupe';
@@ -24,31 +24,46 @@ const recentCallbacks = new RecentKeys(50_000, 24 * 60 * 60 * 1000);
 
 type Outcome = 'succeeded' | 'failed';
 
+/** A value of the Models option: one of the node's models, a catalogue family, or 'market'. */
+type ModelFilter = TaskModel | (typeof MARKET_MODELS)[number]['family'];
+
 interface TriggerOptions extends DownloadOptions {
 	events?: Outcome[];
-	models?: TaskModel[];
+	models?: ModelFilter[];
 	verifySignature?: boolean;
 	maxSkewSeconds?: number;
 	confirmWithApi?: boolean;
 	dropDuplicates?: boolean;
 }
 
-/** Every model the Models option can name: the node's own, and 'market' for the Market API's others. */
-const TRIGGER_MODELS: TaskModel[] = [...MODEL_IDS, 'market'];
+/** The catalogue's Market families (Veo 3.1 is one of the node's models, Runway has its own). */
+const MARKET_FAMILY_IDS = [...new Set(MARKET_MODELS.map((model) => model.family))].filter(
+	(family) => family !== 'veo' && family !== 'runway',
+);
 
-/** The Models option: every model of the one list, by its label, and KIE's other Market models. */
-const otherMarketFamilies = Object.entries(MARKET_FAMILIES)
-	.filter(([family]) => family !== 'runway')
-	.map(([, label]) => label)
-	.join(', ');
+/** Every value the Models option can take: the node's models, the catalogue's families, the rest. */
+const TRIGGER_MODELS: ModelFilter[] = [...MODEL_IDS, ...MARKET_FAMILY_IDS, 'market'];
+
+/** The Models option: every model of the one list and every catalogue family, by label. */
 const modelOptions = [
-	...MODEL_IDS.map((model) => ({ name: MODELS[model].label, value: model as TaskModel })),
+	...MODEL_IDS.map((model) => ({ name: MODELS[model].label, value: model as ModelFilter })),
+	...MARKET_FAMILY_IDS.map((family) => ({
+		name: MARKET_FAMILIES[family],
+		value: family as ModelFilter,
+	})),
 	{
 		name: 'Other Market Models',
-		value: 'market' as TaskModel,
-		description: `Tasks of KIE's Market API for other models (${otherMarketFamilies}, ...)`,
+		value: 'market' as ModelFilter,
+		description: "Tasks of KIE's Market API for models not listed here",
 	},
 ].sort((a, b) => a.name.localeCompare(b.name));
+
+/** Which Models value a task falls under: a Market task by its model id's catalogue family. */
+function filterKeyOf(model: TaskModel, marketModel: string | undefined): ModelFilter {
+	if (model !== 'market') return model;
+	const entry = MARKET_MODELS.find((candidate) => candidate.id === marketModel);
+	return entry && entry.family !== 'veo' && entry.family !== 'runway' ? entry.family : 'market';
+}
 
 /**
  * The task as the callback tells it. KIE sends the callback when the task ends, so its arrival
@@ -236,7 +251,8 @@ export class KieTrigger implements INodeType {
 
 		const events: Outcome[] = options.events?.length ? options.events : ['succeeded', 'failed'];
 		const models = options.models?.length ? options.models : TRIGGER_MODELS;
-		if (!events.includes(task.status as Outcome) || !models.includes(model)) {
+		const filterKey = filterKeyOf(model, task.marketModel ?? callback.marketModel ?? undefined);
+		if (!events.includes(task.status as Outcome) || !models.includes(filterKey)) {
 			return {
 				webhookResponse: {
 					received: true,

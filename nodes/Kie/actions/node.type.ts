@@ -7,6 +7,15 @@ export type NodeMap = {
 	luma: 'modify' | 'get';
 	file: 'upload' | 'getDownloadUrl';
 	account: 'getCredits';
+	// KIE's video catalogue (actions/catalogue): one resource per family, built from kie/catalogue.
+	veo: 'generate' | 'get';
+	kling: 'generate' | 'get';
+	hailuo: 'generate' | 'get';
+	seedance: 'generate' | 'get';
+	wan: 'generate' | 'get';
+	grok: 'generate' | 'get';
+	/** Any other model of KIE's Market API, by its id (actions/market). */
+	market: 'generate' | 'get';
 };
 
 export type KieNodeType = AllEntities<NodeMap>;

@@ -3,8 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import * as account from './account';
 import * as aleph from './aleph';
+import * as catalogue from './catalogue';
 import * as file from './file';
 import * as luma from './luma';
+import * as market from './market';
 import type { KieNodeType, NodeMap } from './node.type';
 import * as runway from './runway';
 
@@ -22,6 +24,13 @@ export const handlers: { [R in keyof NodeMap]: { [O in NodeMap[R]]: Operation } 
 	luma,
 	file,
 	account,
+	veo: catalogue,
+	kling: catalogue,
+	hailuo: catalogue,
+	seedance: catalogue,
+	wan: catalogue,
+	grok: catalogue,
+	market,
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { createTask, explainRefusal, fetchTask } from '../kie/taskApi';
-import { isTerminal, type KieApi, type KieModel, type KieTask } from '../kie/tasks';
+import { isTerminal, type KieApi, type KieTask, type TaskModel } from '../kie/tasks';
 import { createdNothing, isLastingFailure, type KieFunctions } from '../transport';
 import { pause } from '../transport/pause';
 import { lostTask } from './errorMessages';
@@ -12,7 +12,10 @@ import { lostTask } from './errorMessages';
 export interface SubmittedTask {
 	itemIndex: number;
 	taskId: string;
-	model: KieModel;
+	/** 'market' for a task of a curated or any other Market model (its id is in the body). */
+	model: TaskModel;
+	/** KIE's Market model id, for tasks of model 'market'. */
+	marketModel?: string;
 	/** Which API created it, and so which one to read it from. */
 	api: KieApi;
 	submittedAt: number;
@@ -20,7 +23,7 @@ export interface SubmittedTask {
 
 export interface SubmitJob {
 	itemIndex: number;
-	model: KieModel;
+	model: TaskModel;
 	/**
 	 * The APIs to create the task with, in order, each with its body. A later one is tried only
 	 * when KIE's answer proves that the earlier one created no task (transport: provesNoTaskCreated).
@@ -79,6 +82,9 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 						itemIndex: job.itemIndex,
 						taskId,
 						model: job.model,
+						...(job.model === 'market' && typeof body.model === 'string'
+							? { marketModel: body.model }
+							: {}),
 						api,
 						submittedAt: Date.now(),
 					},

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_API_BASE_URL } from '../kie/constants';
-import type { KieApi, KieModel, KieTask } from '../kie/tasks';
+import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 import type { KieCredentials } from '../transport';
 import { CONCURRENT_CALLS, mapBounded, type SubmittedTask } from './batch';
 import { answer, confirmWithKie, receiveCallback } from './callbackIntake';
@@ -81,7 +81,7 @@ export function checkCallbackReachable(this: IExecuteFunctions, credentials: Kie
  */
 export function checkCallbackRoom(
 	this: IExecuteFunctions,
-	model: KieModel,
+	model: TaskModel,
 	itemCount: number,
 ): void {
 	const probe = {
@@ -102,7 +102,7 @@ export function checkCallbackRoom(
  */
 export async function waitForCallbacks(
 	this: IExecuteFunctions,
-	model: KieModel,
+	model: TaskModel,
 	itemCount: number,
 	created: SubmittedTask[],
 	timeoutMs: number,

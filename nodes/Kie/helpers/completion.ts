@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { marketBody } from '../kie/taskApi';
-import type { KieApi, KieModel } from '../kie/tasks';
+import type { KieApi, TaskModel } from '../kie/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
 import {
 	pollUntilDone,
@@ -42,7 +42,13 @@ export interface BuildContext {
 
 /** What an operation contributes: its model and how to turn one item into KIE's request body. */
 export interface CreateSpec {
-	model: KieModel;
+	/** The node's model, or 'market' for a catalogue or any other Market model (id in the body). */
+	model: TaskModel;
+	/**
+	 * The one API an operation creates on, when it has no "KIE API" setting: `prepare` then builds
+	 * that API's whole body (for the Market API `{ model, input }`) and the callback URL is added.
+	 */
+	api?: KieApi;
 	/**
 	 * Checks the item's fields and returns a function that builds the legacy API's body (uploading
 	 * binaries).
@@ -71,6 +77,7 @@ export function apisFor(choice: ApiChoice): KieApi[] {
 }
 
 function apiChoiceOf(context: IExecuteFunctions, spec: CreateSpec, itemIndex: number): ApiChoice {
+	if (spec.api) return spec.api;
 	if (!spec.marketInput) return 'legacy';
 	const versionDefault: ApiChoice = context.getNode().typeVersion < 1.1 ? 'legacy' : 'automatic';
 	return context.getNodeParameter('api', itemIndex, versionDefault) as ApiChoice;
@@ -88,7 +95,7 @@ export interface CompletionOptions extends DownloadOptions {
  * A callback URL with this package's query values: the model (a callback's shape cannot tell
  * Runway from Extend) and the caller's reference, which the KIE Trigger outputs again.
  */
-export function callbackUrlFor(callbackUrl: string, model: KieModel, reference: string): string {
+export function callbackUrlFor(callbackUrl: string, model: TaskModel, reference: string): string {
 	const url = new URL(callbackUrl);
 	url.searchParams.set('model', model);
 	if (reference) url.searchParams.set('reference', reference);
@@ -175,7 +182,7 @@ async function validateItems(
 					return apis.map((api) => ({
 						api,
 						body:
-							api === 'market' && marketInput
+							api === 'market' && marketInput && model !== 'market'
 								? marketBody(model, marketInput(body), callBackUrl)
 								: { ...body, ...(callBackUrl ? { callBackUrl } : {}) },
 					}));

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { downloadTaskVideo } from '../kie/files';
 import { MODELS } from '../kie/models';
 import { apiOrderFor, fetchTaskAnyApi } from '../kie/taskApi';
-import type { KieModel } from '../kie/tasks';
+import type { TaskModel } from '../kie/tasks';
 import { noRecordInEitherApi, noRecordOf } from './errorMessages';
 import { forEachItem } from './items';
 import type { DownloadOptions } from './results';
@@ -15,7 +15,7 @@ import { inputRules } from './validation';
  * either of KIE's APIs: they are read where the id's shape points first, and on the other API only
  * when the first has no record (kie/taskApi.ts apiOrderFor), so a known id costs one status call.
  */
-export function getExecute(model: KieModel) {
+export function getExecute(model: TaskModel) {
 	return async function execute(
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
@@ -30,7 +30,7 @@ export function getExecute(model: KieModel) {
 			if (task === null) {
 				const { message, description } = (
 					apiOrderFor(model, taskId).length > 1 ? noRecordInEitherApi : noRecordOf
-				)(MODELS[model].taskKind, taskId);
+				)(model === 'market' ? 'Market API' : MODELS[model].taskKind, taskId);
 				throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
 			}
 			if (!options.downloadResult || !task.videoUrl) return { json: task };

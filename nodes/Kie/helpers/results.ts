@@ -75,7 +75,8 @@ export async function resultItem(
 export function submittedTask(task: SubmittedTask, reference: string): KieTask {
 	return {
 		taskId: task.taskId,
-		model: task.model,
+		// A Market model's task is called by KIE's model id, as its status record will say.
+		model: task.marketModel ?? task.model,
 		status: 'queued',
 		videoUrl: null,
 		videoUrls: [],
@@ -86,6 +87,7 @@ export function submittedTask(task: SubmittedTask, reference: string): KieTask {
 		expiresAt: null,
 		...(reference ? { reference } : {}),
 		api: task.api,
+		...(task.marketModel ? { marketModel: task.marketModel } : {}),
 		raw: { taskId: task.taskId },
 	};
 }

@@ -1,6 +1,6 @@
 import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
 
-import type { KieApi, KieModel, KieTask } from '../kie/tasks';
+import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 
 // Callback mode pauses the execution while KIE renders, and n8n resumes it only once. The webhook
 // that receives KIE's callbacks must therefore know every task of the run to tell when the last one
@@ -40,7 +40,7 @@ export function unpackTaskId(packed: string): string | null {
 }
 
 export interface WaitingRun {
-	model: KieModel;
+	model: TaskModel;
 	/** When the node's own time limit passes (epoch ms); a wake-up call before it is ignored. */
 	deadline: number;
 	/** One entry per input item: its task id, or null when no task was created for it. */
@@ -133,7 +133,7 @@ export function loadWaitingRun(
 	const taskIds = ids.split(',').map(unpackTaskId);
 	const parsedApis = parseApis(apis, taskIds.length);
 	return {
-		model: model as KieModel,
+		model: model as TaskModel,
 		deadline: parseInt(deadline, 36),
 		taskIds,
 		...(parsedApis ? { apis: parsedApis } : {}),

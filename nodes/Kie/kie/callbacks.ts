@@ -51,13 +51,17 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 		data !== null &&
 		(text(data.state) !== null || 'resultJson' in data || text(data.model) !== null);
 	const marketModel = market ? text(data?.model) : null;
+	// Veo 3.1's callback: `data.taskId` with `data.info` (null on failure) and `fallbackFlag`.
+	const veo = data !== null && !market && ('info' in data || 'fallbackFlag' in data);
 	const modelHint: TaskModel = market
 		? modelOfMarketId(marketModel)
-		: data && ('promptJson' in data || 'resultUrls' in data || text(data.taskId))
-			? 'luma'
-			: text(callback.taskId) && !text(data?.task_id)
-				? 'aleph'
-				: 'runway';
+		: veo
+			? 'veo'
+			: data && ('promptJson' in data || 'resultUrls' in data || text(data.taskId))
+				? 'luma'
+				: text(callback.taskId) && !text(data?.task_id)
+					? 'aleph'
+					: 'runway';
 
 	const code = Number(callback.code);
 	const succeeded = market ? code === 200 && text(data?.state) !== 'fail' : code === 200;
@@ -71,6 +75,7 @@ export function parseCallback(body: unknown): ParsedCallback | { invalid: string
 				text(data?.result_video_url),
 				...(Array.isArray(data?.resultUrls) ? data.resultUrls : []).map(text),
 				...marketUrls.map(text),
+				...(data?.info?.resultUrls ?? []).map(text),
 			].filter((url): url is string => url !== null)
 		: [];
 	const thumbnailUrl = succeeded ? (text(data?.image_url) ?? text(data?.result_image_url)) : null;

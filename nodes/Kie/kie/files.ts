@@ -11,6 +11,7 @@ import { BINARY_ENCODING, NodeApiError, NodeOperationError } from 'n8n-workflow'
 import { downloadFailed } from '../helpers/errorMessages';
 import { kieRequest } from '../transport';
 import { uploadResultSchema } from './schemas';
+import { taskModelOf } from './models';
 import { fetchTask } from './taskApi';
 import type { KieTask } from './tasks';
 
@@ -181,7 +182,7 @@ export async function downloadTaskVideo(
 	if (DEAD_LINK_STATUSES.has(response.statusCode)) {
 		response.body.resume();
 		const current = await fetchTask
-			.call(this, task.model, task.taskId, task.api ?? 'legacy')
+			.call(this, taskModelOf(task.model), task.taskId, task.api ?? 'legacy')
 			.catch(() => null);
 		if (current?.videoUrl) response = await openDownload.call(this, current.videoUrl);
 	}

@@ -5,9 +5,10 @@ import {
 	lumaRecordSchema,
 	marketRecordSchema,
 	runwayRecordSchema,
+	veoRecordSchema,
 	type MarketRecord,
 } from './schemas';
-import { alephTask, lumaTask, marketTask, runwayTask } from './status';
+import { alephTask, lumaTask, marketTask, runwayTask, veoTask } from './status';
 import { text, type KieModel, type KieTask, type TaskModel } from './tasks';
 
 /**
@@ -66,10 +67,26 @@ export const MODELS: { [M in KieModel]: ModelAdapter<unknown> } = {
 		recordSchema: lumaRecordSchema,
 		toTask: lumaTask,
 	},
+	// Veo 3.1 has no Market model id for generation: KIE documents it on its own endpoints
+	// (docs/kie-api.md §11 "Veo 3.1").
+	veo: {
+		model: 'veo',
+		label: 'Google Veo 3.1',
+		taskKind: 'Veo 3.1',
+		createPath: '/api/v1/veo/generate',
+		statusPath: '/api/v1/veo/record-info',
+		recordSchema: veoRecordSchema,
+		toTask: veoTask,
+	},
 };
 
 /** Every model id, in the list's order. */
 export const MODEL_IDS = Object.keys(MODELS) as KieModel[];
+
+/** How to read a task that an output names: its own model, or 'market' for a Market model's id. */
+export function taskModelOf(model: string): TaskModel {
+	return (MODEL_IDS as string[]).includes(model) ? (model as KieModel) : 'market';
+}
 
 // ---------------------------------------------------------------------------------------------
 // KIE's Market API (docs/kie-api.md §11): one create and one status endpoint for every model, the

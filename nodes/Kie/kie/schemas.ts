@@ -82,6 +82,39 @@ export const lumaRecordSchema = z
 	.passthrough();
 
 /**
+ * Veo 3.1's record (`GET /api/v1/veo/record-info`, docs/kie-api.md §11 "Veo 3.1"): successFlag 0
+ * generating, 1 success, 2/3 failed; `response.resultUrls` an array (some revisions of KIE's page show
+ * it as a JSON string, so both are read).
+ */
+export const veoRecordSchema = z
+	.object({
+		taskId: z.string(),
+		paramJson: looseString,
+		response: z
+			.object({
+				taskId: looseString,
+				resultUrls: z
+					.union([z.array(z.string()), z.string()])
+					.nullable()
+					.optional(),
+				originUrls: z
+					.union([z.array(z.string()), z.string()])
+					.nullable()
+					.optional(),
+				resolution: looseString,
+			})
+			.passthrough()
+			.nullable()
+			.optional(),
+		completeTime: numberish,
+		createTime: numberish,
+		successFlag: numberish,
+		errorCode: numberish,
+		errorMessage: looseString,
+	})
+	.passthrough();
+
+/**
  * A Market API record (`GET /api/v1/jobs/recordInfo`, docs/kie-api.md §11): `param` and
  * `resultJson` are JSON strings, times are epoch milliseconds, `failCode` may be "" or a number.
  */
@@ -154,6 +187,12 @@ export const callbackSchema = z
 				state: looseString,
 				resultJson: looseString,
 				failMsg: looseString,
+				// Veo 3.1's callback: `data.info.resultUrls` beside `data.taskId`.
+				info: z
+					.object({ resultUrls: z.array(z.string()).nullable().optional() })
+					.passthrough()
+					.nullable()
+					.optional(),
 			})
 			.passthrough()
 			.nullable()
@@ -164,5 +203,6 @@ export const callbackSchema = z
 export type RunwayRecord = z.infer<typeof runwayRecordSchema>;
 export type AlephRecord = z.infer<typeof alephRecordSchema>;
 export type LumaRecord = z.infer<typeof lumaRecordSchema>;
+export type VeoRecord = z.infer<typeof veoRecordSchema>;
 export type MarketRecord = z.infer<typeof marketRecordSchema>;
 export type KieCallback = z.infer<typeof callbackSchema>;

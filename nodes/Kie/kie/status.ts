@@ -5,13 +5,14 @@ import {
 	type LumaRecord,
 	type MarketRecord,
 	type RunwayRecord,
+	type VeoRecord,
 } from './schemas';
 import { failure, taskOf, text, type KieTask, type TaskModel, type TaskStatus } from './tasks';
 import { toIsoTime } from './time';
 
-// KIE's four status models, turned into queued | processing | succeeded | failed here and nowhere
+// KIE's five status models, turned into queued | processing | succeeded | failed here and nowhere
 // else (docs/kie-api.md §10.2, §11): Runway's `state`, Aleph's and Luma's `successFlag`, and the
-// Market API's `state`.
+// Market API's `state`, and Veo 3.1's `successFlag` (0 generating, 1 success, 2 and 3 failed).
 
 /**
  * `expireFlag` 1: KIE has deleted the result (it keeps videos RESULT_RETENTION_DAYS days). The
@@ -108,6 +109,36 @@ export function lumaTask(record: LumaRecord): KieTask {
 			createdAt: toIsoTime(record.createTime),
 			completedAt: status === 'processing' ? null : toIsoTime(record.completeTime),
 			error: failure(record.errorCode, record.errorMessage, 'Luma modify failed'),
+			api: 'legacy',
+		},
+		record,
+	);
+}
+
+const VEO_FLAGS: Record<number, TaskStatus> = {
+	0: 'processing',
+	1: 'succeeded',
+	2: 'failed',
+	3: 'failed',
+};
+
+/** A list of URLs, or the JSON string of one (KIE's Veo pages show both). */
+function urlList(value: unknown): string[] {
+	const list = typeof value === 'string' ? parseJsonText(value) : value;
+	return Array.isArray(list) ? list.filter((url): url is string => text(url) !== null) : [];
+}
+
+export function veoTask(record: VeoRecord): KieTask {
+	const status = VEO_FLAGS[flagOf(record.successFlag)] ?? 'processing';
+	return taskOf(
+		'veo',
+		record.taskId,
+		status,
+		{
+			videoUrls: status === 'succeeded' ? urlList(record.response?.resultUrls) : [],
+			createdAt: toIsoTime(record.createTime),
+			completedAt: status === 'processing' ? null : toIsoTime(record.completeTime),
+			error: failure(record.errorCode, record.errorMessage, 'Veo generation failed'),
 			api: 'legacy',
 		},
 		record,

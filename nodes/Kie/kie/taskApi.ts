@@ -39,13 +39,16 @@ export function marketBody(model: KieModel, input: IDataObject, callBackUrl?: st
 /** Creates one task; the create call is paced and retried only where that cannot bill twice. */
 export async function createTask(
 	this: KieFunctions,
-	model: KieModel,
+	model: TaskModel,
 	body: IDataObject,
 	api: KieApi = 'legacy',
 ): Promise<string> {
+	// Any other Market model ('market') has only the Market API.
+	const path =
+		api === 'market' || model === 'market' ? MARKET_CREATE_PATH : MODELS[model].createPath;
 	const response = await kieRequest.call(this, {
 		method: 'POST',
-		path: api === 'market' ? MARKET_CREATE_PATH : MODELS[model].createPath,
+		path,
 		body,
 		kind: 'create',
 	});
@@ -64,7 +67,7 @@ export async function createTask(
  */
 export function explainRefusal(
 	this: KieFunctions,
-	model: KieModel,
+	model: TaskModel,
 	error: Error,
 	earlier: Error[] = [],
 ): Error {
@@ -186,7 +189,7 @@ export function apiOrderFor(model: TaskModel, taskId: string): KieApi[] {
 /** Reads a task on whichever API knows it (apiOrderFor); null when neither does. */
 export async function fetchTaskAnyApi(
 	this: KieFunctions,
-	model: KieModel,
+	model: TaskModel,
 	taskId: string,
 ): Promise<KieTask | null> {
 	for (const api of apiOrderFor(model, taskId)) {

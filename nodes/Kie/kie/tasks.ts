@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { expiryOf } from './time';
 
 /** Which KIE API a task belongs to; it decides the status path and the status model (models.ts). */
-export type KieModel = 'runway' | 'runway-extend' | 'aleph' | 'luma';
+export type KieModel = 'runway' | 'runway-extend' | 'aleph' | 'luma' | 'veo';
 
 /**
  * A task's model as output: one of the node's own, or 'market' for any other model of KIE's Market
@@ -21,7 +21,11 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed'];
 /** The one task shape every operation and the trigger output (docs/design.md "Public contract"). */
 export interface KieTask extends IDataObject {
 	taskId: string;
-	model: TaskModel;
+	/**
+	 * The node's name for its own models (runway, runway-extend, aleph, luma, veo); KIE's model id
+	 * (e.g. kling-2.6/text-to-video) for a task of any other Market model.
+	 */
+	model: TaskModel | (string & {});
 	status: TaskStatus;
 	videoUrl: string | null;
 	videoUrls: string[];
@@ -70,7 +74,8 @@ export function taskOf(
 	const completedAt = fields.completedAt ?? null;
 	return {
 		taskId,
-		model,
+		// Other Market models are called by KIE's own id (docs/design.md "Public contract").
+		model: model === 'market' && fields.marketModel ? fields.marketModel : model,
 		status,
 		videoUrl: videoUrls[0] ?? null,
 		videoUrls,

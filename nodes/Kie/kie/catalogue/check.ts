@@ -3,53 +3,68 @@ import { given } from './build';
 
 // ---- The one check of an input against an entry: field types, options, ranges, then the rules.
 
+/** What is wrong with one field's value, as a rule without the field's name; undefined when fine. */
 function fieldProblem(field: MarketField, value: unknown): string | undefined {
-	if (!given(value)) return field.required ? `${field.name} is required` : undefined;
+	if (!given(value)) return field.required ? 'is required' : undefined;
 	const isUrlList = ['imageUrls', 'videoUrls', 'audioUrls'].includes(field.type);
 	const isText = ['prompt', 'string', 'imageUrl', 'videoUrl', 'audioUrl'].includes(field.type);
 	if (isUrlList && !(Array.isArray(value) && value.every((v) => typeof v === 'string')))
-		return `${field.name} must be a list of URLs`;
-	if (isText && typeof value !== 'string') return `${field.name} must be text`;
-	if (field.type === 'boolean' && typeof value !== 'boolean')
-		return `${field.name} must be true or false`;
+		return `must be a list of URLs`;
+	if (isText && typeof value !== 'string') return `must be text`;
+	if (field.type === 'boolean' && typeof value !== 'boolean') return `must be true or false`;
 	if (field.type === 'number' && !(typeof value === 'number' && Number.isFinite(value)))
-		return `${field.name} must be a number`;
-	if (field.type === 'integer' && !Number.isInteger(value))
-		return `${field.name} must be a whole number`;
+		return `must be a number`;
+	if (field.type === 'integer' && !Number.isInteger(value)) return `must be a whole number`;
 	if (field.type === 'json' && field.maxItems !== undefined && !Array.isArray(value))
-		return `${field.name} must be a list`;
+		return `must be a list`;
 	if (field.options && !field.options.includes(value as string | number))
-		return `${field.name} must be one of ${field.options.join(', ')}`;
+		return `must be one of ${field.options.join(', ')}`;
 	if (typeof value === 'number') {
-		if (field.min !== undefined && value < field.min)
-			return `${field.name} must be at least ${field.min}`;
-		if (field.max !== undefined && value > field.max)
-			return `${field.name} must be at most ${field.max}`;
+		if (field.min !== undefined && value < field.min) return `must be at least ${field.min}`;
+		if (field.max !== undefined && value > field.max) return `must be at most ${field.max}`;
 	}
 	if (typeof value === 'string') {
 		if (field.minLength !== undefined && value.length < field.minLength)
-			return `${field.name} must have at least ${field.minLength} characters`;
+			return `must have at least ${field.minLength} characters`;
 		if (field.maxLength !== undefined && value.length > field.maxLength)
-			return `${field.name} must have at most ${field.maxLength} characters`;
+			return `must have at most ${field.maxLength} characters`;
 	}
 	if (Array.isArray(value)) {
 		if (field.minItems !== undefined && value.length < field.minItems)
-			return `${field.name} needs at least ${field.minItems} item(s)`;
+			return `needs at least ${field.minItems} item(s)`;
 		if (field.maxItems !== undefined && value.length > field.maxItems)
-			return `${field.name} takes at most ${field.maxItems} item(s)`;
+			return `takes at most ${field.maxItems} item(s)`;
 	}
 	return undefined;
 }
 
-/** What is wrong with `input` for `model`, as messages; empty when KIE's page would accept it. */
-export function marketInputProblems(model: MarketModel, input: Record<string, unknown>): string[] {
-	const problems: string[] = [];
+/** One thing wrong with an input: KIE's field name and the rule it breaks. */
+export interface MarketInputIssue {
+	field: string;
+	rule: string;
+	/** A rule across fields (the page's prose), rather than the field's own type or range. */
+	crossField: boolean;
+}
+
+/** What is wrong with `input` for `model`; empty when KIE's page would accept it. */
+export function marketInputIssues(
+	model: MarketModel,
+	input: Record<string, unknown>,
+): MarketInputIssue[] {
+	const issues: MarketInputIssue[] = [];
 	for (const field of model.fields) {
-		const problem = fieldProblem(field, input[field.name]);
-		if (problem) problems.push(problem);
+		const rule = fieldProblem(field, input[field.name]);
+		if (rule) issues.push({ field: field.name, rule, crossField: false });
 	}
 	for (const rule of model.rules ?? []) {
-		if (!rule.check(input)) problems.push(`${rule.field}: ${rule.rule}`);
+		if (!rule.check(input)) issues.push({ field: rule.field, rule: rule.rule, crossField: true });
 	}
-	return problems;
+	return issues;
+}
+
+/** The same, as messages ("aspect_ratio must be one of …"). */
+export function marketInputProblems(model: MarketModel, input: Record<string, unknown>): string[] {
+	return marketInputIssues(model, input).map((issue) =>
+		issue.crossField ? `${issue.field}: ${issue.rule}` : `${issue.field} ${issue.rule}`,
+	);
 }

@@ -1,6 +1,6 @@
 // KIE's video models as data (docs/market-models.md): the types, one file per family, and the input check.
 export * from './types';
-export { marketInputProblems } from './check';
+export { marketInputIssues, marketInputProblems, type MarketInputIssue } from './check';
 import { veo } from './veo';
 import { kling } from './kling';
 import { hailuo } from './hailuo';

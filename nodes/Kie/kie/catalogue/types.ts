@@ -47,8 +47,13 @@ export interface MarketField {
 	maxLength?: number;
 	minItems?: number;
 	maxItems?: number;
-	/** Per file, as the page states it (KIE checks it, we cannot without downloading). */
+	/** Per file, as the page states it (checked for binary inputs, whose size the node knows). */
 	maxFileMb?: number;
+	/**
+	 * The n8n parameter's name, when the camelCase of `name` is taken in the same family by a field
+	 * of another n8n type (parameter names are part of saved workflows: never rename one).
+	 */
+	param?: string;
 }
 
 /** A cross-field rule from the page; `check` is true when the input is valid. */
