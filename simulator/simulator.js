@@ -38,7 +38,8 @@ const CALLBACK_MODELS = { runway, aleph, luma, market, veo };
  * @property {number} timeScale simulated ms per wall ms
  * @property {number} recordNullMs simulated ms during which record endpoints answer "recordInfo is null"
  * @property {{ max: number, windowMs: number }} rateLimit create calls per sliding wall-clock window per key
- * @property {number} videoSizeBytes size of every result video
+ * @property {number | null} videoSizeBytes size of every result video (a playable MP4 padded to this size when the
+ *   clip fits, see media.js); null: the playable clip alone
  * @property {number} callbackDelayMs wall ms between a task's end and its callback
  * @property {number} callbackRetryDelayMs wall ms between callback attempts
  * @property {number} callbackTimeoutMs wall ms before a callback attempt counts as failed (KIE: 15 s)
