@@ -15,6 +15,7 @@ const { CallbackSender } = require('./callbacks');
 const { UploadStore } = require('./uploads');
 const { sleep } = require('./http-util');
 const { handleRequest } = require('./pipeline');
+const { MSG } = require('./constants');
 const { listenOn, stopListening } = require('./listen');
 const links = require('./links');
 const runway = require('./models/runway');
@@ -239,6 +240,8 @@ class Simulator extends EventEmitter {
 			phase: (t) => this.taskStore.phase(t),
 			resultUrls: (t) => this.resultUrls(t),
 			expired: (t) => this.isExpired(t),
+			endedBeforeGenerating: (t) =>
+				Boolean(t.terminal) && TaskStore.runningPhase(t, t.terminal.at) !== 'generating',
 			alephCallbackShape: this.callbackBehaviour.shape === 'openapi' ? 'openapi' : 'doc',
 			now: () => this.clock.now(),
 		};
@@ -404,14 +407,18 @@ class Simulator extends EventEmitter {
 			: false;
 	}
 
-	/** Ends a task as failed now (fires its callback). @param {string} taskId @param {string} [msg] */
-	failTask(taskId, msg) {
+	/**
+	 * Ends a task as failed now (fires its callback).
+	 * @param {string} taskId @param {string} [msg] @param {number} [code] the failure code its record and
+	 *   callback report (default 400; e.g. Veo's callback codes 422, 500, 501)
+	 */
+	failTask(taskId, msg, code = 400) {
 		const task = this.taskStore.get(taskId);
 		return task
 			? this.taskStore.end(task, {
 					ok: false,
-					code: 400,
-					msg: msg || 'Generation failed, please try again later',
+					code,
+					msg: msg || MSG.generationFailed,
 				})
 			: false;
 	}
