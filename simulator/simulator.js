@@ -60,7 +60,7 @@ const CALLBACK_MODELS = { runway, aleph, luma, market, veo };
  * @property {number} at wall epoch ms
  */
 
-/** @type {SimulatorOptions} */
+/** Its video size is a number: the clip alone (null) is asked for explicitly. @type {SimulatorOptions & { videoSizeBytes: number }} */
 const DEFAULTS = {
 	host: '127.0.0.1',
 	port: 0,
@@ -241,7 +241,7 @@ class Simulator extends EventEmitter {
 			resultUrls: (t) => this.resultUrls(t),
 			expired: (t) => this.isExpired(t),
 			endedBeforeGenerating: (t) =>
-				Boolean(t.terminal) && TaskStore.runningPhase(t, t.terminal.at) !== 'generating',
+				t.terminal !== null && TaskStore.runningPhase(t, t.terminal.at) !== 'generating',
 			alephCallbackShape: this.callbackBehaviour.shape === 'openapi' ? 'openapi' : 'doc',
 			now: () => this.clock.now(),
 		};
