@@ -54,7 +54,8 @@ module.exports = {
 		lumaCallbackSuccess: 'Modify record generated successfully.',
 		lumaCallbackFailure: 'Modify record generation failed.',
 		uploadSuccess: 'File uploaded successfully',
-		veoCallbackSuccess: 'Veo3 video generated successfully.',
+		/** The callbacks page's revision with Veo 3.1 messages (the older one says "Veo3 video…"). */
+		veoCallbackSuccess: 'Veo3.1 video generated successfully.',
 		generationFailed: 'Generation failed, please try again later',
 		taskNotFound: 'Task not found',
 		/** The simulator's readings of an unsupported and a discontinued Market model (§11). */

@@ -5,7 +5,7 @@
 // (see docs/kie-api.md), so workflows can be tried without spending credits.
 
 const { Simulator, DEFAULTS } = require('./simulator');
-const { expectedVideoBytes, expectedVideoSha256 } = require('./media');
+const { expectedVideoBytes, expectedVideoSha256, CLIP_VIDEO_BYTES } = require('./media');
 const { signCallback } = require('./callbacks');
 
 /**
@@ -29,5 +29,6 @@ module.exports = {
 	DEFAULTS,
 	expectedVideoBytes,
 	expectedVideoSha256,
+	CLIP_VIDEO_BYTES,
 	signCallback,
 };

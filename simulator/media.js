@@ -2,11 +2,19 @@
 'use strict';
 
 const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
 const { Readable } = require('stream');
 
-// Result videos are not stored: their bytes are a pure function of (taskId, offset), produced on demand
-// in 64 KiB chunks. That lets the simulator serve a 512 MB "video" with flat memory, lets tests recompute
-// the expected bytes, and makes byte ranges cheap (each chunk is generated independently).
+// Result videos are not stored: their bytes are a pure function of (taskId, size, offset), produced on
+// demand in 64 KiB chunks. That lets the simulator serve a 512 MB "video" with flat memory, lets tests
+// recompute the expected bytes, and makes byte ranges cheap (each chunk is generated independently).
+//
+// Every video that has room for it is a real, playable MP4 (so n8n's preview plays it): the committed
+// clip (assets/result-video.mp4, see the README), with a per-task 'free' box after its 'ftyp' (results
+// of different tasks differ from their first KB on) and, up to the requested size, one trailing 'free'
+// box of pseudo-random bytes. Players skip 'free' boxes. A size too small for the clip gets the
+// pseudo-random bytes behind an 'ftyp' only.
 
 const CHUNK_SIZE = 65536;
 
@@ -60,36 +68,155 @@ function chunkBytes(seed, index) {
 	return buf;
 }
 
+/** Bytes of the per-task 'free' box after the clip's 'ftyp' (its payload is generator bytes). */
+const TASK_BOX_SIZE = 1024;
+
+/** Top-level and nested boxes that contain the sample tables. */
+const CONTAINER_BOXES = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
+
+/**
+ * Adds `delta` to every chunk offset (stco/co64) in boxes [start, end) of `buf`, in place: the offsets
+ * are absolute file positions, and inserting the task box moves the media data by its size.
+ * @param {Buffer} buf @param {number} start @param {number} end @param {number} delta
+ */
+function shiftChunkOffsets(buf, start, end, delta) {
+	for (let at = start; at + 8 <= end;) {
+		let size = buf.readUInt32BE(at);
+		let header = 8;
+		if (size === 1) {
+			size = Number(buf.readBigUInt64BE(at + 8));
+			header = 16;
+		} else if (size === 0) size = end - at;
+		if (size < header) throw new Error(`Malformed MP4 box at ${at}`);
+		const type = buf.toString('latin1', at + 4, at + 8);
+		if (CONTAINER_BOXES.has(type)) shiftChunkOffsets(buf, at + header, at + size, delta);
+		if (type === 'stco' || type === 'co64') {
+			const count = buf.readUInt32BE(at + header + 4);
+			for (let i = 0; i < count; i++) {
+				if (type === 'stco') {
+					const p = at + header + 8 + 4 * i;
+					buf.writeUInt32BE(buf.readUInt32BE(p) + delta, p);
+				} else {
+					const p = at + header + 8 + 8 * i;
+					buf.writeBigUInt64BE(buf.readBigUInt64BE(p) + BigInt(delta), p);
+				}
+			}
+		}
+		at += size;
+	}
+}
+
+/** A box header: 8 bytes, or 16 (64-bit size) past 4 GiB. @param {string} type @param {number} size */
+function boxHeader(type, size) {
+	if (size <= 0xffffffff) {
+		const h = Buffer.alloc(8);
+		h.writeUInt32BE(size, 0);
+		h.write(type, 4, 'latin1');
+		return h;
+	}
+	const h = Buffer.alloc(16);
+	h.writeUInt32BE(1, 0);
+	h.write(type, 4, 'latin1');
+	h.writeBigUInt64BE(BigInt(size), 8);
+	return h;
+}
+
+/**
+ * @typedef {{ offset: number, bytes: Buffer }} Region fixed bytes at a file offset
+ * The clip's fixed regions (its 'ftyp', the task box's header, the rest with shifted chunk offsets),
+ * and its length with the task box.
+ */
+const CLIP = (() => {
+	const clip = fs.readFileSync(path.join(__dirname, 'assets', 'result-video.mp4'));
+	if (clip.toString('latin1', 4, 8) !== 'ftyp')
+		throw new Error('result-video.mp4 must start with ftyp');
+	const ftypSize = clip.readUInt32BE(0);
+	const rest = Buffer.from(clip.subarray(ftypSize));
+	shiftChunkOffsets(rest, 0, rest.length, TASK_BOX_SIZE);
+	/** @type {Region[]} */
+	const regions = [
+		{ offset: 0, bytes: clip.subarray(0, ftypSize) },
+		{ offset: ftypSize, bytes: boxHeader('free', TASK_BOX_SIZE) },
+		{ offset: ftypSize + TASK_BOX_SIZE, bytes: rest },
+	];
+	return { regions, length: clip.length + TASK_BOX_SIZE };
+})();
+
+/** Size of the result video when no size is set: the clip and its task box. */
+const CLIP_VIDEO_BYTES = CLIP.length;
+
+/**
+ * The fixed regions of a video of `size` bytes, or null when the clip does not fit (then every byte
+ * after the 'ftyp' is a generator byte, as before the clip existed).
+ * @param {number} size @returns {Region[] | null}
+ */
+function layoutFor(size) {
+	if (size === CLIP.length) return CLIP.regions;
+	const padding = size - CLIP.length;
+	// The smallest trailing box is its 8-byte header; 64-bit sizes need 16.
+	if (padding < 16) return null;
+	return [...CLIP.regions, { offset: CLIP.length, bytes: boxHeader('free', padding) }];
+}
+
+/**
+ * Chunk `index` of a video: generator bytes with the layout's fixed regions over them.
+ * @param {Uint32Array} seed @param {Region[] | null} regions @param {number} index @returns {Buffer}
+ */
+function videoChunk(seed, regions, index) {
+	const buf = chunkBytes(seed, index);
+	if (!regions) return buf;
+	const from = index * CHUNK_SIZE;
+	for (const { offset, bytes } of regions) {
+		const start = Math.max(from, offset);
+		const end = Math.min(from + CHUNK_SIZE, offset + bytes.length);
+		if (start < end) bytes.copy(buf, start - from, start - offset, end - offset);
+	}
+	return buf;
+}
+
 /**
  * The exact bytes served for a task's result video. For tests: fine up to a few MB.
- * @param {string} taskId @param {number} size @returns {Buffer}
+ * @param {string} taskId @param {number} [size] default: the clip alone (no size set)
+ * @returns {Buffer}
  */
-function expectedVideoBytes(taskId, size) {
+function expectedVideoBytes(taskId, size = CLIP_VIDEO_BYTES) {
 	const seed = seedOf(taskId);
+	const regions = layoutFor(size);
 	const out = Buffer.allocUnsafe(size);
 	for (let i = 0; i * CHUNK_SIZE < size; i++) {
-		chunkBytes(seed, i).copy(out, i * CHUNK_SIZE, 0, Math.min(CHUNK_SIZE, size - i * CHUNK_SIZE));
+		videoChunk(seed, regions, i).copy(
+			out,
+			i * CHUNK_SIZE,
+			0,
+			Math.min(CHUNK_SIZE, size - i * CHUNK_SIZE),
+		);
 	}
 	return out;
 }
 
-/** SHA-256 (hex) of the result video, computed in a streaming way. @param {string} taskId @param {number} size */
-function expectedVideoSha256(taskId, size) {
+/**
+ * SHA-256 (hex) of the result video, computed in a streaming way.
+ * @param {string} taskId @param {number} [size] default: the clip alone (no size set)
+ */
+function expectedVideoSha256(taskId, size = CLIP_VIDEO_BYTES) {
 	const seed = seedOf(taskId);
+	const regions = layoutFor(size);
 	const hash = crypto.createHash('sha256');
 	for (let i = 0; i * CHUNK_SIZE < size; i++) {
-		const c = chunkBytes(seed, i);
+		const c = videoChunk(seed, regions, i);
 		hash.update(c.subarray(0, Math.min(CHUNK_SIZE, size - i * CHUNK_SIZE)));
 	}
 	return hash.digest('hex');
 }
 
 /**
- * Streams bytes [start, end] (inclusive) of a task's video, generated on demand (pull-based: memory stays flat).
- * @param {string} taskId @param {number} start @param {number} end
+ * Streams bytes [start, end] (inclusive) of a task's video of `size` bytes, generated on demand
+ * (pull-based: memory stays flat).
+ * @param {string} taskId @param {number} size @param {number} start @param {number} end
  */
-function videoStream(taskId, start, end) {
+function videoStream(taskId, size, start, end) {
 	const seed = seedOf(taskId);
+	const regions = layoutFor(size);
 	let pos = start;
 	return new Readable({
 		highWaterMark: CHUNK_SIZE,
@@ -101,7 +228,7 @@ function videoStream(taskId, start, end) {
 			const index = Math.floor(pos / CHUNK_SIZE);
 			const base = index * CHUNK_SIZE;
 			const to = Math.min(CHUNK_SIZE, end - base + 1);
-			this.push(chunkBytes(seed, index).subarray(pos - base, to));
+			this.push(videoChunk(seed, regions, index).subarray(pos - base, to));
 			pos = base + to;
 		},
 	});
@@ -180,6 +307,7 @@ function extFromMime(mime) {
 
 module.exports = {
 	CHUNK_SIZE,
+	CLIP_VIDEO_BYTES,
 	THUMBNAIL_PNG,
 	expectedVideoBytes,
 	expectedVideoSha256,

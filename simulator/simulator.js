@@ -15,6 +15,7 @@ const { CallbackSender } = require('./callbacks');
 const { UploadStore } = require('./uploads');
 const { sleep } = require('./http-util');
 const { handleRequest } = require('./pipeline');
+const { MSG } = require('./constants');
 const { listenOn, stopListening } = require('./listen');
 const links = require('./links');
 const runway = require('./models/runway');
@@ -38,7 +39,8 @@ const CALLBACK_MODELS = { runway, aleph, luma, market, veo };
  * @property {number} timeScale simulated ms per wall ms
  * @property {number} recordNullMs simulated ms during which record endpoints answer "recordInfo is null"
  * @property {{ max: number, windowMs: number }} rateLimit create calls per sliding wall-clock window per key
- * @property {number} videoSizeBytes size of every result video
+ * @property {number | null} videoSizeBytes size of every result video (a playable MP4 padded to this size when the
+ *   clip fits, see media.js); null: the playable clip alone
  * @property {number} callbackDelayMs wall ms between a task's end and its callback
  * @property {number} callbackRetryDelayMs wall ms between callback attempts
  * @property {number} callbackTimeoutMs wall ms before a callback attempt counts as failed (KIE: 15 s)
@@ -58,7 +60,7 @@ const CALLBACK_MODELS = { runway, aleph, luma, market, veo };
  * @property {number} at wall epoch ms
  */
 
-/** @type {SimulatorOptions} */
+/** Its video size is a number: the clip alone (null) is asked for explicitly. @type {SimulatorOptions & { videoSizeBytes: number }} */
 const DEFAULTS = {
 	host: '127.0.0.1',
 	port: 0,
@@ -238,6 +240,8 @@ class Simulator extends EventEmitter {
 			phase: (t) => this.taskStore.phase(t),
 			resultUrls: (t) => this.resultUrls(t),
 			expired: (t) => this.isExpired(t),
+			endedBeforeGenerating: (t) =>
+				t.terminal !== null && TaskStore.runningPhase(t, t.terminal.at) !== 'generating',
 			alephCallbackShape: this.callbackBehaviour.shape === 'openapi' ? 'openapi' : 'doc',
 			now: () => this.clock.now(),
 		};
@@ -403,14 +407,18 @@ class Simulator extends EventEmitter {
 			: false;
 	}
 
-	/** Ends a task as failed now (fires its callback). @param {string} taskId @param {string} [msg] */
-	failTask(taskId, msg) {
+	/**
+	 * Ends a task as failed now (fires its callback).
+	 * @param {string} taskId @param {string} [msg] @param {number} [code] the failure code its record and
+	 *   callback report (default 400; e.g. Veo's callback codes 422, 500, 501)
+	 */
+	failTask(taskId, msg, code = 400) {
 		const task = this.taskStore.get(taskId);
 		return task
 			? this.taskStore.end(task, {
 					ok: false,
-					code: 400,
-					msg: msg || 'Generation failed, please try again later',
+					code,
+					msg: msg || MSG.generationFailed,
 				})
 			: false;
 	}

@@ -134,8 +134,16 @@ class TaskStore {
 		if (!task.terminal && this.clock.now() - task.createdAt >= task.durationMs)
 			this.end(task, task.planned);
 		if (task.terminal) return task.terminal.ok ? 'success' : 'fail';
-		const f = (this.clock.now() - task.createdAt) / (task.durationMs || 1);
-		// Rough split of KIE's lifecycle: briefly submitted, then queued, then most of the time generating.
+		return TaskStore.runningPhase(task, this.clock.now());
+	}
+
+	/**
+	 * The phase a task not yet ended is in at simulated time `at`. Rough split of KIE's lifecycle:
+	 * briefly submitted, then queued, then most of the time generating.
+	 * @param {Task} task @param {number} at @returns {'wait' | 'queueing' | 'generating'}
+	 */
+	static runningPhase(task, at) {
+		const f = (at - task.createdAt) / (task.durationMs || 1);
 		return f < 0.1 ? 'wait' : f < 0.25 ? 'queueing' : 'generating';
 	}
 

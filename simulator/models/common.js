@@ -9,6 +9,8 @@ const { isHttpUrl } = require('../http-util');
  * @property {(task: import('../tasks').Task) => import('../tasks').Phase} phase
  * @property {(task: import('../tasks').Task) => { videoUrl: string, imageUrl: string }} resultUrls
  * @property {(task: import('../tasks').Task) => boolean} expired older than the 14-day retention
+ * @property {(task: import('../tasks').Task) => boolean} endedBeforeGenerating ended (failed) while still
+ *   submitted or queued, before its generation started
  * @property {'doc' | 'openapi'} alephCallbackShape
  * @property {() => number} now simulated epoch ms
  */

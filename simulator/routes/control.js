@@ -68,7 +68,14 @@ function handleControl(sim, method, path, body, res) {
 			if (method === 'POST' && m[2] === 'complete')
 				return sendJson(res, 200, { ok: sim.completeTask(id), task: sim.getTask(id) });
 			if (method === 'POST' && m[2] === 'fail')
-				return sendJson(res, 200, { ok: sim.failTask(id, input.msg), task: sim.getTask(id) });
+				return sendJson(res, 200, {
+					ok: sim.failTask(
+						id,
+						input.msg,
+						input.code === undefined ? undefined : Number(input.code),
+					),
+					task: sim.getTask(id),
+				});
 		}
 		return sendJson(res, 404, { ok: false, error: 'Unknown control route' });
 	} catch (err) {

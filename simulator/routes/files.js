@@ -6,7 +6,7 @@
 // 403 for a download-url link past its 20 minutes.
 
 const { pipeline } = require('stream/promises');
-const { THUMBNAIL_PNG, videoStream, parseRange } = require('../media');
+const { THUMBNAIL_PNG, CLIP_VIDEO_BYTES, videoStream, parseRange } = require('../media');
 
 /** @typedef {import('../simulator').Simulator} Simulator */
 
@@ -30,7 +30,7 @@ function serveResultFile(sim, path, query, req, res) {
 		res.end(req.method === 'HEAD' ? undefined : THUMBNAIL_PNG);
 		return;
 	}
-	const size = sim.options.videoSizeBytes;
+	const size = sim.options.videoSizeBytes ?? CLIP_VIDEO_BYTES;
 	const range = parseRange(
 		typeof req.headers.range === 'string' ? req.headers.range : undefined,
 		size,
@@ -54,7 +54,7 @@ function serveResultFile(sim, path, query, req, res) {
 		res.end();
 		return;
 	}
-	pipeline(videoStream(task.taskId, start, end), res).catch(() => res.destroy());
+	pipeline(videoStream(task.taskId, size, start, end), res).catch(() => res.destroy());
 }
 
 /** @param {import('http').ServerResponse} res @param {number} status @param {string} text */

@@ -4,7 +4,7 @@ import { DAY, RUNWAY_OK, get, post, waitFor } from './helpers';
 import { RECORD, KLING_TEXT, useMarketSimulator } from './market-setup';
 
 // KIE's Market API (docs/kie-api.md §11) over real HTTP on 127.0.0.1: recordInfo, failures and Market
-// callbacks, the retire switches, and Veo 3.1's legacy endpoints. createTask: market.test.ts.
+// callbacks and the retire switches. createTask: market.test.ts; Veo 3.1's legacy endpoints: veo.test.ts.
 
 const ctx = useMarketSimulator();
 
@@ -274,117 +274,5 @@ describe('retire switches (no task created)', () => {
 				})
 			).body.code,
 		).toBe(200);
-	});
-});
-
-describe('Veo 3.1 (legacy /api/v1/veo/generate + record-info)', () => {
-	const VEO = '/api/v1/veo/generate';
-	const veoRecord = async (taskId: string) =>
-		(await get(ctx.sim.baseUrl, `/api/v1/veo/record-info?taskId=${taskId}`)).body;
-
-	it('successFlag 0 while generating, then 1 with response.resultUrls; its callback carries data.info', async () => {
-		const body = {
-			prompt: 'A lighthouse',
-			model: 'veo3_fast',
-			generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
-			imageUrls: ['https://example.com/a.png'],
-			aspectRatio: '9:16',
-			callBackUrl: `${ctx.receiver.url}/veo`,
-		};
-		const res = await post(ctx.sim.baseUrl, VEO, body);
-		expect(res.body).toEqual({ code: 200, msg: 'success', data: { taskId: expect.any(String) } });
-		const taskId = res.body.data.taskId;
-		expect(await veoRecord(taskId)).toMatchObject({ code: 422, msg: 'recordInfo is null' });
-		ctx.sim.advanceTime(50_000);
-		expect((await veoRecord(taskId)).data).toMatchObject({
-			taskId,
-			successFlag: 0,
-			response: null,
-		});
-		ctx.sim.advanceTime(50_000);
-		const { data } = await veoRecord(taskId);
-		expect(data).toMatchObject({
-			taskId,
-			successFlag: 1,
-			errorCode: null,
-			errorMessage: '',
-			response: { taskId, resultUrls: [`${ctx.sim.baseUrl}/files/${taskId}.mp4`] },
-			completeTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-			fallbackFlag: false,
-		});
-		expect(JSON.parse(data.paramJson)).toMatchObject({
-			prompt: 'A lighthouse',
-			model: 'veo3_fast',
-		});
-		await waitFor(() => ctx.receiver.hits.length === 1);
-		expect(ctx.receiver.hits[0].body).toEqual({
-			code: 200,
-			msg: 'Veo3 video generated successfully.',
-			data: {
-				taskId,
-				info: {
-					resultUrls: [`${ctx.sim.baseUrl}/files/${taskId}.mp4`],
-					originUrls: [],
-					resolution: '720p',
-				},
-				fallbackFlag: false,
-			},
-		});
-		expect(ctx.sim.credits).toBe(10000 - 60);
-	});
-
-	it('a [fail] prompt ends in successFlag 3 with errorCode/errorMessage and a failure callback', async () => {
-		const { taskId } = (
-			await post(ctx.sim.baseUrl, VEO, {
-				prompt: '[fail] storm',
-				callBackUrl: `${ctx.receiver.url}/veo`,
-			})
-		).body.data;
-		ctx.sim.advanceTime(100_000);
-		expect((await veoRecord(taskId)).data).toMatchObject({
-			successFlag: 3,
-			errorCode: 400,
-			errorMessage: 'Your prompt was caught by our AI moderator.',
-			response: null,
-		});
-		await waitFor(() => ctx.receiver.hits.length === 1);
-		expect(ctx.receiver.hits[0].body).toMatchObject({ code: 400, data: { taskId } });
-	});
-
-	it('validates model, generationType, images and the reference rules', async () => {
-		const bad = async (body: Record<string, unknown>) =>
-			(await post(ctx.sim.baseUrl, VEO, body)).body;
-		expect(await bad({ prompt: 'p', model: 'veo2' })).toMatchObject({
-			code: 422,
-			msg: expect.stringMatching(/^model must be one of veo3, veo3_fast, veo3_lite/),
-		});
-		expect(
-			(
-				await bad({
-					prompt: 'p',
-					generationType: 'REFERENCE_2_VIDEO',
-					model: 'veo3',
-					imageUrls: ['https://e.com/a.png'],
-				})
-			).msg,
-		).toMatch(/not available with model veo3/);
-		expect(
-			(
-				await bad({
-					prompt: 'p',
-					generationType: 'REFERENCE_2_VIDEO',
-					aspectRatio: 'Auto',
-					imageUrls: ['https://e.com/a.png'],
-				})
-			).msg,
-		).toMatch(/not Auto/);
-		expect(
-			(await bad({ prompt: 'p', generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' })).msg,
-		).toMatch(/needs 1 to 2 imageUrls/);
-		expect((await bad({ prompt: 'p', seeds: 5 })).msg).toMatch(
-			/seeds must be an integer from 10000 to 99999/,
-		);
-		expect((await bad({ model: 'veo3' })).msg).toBe('prompt is required');
-		expect(ctx.sim.tasksCreated()).toBe(0);
 	});
 });
