@@ -1,7 +1,8 @@
 // Figures 1m and 1x: figure 1's 100 creates on KIE's Market API (POST /api/v1/jobs/createTask), by the
 // KIE node version 1.1 with "KIE API" = Market, and a mixed run of 50 legacy + 50 Market creates by two
-// KIE nodes in one execution. The simulator applies one create limit to both APIs (as KIE does per
-// account), and the node paces both with one limiter per account (nodes/Kie/transport/rateLimit.ts).
+// KIE nodes in one execution. The simulator applies one create limit to both APIs (KIE's limit is per
+// account; that the two APIs share it is unverified, docs/kie-api.md §11), and the node paces both
+// with one limiter per account (nodes/Kie/transport/rateLimit.ts).
 import { NodeConnectionTypes, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
 import { MARKET_CREATE_PATH } from '../nodes/Kie/kie/models';
@@ -14,7 +15,7 @@ import { startBenchSimulator, type AnsweredStatuses, type BenchSimulator } from 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CREATE_PATHS } = require('../simulator/faults') as { CREATE_PATHS: Set<string> };
 
-/** Node version 1.1 is the first with the "KIE API" setting's Market option as a choice. */
+/** Version 1.1, the current one (its "KIE API" default is Automatic; the runs set Market). */
 const MARKET_NODE = { typeVersion: 1.1 };
 const RUNWAY_GENERATE = { resource: 'runway', operation: 'generate', completion: 'submit' };
 const MARKET_PARAMETERS = { ...RUNWAY_GENERATE, api: 'market', prompt: '={{ $json.prompt }}' };
@@ -236,7 +237,7 @@ export async function benchBatchMarket(): Promise<ScenarioReport> {
 		],
 		details: commonDetails(outcome, minimumMs),
 		notes: [
-			`The KIE node version 1.1 runs in n8n-core's engine (test/engine/harness/): Runway Generate with "KIE API" = Market and completion "submit", ${ITEMS} input items, against the simulator with KIE's real create limit (${KIE_LIMIT.max} per sliding ${KIE_LIMIT.windowMs / 1000} s per API key, one limit for legacy and Market creates, excess answered HTTP 429 and not created).`,
+			`The KIE node version 1.1 runs in n8n-core's engine (test/engine/harness/): Runway Generate with "KIE API" = Market and completion "submit", ${ITEMS} input items, against the simulator with KIE's real create limit (${KIE_LIMIT.max} per sliding ${KIE_LIMIT.windowMs / 1000} s per API key, one limit for legacy and Market creates, excess answered HTTP 429 and not created). KIE documents the limit per account; that its two APIs share it is unverified (docs/kie-api.md §11), so the simulator assumes the stricter case.`,
 			limitNote(minimumMs, outcome),
 			`createTask requests = POSTs to ${MARKET_CREATE_PATH} in the simulator's request log; legacy create requests = POSTs in the same log to the simulator's other create paths (Runway generate and extend, Aleph, Luma modify, Veo). 429 answers are the HTTP statuses the simulator answered on create paths. Errors = items without a task id (or with an error).`,
 			"Only Runway's Market path: the node has no operation yet for the catalogue's other Market models (nodes/Kie/kie/catalogue/ is data only on this branch), so no curated model is measured here.",
