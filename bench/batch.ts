@@ -1,14 +1,18 @@
 // Figure 1 (+ the peers' column of figure 3): 100 Runway creates against the simulator's real KIE rate
 // limit (20 per sliding 10 s per key, excess answered 429), by the KIE node in n8n-core's engine and by
 // the fixed 3-second poller model.
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { kieEngine, runKie } from '../test/engine/kie-helpers';
 import { createOneAfterAnother } from './peer-poller';
 import { progress, type ScenarioReport } from './report';
 import { API_KEY, RUNWAY_CREATE, startBenchSimulator } from './sim';
 
-const ITEMS = 100;
-const KIE_LIMIT = { max: 20, windowMs: 10_000 };
-const GOAL_FACTOR = 1.1;
+export const ITEMS = 100;
+/** KIE's create limit, which the simulator applies to legacy and Market creates together. */
+export const KIE_LIMIT = { max: 20, windowMs: 10_000 };
+/** The goal: elapsed within 1.1 × the theoretical minimum. */
+export const GOAL_FACTOR = 1.1;
 
 /**
  * The earliest the last of `items` creates can be accepted under `max` per sliding `windowMs`: the
@@ -16,6 +20,13 @@ const GOAL_FACTOR = 1.1;
  */
 export function theoreticalMinimumMs(items: number, max: number, windowMs: number): number {
 	return (Math.ceil(items / max) - 1) * windowMs;
+}
+
+/** Output items that carry a task id and no error: the items KIE took. */
+export function itemsWithTask(items: INodeExecutionData[]): number {
+	return items.filter(
+		(item) => typeof item.json.taskId === 'string' && item.json.taskId !== '' && !item.json.error,
+	).length;
 }
 
 interface BatchOutcome {
@@ -45,10 +56,7 @@ async function nodeBatch(): Promise<BatchOutcome> {
 			input,
 		);
 		const elapsedMs = performance.now() - started;
-		const items = run.output('KIE');
-		const withTask = items.filter(
-			(item) => typeof item.json.taskId === 'string' && item.json.taskId !== '' && !item.json.error,
-		).length;
+		const withTask = itemsWithTask(run.output('KIE'));
 		return {
 			elapsedMs,
 			requests: sim.count(RUNWAY_CREATE),
