@@ -318,6 +318,23 @@ describe('media, Get and any Market model', () => {
 		expect(requestsTo(sim, 'GET', '/api/v1/veo/record-info')).toHaveLength(1);
 	});
 
+	test("a model KIE has retired: the error says so in words and names the family's other models", async () => {
+		const id = 'kling-2.6/text-to-video';
+		sim.retire({ models: [id] });
+		const run = await runKie(
+			kieEngine(sim),
+			{ ...catalogueParameters(id, EXAMPLES[id].valid[0]), ...FAST_POLL },
+			[{ json: {} }, { json: {} }],
+			V11,
+		);
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toBe(`KIE no longer serves the model "${id}"`);
+		const description = (run.error as { description?: string }).description ?? '';
+		expect(description).toContain('No task was created');
+		expect(description).toContain('Kling 3.0');
+		expect(sim.tasksCreated()).toBe(0);
+	});
+
 	test('Other Market Model: any model id with JSON input, polled to the end, and Get', async () => {
 		const engine = kieEngine(sim);
 		const input = EXAMPLES['wan/2-6-text-to-video'].valid[0];

@@ -99,7 +99,13 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 				return {
 					ok: false,
 					itemIndex: job.itemIndex,
-					error: explainRefusal.call(this, job.model, error as Error, refusals),
+					error: explainRefusal.call(
+						this,
+						job.model,
+						error as Error,
+						refusals,
+						typeof body.model === 'string' ? body.model : undefined,
+					),
 				};
 			}
 		}

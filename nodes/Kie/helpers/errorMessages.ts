@@ -165,8 +165,8 @@ export function alephDiscontinued(kieMessage: string): ErrorText {
 		description:
 			`KIE answered: "${kieMessage}". No task was created and no credits were used. ` +
 			'Alternatives: Runway Gen4 (Runway Gen4 Video > Generate) for text or image to video, or a ' +
-			"video-to-video model of KIE's Market API such as Wan 2.6 video-to-video " +
-			'(wan/2-6-video-to-video).',
+			'video-to-video model such as Wan 2.6 video-to-video (Wan (Alibaba) > Generate > Wan 2.6: Video to ' +
+			'Video).',
 	};
 }
 
@@ -177,8 +177,26 @@ export function lumaGone(kieMessage: string): ErrorText {
 		description:
 			`KIE answered 404 on Luma Modify's endpoint${kieMessage ? ` ("${kieMessage}")` : ''}: ` +
 			'its current docs list Luma Modify under neither its Market API nor its older models. ' +
-			'No task was created. Use another video-to-video model, e.g. Wan 2.6 video-to-video on ' +
-			"KIE's Market API.",
+			'No task was created. Use another video-to-video model, e.g. Wan 2.6 (Wan (Alibaba) > ' +
+			'Generate > Wan 2.6: Video to Video).',
+	};
+}
+
+/** KIE answers that a Market model is discontinued or not served; `alternatives` are labels. */
+export function marketModelGone(
+	modelId: string,
+	kieMessage: string,
+	alternatives: string[],
+): ErrorText {
+	return {
+		message: `KIE no longer serves the model "${modelId}"`,
+		description:
+			`KIE answered: "${kieMessage}". No task was created and no credits were used. ` +
+			(alternatives.length > 0
+				? `Models of the same family this node offers: ${alternatives.join('; ')}. `
+				: '') +
+			'KIE lists the models it serves at https://docs.kie.ai/market (use one with Other Market ' +
+			'Model and its model ID).',
 	};
 }
 

@@ -5,6 +5,7 @@ import { NodeApiError, type JsonObject } from 'n8n-workflow';
 import {
 	alephDiscontinued,
 	lumaGone,
+	marketModelGone,
 	NO_TASK_ID,
 	taskIdRejected,
 	unexpectedRecord,
@@ -18,6 +19,7 @@ import {
 	marketRecordToTask,
 	MODELS,
 } from './models';
+import { MARKET_MODELS } from './catalogue';
 import { createdTaskSchema } from './schemas';
 import type { KieApi, KieModel, KieTask, TaskModel } from './tasks';
 
@@ -70,9 +72,11 @@ export function explainRefusal(
 	model: TaskModel,
 	error: Error,
 	earlier: Error[] = [],
+	marketId?: string,
 ): Error {
 	const httpCode = (error as NodeApiError).httpCode ?? undefined;
 	if (model === 'luma' && httpCode === '404') return lumaGoneError(this, error);
+	if (model === 'market' && marketId) return marketRefusal(this, marketId, error);
 	if (model !== 'aleph' || createdNothing(error) === undefined) return error;
 	const kieMessage = [error, ...earlier]
 		.map(createdNothing)
@@ -82,6 +86,24 @@ export function explainRefusal(
 	return new NodeApiError(this.getNode(), { message: gone.message } as JsonObject, {
 		...gone,
 		httpCode,
+	});
+}
+
+/** KIE's words when a model is gone: discontinued, retired, or not (or no longer) supported. */
+const MODEL_GONE = /discontinu|no longer|deprecat|retired|not supported|unsupported/i;
+
+/** A Market model KIE says it does not serve: told in words, with the family's other models. */
+function marketRefusal(context: KieFunctions, marketId: string, error: Error): Error {
+	const kieMessage = createdNothing(error);
+	if (kieMessage === undefined || !MODEL_GONE.test(kieMessage)) return error;
+	const family = MARKET_MODELS.find((entry) => entry.id === marketId)?.family;
+	const alternatives = MARKET_MODELS.filter(
+		(entry) => entry.family === family && entry.id !== marketId,
+	).map((entry) => entry.label);
+	const gone = marketModelGone(marketId, kieMessage, alternatives);
+	return new NodeApiError(context.getNode(), { message: gone.message } as JsonObject, {
+		...gone,
+		httpCode: (error as NodeApiError).httpCode ?? undefined,
 	});
 }
 
