@@ -31,8 +31,12 @@ import {
 	type WorkflowFile,
 } from './helpers';
 import {
+	callOf,
+	callsNot010,
+	CREATES_0_1_0,
 	kieNodesOf,
 	SAVED_TRIGGER_TYPE,
+	savedOutputCheck,
 	savedWorkflowFiles,
 	substitutedWorkflow,
 } from '../fixtures/saved-workflows';
@@ -42,52 +46,6 @@ jest.setTimeout(10 * 60_000);
 const log = logger('saved-0.1.0');
 const VIDEO_SIZE = 200_000;
 const CLIP = crypto.randomBytes(150_000);
-
-/** Every endpoint 0.1.0 called (its api/models.ts and api/files.ts), as `<METHOD> <path>`. */
-const CREATES_0_1_0 = [
-	'POST /api/v1/runway/generate',
-	'POST /api/v1/runway/extend',
-	'POST /api/v1/aleph/generate',
-	'POST /api/v1/modify/generate',
-];
-const ENDPOINTS_0_1_0 = new Set([
-	...CREATES_0_1_0,
-	'GET /api/v1/runway/record-detail',
-	'GET /api/v1/aleph/record-info',
-	'GET /api/v1/modify/record-info',
-	'GET /api/v1/chat/credit',
-	'POST /api/v1/common/download-url',
-	'POST /api/file-stream-upload',
-	'POST /api/file-url-upload',
-	'POST /api/file-base64-upload',
-	'GET /files/*', // result videos on KIE's file host
-]);
-const MARKET_PATH = '/api/v1/jobs/';
-
-/** The fields of 0.1.0's task items (its api/types.ts KieTask) and upload items (UploadedFile). */
-const TASK_FIELDS_0_1_0 = [
-	'taskId',
-	'model',
-	'status',
-	'videoUrl',
-	'videoUrls',
-	'thumbnailUrl',
-	'error',
-	'createdAt',
-	'completedAt',
-	'expiresAt',
-	'raw',
-];
-const UPLOAD_FIELDS_0_1_0 = [
-	'url',
-	'fileName',
-	'fileSize',
-	'mimeType',
-	'uploadedAt',
-	'expiresAt',
-	'raw',
-];
-const CREATE_OPERATIONS = ['generate', 'extend', 'modify'];
 
 /** What a scenario's run has to work with. */
 interface RunContext {
@@ -361,50 +319,6 @@ const SCENARIOS: Scenario[] = [
 	},
 ];
 
-/** Output items of a KIE node or KIE Trigger: 0.1.0's fields, its video when asked; returns the created tasks' ids. */
-function expectOutputFields(workflow: WorkflowFile, execution: Execution): string[] {
-	const created: string[] = [];
-	for (const node of kieNodesOf(workflow)) {
-		if (!execution.data.resultData.runData[node.name]) continue;
-		const items = lastRunOutput(execution, node.name);
-		expect(items.length).toBeGreaterThan(0);
-		const p = node.parameters as Record<string, unknown> & {
-			options?: { downloadResult?: boolean; binaryPropertyName?: string };
-			completionOptions?: { downloadResult?: boolean; binaryPropertyName?: string };
-			getOptions?: { downloadResult?: boolean; binaryPropertyName?: string };
-		};
-		const isTrigger = node.type === SAVED_TRIGGER_TYPE;
-		const download = isTrigger
-			? p.options
-			: p.completion === 'submit'
-				? undefined
-				: (p.getOptions ?? p.completionOptions);
-		for (const { json, binary } of items) {
-			const where = `${workflow.id} › ${node.name}`;
-			if (!isTrigger && p.resource === 'account') {
-				expect({ where, credits: typeof json.credits }).toEqual({ where, credits: 'number' });
-				continue;
-			}
-			const fields = !isTrigger && p.resource === 'file' ? UPLOAD_FIELDS_0_1_0 : TASK_FIELDS_0_1_0;
-			expect({ where, missing: fields.filter((f) => !(f in json)) }).toEqual({
-				where,
-				missing: [],
-			});
-			if (fields === UPLOAD_FIELDS_0_1_0) continue;
-			if ('api' in json) expect(json.api).toBe('legacy');
-			const expectedStatus = p.completion === 'submit' ? ['queued', 'processing'] : ['succeeded'];
-			expect(expectedStatus).toContain(json.status);
-			if (download?.downloadResult) {
-				expect(binary?.[download.binaryPropertyName || 'data']).toMatchObject({
-					mimeType: 'video/mp4',
-				});
-			}
-			if (!isTrigger && CREATE_OPERATIONS.includes(String(p.operation))) created.push(json.taskId);
-		}
-	}
-	return created;
-}
-
 describe('workflows saved with 0.1.0 run unchanged on real n8n', () => {
 	let env: KieN8n;
 	let clipServer: http.Server;
@@ -514,18 +428,21 @@ describe('workflows saved with 0.1.0 run unchanged on real n8n', () => {
 			const { sim } = ctx;
 			expect(outcome.map((e) => e.status)).toEqual(outcome.map(() => 'success'));
 
-			const calls = sim.requests.map((r) =>
-				r.path.startsWith('/files/') ? `${r.method} /files/*` : `${r.method} ${r.path}`,
-			);
-			expect(calls.filter((c) => c.includes(MARKET_PATH))).toEqual([]);
-			expect(calls.filter((c) => !ENDPOINTS_0_1_0.has(c))).toEqual([]);
-
-			const created = outcome.flatMap((execution) => {
+			expect(callsNot010(sim.requests)).toEqual([]);
+			const problems: string[] = [];
+			const created: string[] = [];
+			for (const execution of outcome) {
 				const workflow = ctx.workflows.find((w) => w.id === execution.workflowId)!;
-				return expectOutputFields(workflow, execution);
-			});
+				for (const node of kieNodesOf(workflow)) {
+					const check = savedOutputCheck(node, lastRunOutput(execution, node.name));
+					problems.push(...check.problems.map((problem) => `${workflow.id}: ${problem}`));
+					created.push(...check.created);
+				}
+			}
+			expect(problems).toEqual([]);
 			const creates =
-				calls.filter((c) => CREATES_0_1_0.includes(c)).length - ctx.testTaskIds.length;
+				sim.requests.map(callOf).filter((c) => CREATES_0_1_0.includes(c)).length -
+				ctx.testTaskIds.length;
 			const nodeTasks = sim.tasks().filter((t) => !ctx.testTaskIds.includes(t.taskId));
 			// One create call per item, and every task the node created is in its output.
 			expect(creates).toBe(created.length);
