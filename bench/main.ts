@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-mixed,polling,download,callback,trigger]`: measures the figures of
+// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger]`: measures the figures of
 // docs/design.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
 // n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
 // the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { benchBatch } from './batch';
-import { benchBatchMarket, benchBatchMixed } from './batch-market';
+import { benchBatchCatalogue, benchBatchMarket, benchBatchMixed } from './batch-market';
 import { benchDownload } from './download';
 import { benchN8n, N8N_TITLES } from './n8n';
 import { benchPolling } from './polling';
@@ -23,6 +23,10 @@ import {
 const ENGINE_SCENARIOS: Record<string, { title: string; run: () => Promise<ScenarioReport> }> = {
 	batch: { title: '1. Batch', run: benchBatch },
 	'batch-market': { title: '1m. Batch, Market API', run: benchBatchMarket },
+	'batch-catalogue': {
+		title: '1k. Batch, a catalogue model (Kling 2.6)',
+		run: benchBatchCatalogue,
+	},
 	'batch-mixed': { title: '1x. Batch, legacy + Market', run: benchBatchMixed },
 	polling: { title: '2. Polling', run: benchPolling },
 	download: { title: '5. Download', run: benchDownload },
