@@ -6,7 +6,12 @@ import { given, field, prompt, options, flag, NSFW_CHECKER, NSFW_UNCLEAR } from 
 const WAN_27_COMMON: readonly MarketField[] = [
 	field('negative_prompt', 'Negative Prompt', 'string', 'What to avoid', { maxLength: 500 }),
 	options('resolution', 'Resolution', 'Output resolution', ['720p', '1080p'], '1080p'),
-	field('duration', 'Duration', 'integer', 'Seconds, 2 to 15', { default: 5, min: 2, max: 15 }),
+	field('duration', 'Duration', 'integer', 'Seconds, 2 to 15', {
+		default: 5,
+		min: 2,
+		max: 15,
+		param: 'durationSeconds',
+	}),
 	flag('prompt_extend', 'Prompt Rewriting', 'Let KIE rewrite the prompt intelligently', true),
 	flag('watermark', 'Watermark', 'Add an AI-generated watermark', false),
 	field('seed', 'Seed', 'integer', 'Random seed', { min: 0, max: 2147483647 }),
@@ -23,8 +28,15 @@ export const wan: MarketModel[] = [
 		docsUrl: 'https://docs.kie.ai/market/wan/2-6-text-to-video',
 		fields: [
 			prompt(true, 5000, 1),
-			field('duration', 'Duration', 'string', 'Seconds, as a string', { default: '5' }),
-			field('resolution', 'Resolution', 'string', 'Output resolution', { default: '1080p' }),
+			// Free text here, a list or a number in the family's other models: an n8n name of its own.
+			field('duration', 'Duration', 'string', 'Seconds, as a string', {
+				default: '5',
+				param: 'durationText',
+			}),
+			field('resolution', 'Resolution', 'string', 'Output resolution', {
+				default: '1080p',
+				param: 'resolutionText',
+			}),
 		],
 		unclear: [
 			'Read from the Chinese revision (docs.kie.ai/cn/market/wan/2-6-text-to-video): its example (duration "5", resolution "1080p") and usage notes (prompt 1-5000 characters) only; the enums were not in the stored copy, so duration and resolution are free strings with the example as default.',
@@ -71,8 +83,15 @@ export const wan: MarketModel[] = [
 				'Up to 3 source videos (MP4, QuickTime, Matroska; up to 10 MB)',
 				{ required: true, minItems: 1, maxItems: 3, maxFileMb: 10 },
 			),
-			field('duration', 'Duration', 'string', 'Seconds, as a string', { default: '5' }),
-			field('resolution', 'Resolution', 'string', 'Output resolution', { default: '1080p' }),
+			// Free text here, a list or a number in the family's other models: an n8n name of its own.
+			field('duration', 'Duration', 'string', 'Seconds, as a string', {
+				default: '5',
+				param: 'durationText',
+			}),
+			field('resolution', 'Resolution', 'string', 'Output resolution', {
+				default: '1080p',
+				param: 'resolutionText',
+			}),
 		],
 		unclear: [
 			'Only the example and the upload notes of this page were in the stored copy: duration and resolution are free strings with the example ("5", "1080p") as default; no prompt limit is listed.',
