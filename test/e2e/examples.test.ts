@@ -1,11 +1,16 @@
 // The example workflows in examples/*.json, imported into a real n8n 2.40.7 (this package installed,
 // credential "KIE (simulator)" with the examples' own credential id) and run against the KIE simulator.
 // The test copies differ from the files only where a test must: a 1 s poll interval, a Webhook in place
-// of the Schedule Trigger, the output folder, and the KIE Trigger URL's port.
+// of the Schedule Trigger, the output folder, the KIE Trigger URL's port, and for nodes that need an
+// outside account (Google Sheets, Google Drive) a stand-in with the same name: rows from a Code node,
+// the video written to disk. Those nodes are checked against n8n's own descriptions instead: their
+// type and version exist in this n8n and n8n's parameter resolution keeps every parameter the file sets.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns examples
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+import type { INode, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 
 import {
 	CREDENTIAL_TYPE,
@@ -34,6 +39,11 @@ const log = logger('examples');
 const EXAMPLES = path.join(host.REPO_ROOT, 'examples');
 const VIDEO_SIZE = 400_000;
 const CRED = { id: 'kieSimulator0001', name: 'KIE (simulator)' };
+/** What the Google Sheet of sheet-veo-to-storage.json holds in the test: n8n's row_number, a prompt. */
+const SHEET_ROWS = [
+	{ row_number: 2, prompt: 'A lighthouse at dusk, waves breaking, slow dolly in' },
+	{ row_number: 3, prompt: 'Steam rising from a cup of coffee on a rainy windowsill' },
+];
 
 function readExample(file: string): WorkflowFile {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
@@ -55,6 +65,42 @@ const nodeNamed = (wf: WorkflowFile, name: string) => {
 	if (!node) throw new Error(`example ${wf.id} has no node "${name}"`);
 	return node;
 };
+
+/** Puts `standIn` where the node `name` is: same name, id and position, so connections still hold. */
+function replaceNode(
+	wf: WorkflowFile,
+	name: string,
+	standIn: Pick<WorkflowFileNode, 'type' | 'typeVersion' | 'parameters'>,
+): WorkflowFile {
+	const node = nodeNamed(wf, name);
+	wf.nodes = wf.nodes.map((n) =>
+		n === node ? { id: node.id, name, position: node.position, ...standIn } : n,
+	);
+	return wf;
+}
+
+/**
+ * Where n8n's parameter resolution (NodeHelpers.getNodeParameters, with the node's description as
+ * this n8n serves it) drops a value the file sets: a parameter the node does not know, or one not
+ * shown for the file's resource, operation and version. Empty collections are left out by n8n too.
+ */
+function droppedParameters(given: unknown, resolved: unknown, at = ''): string[] {
+	if (given === null || typeof given !== 'object') return [];
+	if (Array.isArray(given)) {
+		const list = Array.isArray(resolved) ? resolved : [];
+		return given.flatMap((value, index) =>
+			droppedParameters(value, list[index], `${at}[${index}]`),
+		);
+	}
+	if ('__rl' in given) return [];
+	const kept = (resolved ?? {}) as Record<string, unknown>;
+	return Object.entries(given).flatMap(([key, value]) => {
+		const path = at ? `${at}.${key}` : key;
+		const empty = typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+		if (!(key in kept)) return empty ? [] : [path];
+		return droppedParameters(value, kept[key], path);
+	});
+}
 
 /** Replaces a trigger by a POST Webhook (same connections); the rest of the workflow is untouched. */
 function withWebhookInsteadOf(
@@ -134,6 +180,33 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		workflows.lumaTrigger = readExample('luma-trigger-store-result.json');
 		// 4. Webhook -> Code (5 prompts) -> Runway (poll) -> Set -> Aggregate.
 		workflows.batch = fastPoll(readExample('batch-prompts.json'));
+		// 5. Schedule -> Google Sheets -> Veo 3.1 (poll, download) -> Google Drive: the sheet becomes
+		// two rows from a Code node, Drive a write to disk (both keep their names).
+		const sheetVeo = fastPoll(
+			withWebhookInsteadOf(
+				readExample('sheet-veo-to-storage.json'),
+				'Every Day at 8',
+				'example-sheet-veo',
+			),
+		);
+		sheetVeo.id = 'kieExSheetVeoDrT';
+		sheetVeo.name += ' (test copy)';
+		replaceNode(sheetVeo, 'Prompt Sheet', {
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { jsCode: `return ${JSON.stringify(SHEET_ROWS.map((json) => ({ json })))};` },
+		});
+		replaceNode(sheetVeo, 'Upload to Google Drive', {
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			parameters: {
+				operation: 'write',
+				fileName: `=${outDir}/{{ $json.taskId }}.mp4`,
+				dataPropertyName: 'data',
+				options: {},
+			},
+		});
+		workflows.sheetVeo = sheetVeo;
 		expect(luma.parameters.callbackUrl).toContain(
 			`/webhook/${nodeNamed(workflows.lumaTrigger, 'KIE Trigger').webhookId}/kie`,
 		);
@@ -144,7 +217,10 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			workflows: Object.values(workflows),
 			// The scheduled example as shipped, next to its test copy, imported the way `npm start` does
 			// (published only when "active": true).
-			shippedWorkflows: [readExample('scheduled-runway-to-disk.json')],
+			shippedWorkflows: [
+				readExample('scheduled-runway-to-disk.json'),
+				readExample('sheet-veo-to-storage.json'),
+			],
 			port,
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
 		});
@@ -407,5 +483,88 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				expiresAt: expect.any(String),
 			})),
 		);
+	});
+
+	test('sheet-veo-to-storage as shipped: every node type and version exists in this n8n, and n8n keeps every parameter the file sets; imported inactive, never run', async () => {
+		const shipped = readExample('sheet-veo-to-storage.json');
+		const { installDir } = await host.ensureN8nInstalled();
+		// This n8n's own n8n-workflow, so parameters resolve as the editor and the engine resolve them.
+		const { NodeHelpers } = (await import(
+			path.join(installDir, 'node_modules', 'n8n-workflow')
+		)) as typeof import('n8n-workflow');
+		const nodes = shipped.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
+		expect(nodes.map((node) => `${node.type}@${node.typeVersion}`)).toEqual([
+			'n8n-nodes-base.scheduleTrigger@1.2',
+			'n8n-nodes-base.googleSheets@4.7',
+			`${KIE_TYPE}@1.1`,
+			'n8n-nodes-base.googleDrive@3',
+		]);
+		const descriptions = (await host.restCall(n8n, 'POST', '/node-types', {
+			nodeInfos: nodes.map((node) => ({ name: node.type, version: node.typeVersion })),
+		})) as INodeTypeDescription[];
+		nodes.forEach((node, index) => {
+			const description = descriptions[index];
+			// n8n names a description without its package: "googleSheets" for n8n-nodes-base.googleSheets.
+			expect(`${node.type.split('.')[0]}.${description?.name}`).toBe(node.type);
+			expect([description.version].flat()).toContain(node.typeVersion);
+			const resolved = NodeHelpers.getNodeParameters(
+				description.properties,
+				node.parameters as INodeParameters,
+				true,
+				false,
+				node as unknown as INode,
+				description,
+			);
+			expect({ node: node.name, dropped: droppedParameters(node.parameters, resolved) }).toEqual({
+				node: node.name,
+				dropped: [],
+			});
+		});
+		// The KIE node runs the Veo 3.1 text-to-video model and downloads the video the Drive node uploads.
+		const kie = nodeNamed(shipped, 'KIE Veo 3.1 Text to Video').parameters;
+		expect(kie).toMatchObject({
+			resource: 'veo',
+			videoModel: 'veo3.1/text-to-video',
+			prompt: '={{ $json.prompt }}',
+			completionOptions: { downloadResult: true, binaryPropertyName: 'data' },
+		});
+		expect(nodeNamed(shipped, 'Upload to Google Drive').parameters.inputDataFieldName).toBe('data');
+
+		const stored = await host.restCall(n8n, 'GET', `/workflows/${shipped.id}`);
+		expect(stored.active).toBe(false);
+		expect(await host.getExecutions(n8n, shipped.id)).toHaveLength(0);
+	});
+
+	test("sheet-veo-to-storage: each sheet row becomes one Veo 3.1 task on Veo's endpoint, polled, downloaded and handed to the storage node as <taskId>.mp4", async () => {
+		const creates = () =>
+			sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/veo/generate');
+		const before = creates().length;
+		const t0 = Date.now();
+		const res = await host.callWebhook(n8n, 'example-sheet-veo', {});
+		expect(res.status).toBe(200);
+		const exec = await host.waitForExecution(n8n, workflows.sheetVeo.id);
+		expect(exec.status).toBe('success');
+		timings.sheetVeo = Date.now() - t0;
+
+		const sent = creates().slice(before);
+		expect(sent.map((r) => r.body.prompt).sort()).toEqual(SHEET_ROWS.map((r) => r.prompt).sort());
+		for (const request of sent) {
+			expect(request.body).toMatchObject({
+				generationType: 'TEXT_2_VIDEO',
+				model: 'veo3_fast',
+				aspect_ratio: '16:9',
+			});
+		}
+		const kieOut = exec.data.resultData.runData['KIE Veo 3.1 Text to Video'][0].data.main[0];
+		expect(kieOut).toHaveLength(SHEET_ROWS.length);
+		kieOut.forEach((item, index) => {
+			expect(item.json).toMatchObject({ model: 'veo', status: 'succeeded', error: null });
+			expect(String(item.json.reference)).toBe(String(SHEET_ROWS[index].row_number));
+			expect(sim.getTask(item.json.taskId)!.params.prompt).toBe(SHEET_ROWS[index].prompt);
+			const file = path.join(outDir, `${item.json.taskId}.mp4`);
+			expect(fs.readFileSync(file).equals(expectedVideoBytes(item.json.taskId, VIDEO_SIZE))).toBe(
+				true,
+			);
+		});
 	});
 });

@@ -35,7 +35,26 @@ const N8N_CATEGORIES = [
 
 /** What a user types in the nodes panel to find each node. */
 const SEARCHES: Record<string, string[]> = {
-	Kie: ['KIE', 'Runway', 'Luma', 'Aleph', 'video', 'text to video', 'image to video'],
+	Kie: [
+		'KIE',
+		'Runway',
+		'Luma',
+		'Aleph',
+		'video',
+		'text to video',
+		'image to video',
+		'Veo',
+		'Veo 3.1',
+		'Google Veo',
+		'Kling',
+		'Hailuo',
+		'MiniMax',
+		'Seedance',
+		'ByteDance',
+		'Wan',
+		'Grok',
+		'Grok Imagine',
+	],
 	KieTrigger: ['KIE Trigger', 'KIE', 'Runway', 'Luma', 'video', 'callback'],
 };
 
