@@ -148,7 +148,6 @@ describe("KIE's video catalogue on real n8n", () => {
 			}
 			return pollWorkflow(WF.poll(family), `kie-cat-poll-${family}`, nodes, collector.url);
 		});
-		const otherInput = { prompt: '={{ $json.prompt }}', duration: 5 };
 		pollWorkflows.push(
 			pollWorkflow(
 				WF.poll('market'),
@@ -158,7 +157,7 @@ describe("KIE's video catalogue on real n8n", () => {
 						resource: 'market',
 						operation: 'generate',
 						modelId: OTHER_MODEL,
-						input: `={{ JSON.stringify({ prompt: $json.prompt, duration: ${otherInput.duration} }) }}`,
+						input: '={{ JSON.stringify({ prompt: $json.prompt, duration: 5 }) }}',
 						...POLL,
 					}),
 				],
