@@ -308,6 +308,23 @@ class EditorPanels {
 		});
 	}
 
+	/** Picks `option` (its name as shown) in a dropdown parameter. @param {string} name @param {string} option */
+	async choose(name, option) {
+		await this.field(name).click();
+		await this.page
+			.locator('.el-select-dropdown__item')
+			.filter({ visible: true })
+			// an option shows its name and, below it, its description: match the name alone
+			.filter({ has: this.page.getByText(option, { exact: true }) })
+			.first()
+			.click();
+		await this.page
+			.locator('.el-select-dropdown__item')
+			.filter({ visible: true })
+			.first()
+			.waitFor({ state: 'hidden' });
+	}
+
 	/** Hovers a parameter's "?" and returns the tooltip it shows (the parameter's description). @param {string} name */
 	async fieldHint(name) {
 		const item = this.ndv

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { describeKieCode } from '../../nodes/Kie/helpers/errorMessages';
+import { MARKET_MODELS } from '../../nodes/Kie/kie/catalogue';
 import * as browserLib from '../../scripts/lib/browser';
 import { SIMULATOR_API_KEY } from '../../scripts/lib/dev-instance';
 import { N8nEditor } from '../../scripts/lib/editor';
@@ -364,6 +365,54 @@ describe("a new user's first hour in n8n's editor (real browser, real n8n, KIE s
 			for (const node of example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote'))
 				await editor.waitForNodeSuccess(node.name);
 			expect(await editor.edgeLabels()).toEqual(['1 item', '5 items', '5 items', '5 items']);
+		});
+	});
+
+	test('"Kling" finds the KIE node; its Generate shows the model picker and each model\'s own fields; a run ends with KIE\'s model id', async () => {
+		await step('catalogue-kling', async () => {
+			await editor.newWorkflow();
+			await editor.openTriggerPanel();
+			await editor.pickResult('Trigger manually');
+			await editor.canvasNode('When clicking').waitFor();
+			await editor.openNextNodePanel('When clicking');
+			const results: string[] = await editor.search('Kling', 'KIE');
+			expect(results.slice(0, 3)).toContain('KIE');
+			await editor.pickResult('KIE');
+			const sections: Record<string, string[]> = await editor.actionSections();
+			expect(sections['Kling Actions']).toEqual(
+				expect.arrayContaining(['Generate a video with Kling', 'Get a Kling task']),
+			);
+			await editor.pickAction('Kling Actions', 'Generate a video with Kling');
+			expect(await editor.fieldValue('resource')).toBe('Kling');
+			const models = (await editor.dropdownOptions('videoModel')).map(
+				(option: { name: string }) => option.name,
+			);
+			expect(models).toEqual(
+				MARKET_MODELS.filter((model) => model.family === 'kling').map((model) => model.label),
+			);
+			expect(await editor.fieldLabels()).toEqual(
+				expect.arrayContaining(['Model', 'Prompt', 'Sound', 'Aspect Ratio', 'Duration']),
+			);
+			// Another model, its own form: an image input instead of the aspect ratio.
+			await editor.choose('videoModel', 'Kling 2.6: Image to Video');
+			const imageLabels: string[] = await editor.fieldLabels();
+			expect(imageLabels).toContain('Image Source');
+			expect(imageLabels).not.toContain('Aspect Ratio');
+			await editor.choose('videoModel', 'Kling 2.6: Text to Video');
+			await editor.fill('prompt', 'A paper boat sailing down a rainy street');
+			await editor.addOption('Poll Interval (Seconds)');
+			await editor.fill('pollIntervalSeconds', '2');
+			await editor.closeNode();
+			await editor.executeWorkflow();
+			await editor.waitForNodeSuccess('Generate a video with Kling');
+			await editor.openNode('Generate a video with Kling');
+			await page.locator('[data-test-id=output-panel] [data-test-id=radio-button-json]').click();
+			const json = page.locator('[data-test-id=output-panel] [data-test-id=ndv-data-container]');
+			await json.getByText('kling-2.6/text-to-video').first().waitFor();
+			const text = await json.innerText();
+			expect(text).toMatch(/"model":\s*"kling-2\.6\/text-to-video"/);
+			expect(text).toMatch(/"status":\s*"succeeded"/);
+			await editor.closeNode();
 		});
 	});
 });

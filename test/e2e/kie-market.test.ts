@@ -139,7 +139,7 @@ describe('the Market API on real n8n', () => {
 		});
 		expect(itemOf(runwayId)?.videoUrl).toContain(sim.baseUrl);
 		expect(itemOf(wanId)).toMatchObject({
-			model: 'market',
+			model: 'wan/2-6-video-to-video', // a Market task is called by KIE's model id
 			marketModel: 'wan/2-6-video-to-video',
 			api: 'market',
 			status: 'succeeded',
