@@ -60,10 +60,20 @@ export const alephRecordSchema = z
 	})
 	.passthrough();
 
+/** Luma's and Veo's records share these: a successFlag, epoch or text times, an error pair. */
+const flaggedRecordFields = {
+	taskId: z.string(),
+	paramJson: looseString,
+	completeTime: numberish,
+	createTime: numberish,
+	successFlag: numberish,
+	errorCode: numberish,
+	errorMessage: looseString,
+};
+
 export const lumaRecordSchema = z
 	.object({
-		taskId: z.string(),
-		paramJson: looseString,
+		...flaggedRecordFields,
 		response: z
 			.object({
 				taskId: looseString,
@@ -73,11 +83,6 @@ export const lumaRecordSchema = z
 			.passthrough()
 			.nullable()
 			.optional(),
-		completeTime: numberish,
-		createTime: numberish,
-		successFlag: numberish,
-		errorCode: numberish,
-		errorMessage: looseString,
 	})
 	.passthrough();
 
@@ -88,8 +93,7 @@ export const lumaRecordSchema = z
  */
 export const veoRecordSchema = z
 	.object({
-		taskId: z.string(),
-		paramJson: looseString,
+		...flaggedRecordFields,
 		response: z
 			.object({
 				taskId: looseString,
@@ -106,11 +110,6 @@ export const veoRecordSchema = z
 			.passthrough()
 			.nullable()
 			.optional(),
-		completeTime: numberish,
-		createTime: numberish,
-		successFlag: numberish,
-		errorCode: numberish,
-		errorMessage: looseString,
 	})
 	.passthrough();
 

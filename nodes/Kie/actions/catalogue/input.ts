@@ -6,9 +6,9 @@ import {
 	type MarketInputIssue,
 	type MarketModel,
 } from '../../kie/catalogue';
-import { binaryByteSize, uploadBinary } from '../../kie/files';
+import { uploadBinary } from '../../kie/files';
 import type { InputRules } from '../../helpers/validation';
-import { readMediaInput } from '../descriptions/media';
+import { checkBinaryInput, readMediaInput } from '../descriptions/media';
 import {
 	ADDITIONAL_FIELDS,
 	isMediaList,
@@ -64,18 +64,11 @@ function readMediaList(
 			context.getNodeParameter(`${name}BinaryProperties`, itemIndex, 'data'),
 		);
 		for (const property of properties) {
-			let bytes: number | undefined;
-			try {
-				bytes = binaryByteSize(context.helpers.assertBinaryData(itemIndex, property));
-			} catch {
-				throw rules.broken(
-					`${label} Binary Fields`,
-					property,
-					'must name binary properties of the input item',
-				);
-			}
-			const max = maxBytesOf(field);
-			if (max !== undefined) rules.maxBytes(label, bytes, max);
+			checkBinaryInput(context, itemIndex, rules, property, {
+				field: `${label} Binary Fields`,
+				displayName: label,
+				maxBytes: maxBytesOf(field),
+			});
 		}
 		return {
 			value: properties.map((property) => `binary:${property}`),

@@ -64,6 +64,26 @@ export function mediaInputFields(
 	];
 }
 
+/**
+ * Checks that `property` is a binary of the input item within `maxBytes`, without reading it: the
+ * error names `field` (the parameter that named the property) or, for the size, `displayName`.
+ */
+export function checkBinaryInput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	rules: InputRules,
+	property: string,
+	{ field, displayName, maxBytes }: { field: string; displayName: string; maxBytes?: number },
+): void {
+	let bytes: number | undefined;
+	try {
+		bytes = binaryByteSize(context.helpers.assertBinaryData(itemIndex, property));
+	} catch {
+		throw rules.broken(field, property, 'must name a binary property of the input item');
+	}
+	if (maxBytes !== undefined) rules.maxBytes(displayName, bytes, maxBytes);
+}
+
 export interface MediaInput {
 	source: 'none' | 'url' | 'binary';
 	/** The public URL (given, or where the binary will be uploaded). */
@@ -100,17 +120,11 @@ export function readMediaInput(
 			`${displayName} Binary Field`,
 			context.getNodeParameter(`${name}BinaryProperty`, itemIndex),
 		);
-		let bytes: number | undefined;
-		try {
-			bytes = binaryByteSize(context.helpers.assertBinaryData(itemIndex, property));
-		} catch {
-			throw rules.broken(
-				`${displayName} Binary Field`,
-				property,
-				'must name a binary property of the input item',
-			);
-		}
-		if (maxBytes !== undefined) rules.maxBytes(displayName, bytes, maxBytes);
+		checkBinaryInput(context, itemIndex, rules, property, {
+			field: `${displayName} Binary Field`,
+			displayName,
+			maxBytes,
+		});
 		return {
 			source,
 			resolve: async () => (await uploadBinary.call(context, itemIndex, property)).url,

@@ -18,6 +18,21 @@ const WAN_27_COMMON: readonly MarketField[] = [
 	NSFW_CHECKER,
 ];
 
+/**
+ * Wan 2.6's text and video pages give duration and resolution as free text; they are a list or a
+ * number in the family's other models, so their n8n parameters have names of their own.
+ */
+const WAN_26_FREE_TEXT: readonly MarketField[] = [
+	field('duration', 'Duration', 'string', 'Seconds, as a string', {
+		default: '5',
+		param: 'durationText',
+	}),
+	field('resolution', 'Resolution', 'string', 'Output resolution', {
+		default: '1080p',
+		param: 'resolutionText',
+	}),
+];
+
 export const wan: MarketModel[] = [
 	{
 		id: 'wan/2-6-text-to-video',
@@ -26,18 +41,7 @@ export const wan: MarketModel[] = [
 		label: 'Wan 2.6: Text to Video',
 		task: 'textToVideo',
 		docsUrl: 'https://docs.kie.ai/market/wan/2-6-text-to-video',
-		fields: [
-			prompt(true, 5000, 1),
-			// Free text here, a list or a number in the family's other models: an n8n name of its own.
-			field('duration', 'Duration', 'string', 'Seconds, as a string', {
-				default: '5',
-				param: 'durationText',
-			}),
-			field('resolution', 'Resolution', 'string', 'Output resolution', {
-				default: '1080p',
-				param: 'resolutionText',
-			}),
-		],
+		fields: [prompt(true, 5000, 1), ...WAN_26_FREE_TEXT],
 		unclear: [
 			'Read from the Chinese revision (docs.kie.ai/cn/market/wan/2-6-text-to-video): its example (duration "5", resolution "1080p") and usage notes (prompt 1-5000 characters) only; the enums were not in the stored copy, so duration and resolution are free strings with the example as default.',
 		],
@@ -83,15 +87,7 @@ export const wan: MarketModel[] = [
 				'Up to 3 source videos (MP4, QuickTime, Matroska; up to 10 MB)',
 				{ required: true, minItems: 1, maxItems: 3, maxFileMb: 10 },
 			),
-			// Free text here, a list or a number in the family's other models: an n8n name of its own.
-			field('duration', 'Duration', 'string', 'Seconds, as a string', {
-				default: '5',
-				param: 'durationText',
-			}),
-			field('resolution', 'Resolution', 'string', 'Output resolution', {
-				default: '1080p',
-				param: 'resolutionText',
-			}),
+			...WAN_26_FREE_TEXT,
 		],
 		unclear: [
 			'Only the example and the upload notes of this page were in the stored copy: duration and resolution are free strings with the example ("5", "1080p") as default; no prompt limit is listed.',
