@@ -5,9 +5,11 @@
 //   http.ts        collector server, post, waitFor, sleep
 //   callbacks.ts   callback-mode runs, KIE's callbacks for every model, the trigger's items
 //   secrets.ts     searching text and files for secrets in every form
+//   sshd.ts        a real OpenSSH server (SFTP) for the storage e2e
 export * from './constants';
 export * from './n8n';
 export * from './workflows';
 export * from './http';
 export * from './callbacks';
 export * from './secrets';
+export * from './sshd';
