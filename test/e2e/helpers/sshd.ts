@@ -54,8 +54,9 @@ export async function startSshd({ timeoutMs = 15_000 } = {}): Promise<Sshd> {
 			`AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
 			// The key files sit under the world-writable temp dir, which StrictModes would refuse.
 			'StrictModes no',
-			// PAM needs root; key auth needs no PAM.
-			'UsePAM no',
+			// With PAM off, an sshd run as a user without a password (nobody) refused that user's key
+			// login as "account is locked"; with PAM on it is accepted, as root and as not.
+			'UsePAM yes',
 			'PasswordAuthentication no',
 			'KbdInteractiveAuthentication no',
 			'PubkeyAuthentication yes',
