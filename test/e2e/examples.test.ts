@@ -220,6 +220,7 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 			shippedWorkflows: [
 				readExample('scheduled-runway-to-disk.json'),
 				readExample('sheet-veo-to-storage.json'),
+				...STORAGE_TEMPLATES.map(({ file }) => readExample(file)),
 			],
 			port,
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir },
@@ -485,20 +486,18 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		);
 	});
 
-	test('sheet-veo-to-storage as shipped: every node type and version exists in this n8n, and n8n keeps every parameter the file sets; imported inactive, never run', async () => {
-		const shipped = readExample('sheet-veo-to-storage.json');
+	/**
+	 * Every node of a shipped example (sticky notes aside) against this n8n: its type and version
+	 * exist, and n8n's parameter resolution keeps every parameter the file sets. Returns the
+	 * nodes' `type@typeVersion`, in file order.
+	 */
+	async function expectEveryNodeKnownToN8n(shipped: WorkflowFile): Promise<string[]> {
 		const { installDir } = await host.ensureN8nInstalled();
 		// This n8n's own n8n-workflow, so parameters resolve as the editor and the engine resolve them.
 		const { NodeHelpers } = (await import(
 			path.join(installDir, 'node_modules', 'n8n-workflow')
 		)) as typeof import('n8n-workflow');
 		const nodes = shipped.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
-		expect(nodes.map((node) => `${node.type}@${node.typeVersion}`)).toEqual([
-			'n8n-nodes-base.scheduleTrigger@1.2',
-			'n8n-nodes-base.googleSheets@4.7',
-			`${KIE_TYPE}@1.1`,
-			'n8n-nodes-base.googleDrive@3',
-		]);
 		const descriptions = (await host.restCall(n8n, 'POST', '/node-types', {
 			nodeInfos: nodes.map((node) => ({ name: node.type, version: node.typeVersion })),
 		})) as INodeTypeDescription[];
@@ -520,6 +519,17 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 				dropped: [],
 			});
 		});
+		return nodes.map((node) => `${node.type}@${node.typeVersion}`);
+	}
+
+	test('sheet-veo-to-storage as shipped: every node type and version exists in this n8n, and n8n keeps every parameter the file sets; imported inactive, never run', async () => {
+		const shipped = readExample('sheet-veo-to-storage.json');
+		expect(await expectEveryNodeKnownToN8n(shipped)).toEqual([
+			'n8n-nodes-base.scheduleTrigger@1.2',
+			'n8n-nodes-base.googleSheets@4.7',
+			`${KIE_TYPE}@1.1`,
+			'n8n-nodes-base.googleDrive@3',
+		]);
 		// The KIE node runs the Veo 3.1 text-to-video model and downloads the video the Drive node uploads.
 		const kie = nodeNamed(shipped, 'KIE Veo 3.1 Text to Video').parameters;
 		expect(kie).toMatchObject({
@@ -534,6 +544,55 @@ describe('example workflows (examples/*.json) on real n8n against the KIE simula
 		expect(stored.active).toBe(false);
 		expect(await host.getExecutions(n8n, shipped.id)).toHaveLength(0);
 	});
+
+	/** The templates that end in a storage or social node: the file, its nodes, the uploading node and the field it reads the video from. */
+	const STORAGE_TEMPLATES = [
+		{
+			file: 'form-runway-to-google-drive.json',
+			nodes: ['n8n-nodes-base.formTrigger@2.3', `${KIE_TYPE}@1.1`, 'n8n-nodes-base.googleDrive@3'],
+			upload: { node: 'Upload to Google Drive', binaryField: 'inputDataFieldName' },
+		},
+		{
+			file: 'scheduled-veo-to-s3.json',
+			nodes: [
+				'n8n-nodes-base.scheduleTrigger@1.2',
+				'n8n-nodes-base.set@3.4',
+				`${KIE_TYPE}@1.1`,
+				'n8n-nodes-base.awsS3@2',
+			],
+			upload: { node: 'Upload to S3', binaryField: 'binaryPropertyName' },
+		},
+		{
+			file: 'form-veo-to-youtube.json',
+			nodes: ['n8n-nodes-base.formTrigger@2.3', `${KIE_TYPE}@1.1`, 'n8n-nodes-base.youTube@1'],
+			upload: { node: 'Upload to YouTube', binaryField: 'binaryProperty' },
+		},
+	];
+
+	test.each(STORAGE_TEMPLATES)(
+		'$file as shipped: every node type and version exists in this n8n, n8n keeps every parameter the file sets, the KIE node downloads the video the last node uploads, credentials left to fill in; imported inactive, never run',
+		async ({ file, nodes, upload }) => {
+			const shipped = readExample(file);
+			expect(await expectEveryNodeKnownToN8n(shipped)).toEqual(nodes);
+			const kie = shipped.nodes.filter((node) => node.type === KIE_TYPE);
+			expect(kie).toHaveLength(1);
+			expect(kie[0].parameters).toMatchObject({
+				completion: 'poll',
+				completionOptions: { downloadResult: true, binaryPropertyName: 'data' },
+			});
+			const uploader = nodeNamed(shipped, upload.node);
+			expect(shipped.connections[kie[0].name].main[0]).toEqual([
+				{ node: upload.node, type: 'main', index: 0 },
+			]);
+			expect(uploader.parameters[upload.binaryField]).toBe('data');
+			// The user's own account: no credential shipped on the uploading node.
+			expect(uploader.credentials).toBeUndefined();
+
+			const stored = await host.restCall(n8n, 'GET', `/workflows/${shipped.id}`);
+			expect(stored.active).toBe(false);
+			expect(await host.getExecutions(n8n, shipped.id)).toHaveLength(0);
+		},
+	);
 
 	test("sheet-veo-to-storage: each sheet row becomes one Veo 3.1 task on Veo's endpoint, polled, downloaded and handed to the storage node as <taskId>.mp4", async () => {
 		const creates = () =>
