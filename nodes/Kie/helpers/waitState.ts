@@ -1,4 +1,8 @@
-import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWorkflowExecutionCustomData,
+} from 'n8n-workflow';
 
 import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 
@@ -7,6 +11,33 @@ import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 // has ended. The task list is stored in the execution's custom data (persisted with the execution,
 // and readable in webhook() after the wait); what is known of each task lives in this process's
 // memory and is rebuilt from KIE's API when another process (or a restarted n8n) takes a callback.
+
+/**
+ * The execution's custom data, where the task list is kept, or undefined when this n8n offers it to
+ * no node. n8n 2.x hands it to nodes as `this.customData`; n8n 1.x only to expressions, as
+ * `$execution.customData`: the same store (the execution's resultData.metadata), saved with the
+ * waiting execution and loaded again with it when a callback resumes it. A feature check, so one
+ * node serves every n8n.
+ */
+export function executionCustomData(
+	context: IExecuteFunctions | IWebhookFunctions,
+): IWorkflowExecutionCustomData | undefined {
+	if ('customData' in context && isCustomData(context.customData)) return context.customData;
+	let viaExpression: unknown;
+	try {
+		viaExpression = context.evaluateExpression('{{ $execution.customData }}', 0);
+	} catch {
+		// An n8n without `$execution.customData` in expressions: the caller refuses callback mode.
+		return undefined;
+	}
+	return isCustomData(viaExpression) ? viaExpression : undefined;
+}
+
+function isCustomData(value: unknown): value is IWorkflowExecutionCustomData {
+	if (typeof value !== 'object' || value === null) return false;
+	const store = value as Record<string, unknown>;
+	return ['get', 'set', 'getAll'].every((method) => typeof store[method] === 'function');
+}
 
 /** n8n keeps at most 10 custom data keys per execution, of at most 512 characters each. */
 const CUSTOM_DATA_KEYS = 10;
