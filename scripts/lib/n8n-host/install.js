@@ -14,6 +14,9 @@ const { findNodeBin, findNodeHeaders } = require('./node-bin');
 
 /** @typedef {import('./common').Log} Log */
 
+/** The newest xlsx in the npm registry (later ones are published only on the vendor's site). */
+const XLSX_FROM_REGISTRY = '0.18.5';
+
 function pinnedVersion() {
 	return JSON.parse(fs.readFileSync(path.join(HOST_DIR, 'package.json'), 'utf8')).dependencies.n8n;
 }
@@ -193,10 +196,13 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 				path.join(tmp, 'package-lock.json'),
 			);
 		} else {
+			// n8n 1.x's nodes depend on xlsx as a tarball from its vendor's own site, which this machine
+			// cannot reach: the registry's last xlsx stands in (only the Spreadsheet File node uses it).
 			const manifest = {
 				name: `kie-n8n-host-${version}`,
 				private: true,
 				dependencies: { n8n: version },
+				overrides: { xlsx: XLSX_FROM_REGISTRY },
 			};
 			fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify(manifest, null, '\t') + '\n');
 		}
