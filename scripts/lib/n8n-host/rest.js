@@ -14,10 +14,12 @@ const BROWSER_ID = 'n8n-host-e2e';
 const FRESH_CONNECTION = { connection: 'close' };
 
 /**
- * Log in as the env-managed owner; the cookie is kept on the handle for restCall.
+ * Log in as the env-managed owner; the cookie is kept on the handle for restCall. An n8n that does
+ * not take its owner from env (1.x) asks for the owner's set-up first: done here, once.
  * @param {N8nHandle} handle @returns {Promise<string>}
  */
 async function loginOwner(handle) {
+	await setUpOwnerIfAsked(handle);
 	const res = await fetch(`${handle.baseUrl}/rest/login`, {
 		method: 'POST',
 		headers: { ...FRESH_CONNECTION, 'content-type': 'application/json', 'browser-id': BROWSER_ID },
@@ -30,6 +32,26 @@ async function loginOwner(handle) {
 	const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]);
 	handle.cookie = setCookie.join('; ');
 	return handle.cookie;
+}
+
+/** @param {N8nHandle} handle */
+async function setUpOwnerIfAsked(handle) {
+	const settings = await fetch(`${handle.baseUrl}/rest/settings`, {
+		headers: { ...FRESH_CONNECTION, 'browser-id': BROWSER_ID },
+	}).then((r) => r.json());
+	if (!settings?.data?.userManagement?.showSetupOnFirstLoad) return;
+	const res = await fetch(`${handle.baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { ...FRESH_CONNECTION, 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+		body: JSON.stringify({
+			email: handle.owner.email,
+			firstName: 'Owner',
+			lastName: 'Local',
+			password: handle.owner.password,
+		}),
+	});
+	if (res.status !== 200)
+		throw new Error(`owner set-up failed (${res.status}): ${await res.text()}`);
 }
 
 /**
