@@ -55,6 +55,9 @@ describe(`forged resume of a waiting KIE node on n8n ${host.n8nVersion()}`, () =
 					idPrefix: 'f0f0f0f0',
 				}),
 			],
+			// n8n 1.x hands nodes the execution's custom data only through expressions, and its default VM
+			// expression engine none of its methods: callback mode (and so this attack) needs the legacy one.
+			env: { N8N_EXPRESSION_ENGINE: 'legacy' },
 		});
 	});
 

@@ -325,8 +325,9 @@ export function callbackModeUnavailable(): ErrorText {
 		message: 'Callback mode needs execution custom data, which this n8n does not offer to nodes',
 		description:
 			'Callback mode keeps the list of KIE tasks in the execution while it waits, so that the ' +
-			'resumed run knows its tasks. Use Poll, or Submit Only with a KIE Trigger workflow. ' +
-			'Nothing was sent to KIE.',
+			'resumed run knows its tasks. n8n 1.x offers it only to expressions, and with its default ' +
+			'expression engine (N8N_EXPRESSION_ENGINE=vm) not to nodes. Use Poll, or Submit Only with ' +
+			'a KIE Trigger workflow. Nothing was sent to KIE.',
 	};
 }
 

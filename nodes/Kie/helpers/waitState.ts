@@ -22,21 +22,54 @@ import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 export function executionCustomData(
 	context: IExecuteFunctions | IWebhookFunctions,
 ): IWorkflowExecutionCustomData | undefined {
-	if ('customData' in context && isCustomData(context.customData)) return context.customData;
-	let viaExpression: unknown;
-	try {
-		viaExpression = context.evaluateExpression('{{ $execution.customData }}', 0);
-	} catch {
-		// An n8n without `$execution.customData` in expressions: the caller refuses callback mode.
-		return undefined;
-	}
-	return isCustomData(viaExpression) ? viaExpression : undefined;
+	if ('customData' in context && context.customData) return context.customData;
+	const store = customDataThroughExpressions(context);
+	return store.readable() ? store : undefined;
 }
 
-function isCustomData(value: unknown): value is IWorkflowExecutionCustomData {
-	if (typeof value !== 'object' || value === null) return false;
-	const store = value as Record<string, unknown>;
-	return ['get', 'set', 'getAll'].every((method) => typeof store[method] === 'function');
+/**
+ * `$execution.customData` driven from expressions. Its methods are called inside the expression:
+ * n8n 1.x hands an expression's object result back without its functions.
+ */
+function customDataThroughExpressions(context: IExecuteFunctions | IWebhookFunctions) {
+	const evaluate = (code: string): unknown => {
+		try {
+			return context.evaluateExpression(`{{ ${code} }}`, 0);
+		} catch {
+			// An n8n without `$execution.customData` in expressions: reads as no store at all.
+			return undefined;
+		}
+	};
+	const getAll = (): Record<string, string> | undefined => {
+		const all = evaluate('$execution.customData.getAll()');
+		if (typeof all !== 'object' || all === null) return undefined;
+		return Object.fromEntries(
+			Object.entries(all).filter(
+				(entry): entry is [string, string] => typeof entry[1] === 'string',
+			),
+		);
+	};
+	const set = (key: string, value: string) => {
+		evaluate(`$execution.customData.set(${expressionString(key)}, ${expressionString(value)})`);
+	};
+	return {
+		readable: () => getAll() !== undefined,
+		set,
+		setAll: (values: Record<string, string>) => {
+			for (const [key, value] of Object.entries(values)) set(key, value);
+		},
+		// undefined for a missing key, as n8n's own get() (typed string) answers.
+		get: (key: string) => getAll()?.[key] as string,
+		getAll: () => getAll() ?? {},
+	};
+}
+
+/** A string literal for an expression: JSON, with braces escaped so that `}}` cannot end it. */
+function expressionString(text: string): string {
+	return JSON.stringify(text).replace(
+		/[{}]/g,
+		(brace) => `\\u00${brace.charCodeAt(0).toString(16)}`,
+	);
 }
 
 /** n8n keeps at most 10 custom data keys per execution, of at most 512 characters each. */

@@ -113,7 +113,8 @@ async function callWebhook(
 			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 		});
 		const text = await res.text();
-		if (res.status === 404 && Date.now() < deadline) {
+		// 503: n8n 1.x is ready before it has activated its workflows, and says so meanwhile.
+		if ((res.status === 404 || res.status === 503) && Date.now() < deadline) {
 			await delay(250);
 			continue;
 		}
