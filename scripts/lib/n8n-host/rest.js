@@ -137,14 +137,34 @@ async function callWebhook(
  * @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
  */
 async function testCredential(handle, credentials) {
-	const data = await restCall(handle, 'POST', '/credentials/test', {
-		credentials: {
-			id: credentials.id ?? '',
-			name: credentials.name ?? '',
+	/** @param {string} id */
+	const test = async (id) =>
+		await restCall(handle, 'POST', '/credentials/test', {
+			credentials: {
+				id,
+				name: credentials.name ?? '',
+				type: credentials.type,
+				data: credentials.data,
+			},
+		});
+	let data;
+	try {
+		data = await test(credentials.id ?? '');
+	} catch (e) {
+		// n8n 1.x tests stored credentials only (403 for unsaved data), as its editor saves before it
+		// tests: store the data for the test, then delete it.
+		if (credentials.id || /** @type {{ status?: number }} */ (e).status !== 403) throw e;
+		const stored = await restCall(handle, 'POST', '/credentials', {
+			name: credentials.name || 'credential test',
 			type: credentials.type,
 			data: credentials.data,
-		},
-	});
+		});
+		try {
+			data = await test(stored.id);
+		} finally {
+			await restCall(handle, 'DELETE', `/credentials/${stored.id}`);
+		}
+	}
 	return { status: data.status, message: data.message };
 }
 
