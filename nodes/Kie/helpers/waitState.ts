@@ -28,8 +28,9 @@ export function executionCustomData(
 }
 
 /**
- * `$execution.customData` driven from expressions. Its methods are called inside the expression:
- * n8n 1.x hands an expression's object result back without its functions.
+ * `$execution.customData` driven from expressions. Its methods are called inside the expression,
+ * so that only strings come back: n8n's VM expression engine hands objects back without their
+ * functions (and gives the expression none either: then getAll() fails and there is no store).
  */
 function customDataThroughExpressions(context: IExecuteFunctions | IWebhookFunctions) {
 	const evaluate = (code: string): unknown => {
