@@ -36,6 +36,7 @@ async function loginOwner(handle) {
 
 /** @param {N8nHandle} handle */
 async function setUpOwnerIfAsked(handle) {
+	/** @type {{ data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } }} */
 	const settings = await fetch(`${handle.baseUrl}/rest/settings`, {
 		headers: { ...FRESH_CONNECTION, 'browser-id': BROWSER_ID },
 	}).then((r) => r.json());
