@@ -36,10 +36,12 @@ async function loginOwner(handle) {
 
 /** @param {N8nHandle} handle */
 async function setUpOwnerIfAsked(handle) {
-	/** @type {{ data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } }} */
-	const settings = await fetch(`${handle.baseUrl}/rest/settings`, {
-		headers: { ...FRESH_CONNECTION, 'browser-id': BROWSER_ID },
-	}).then((r) => r.json());
+	const settings =
+		/** @type {{ data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } }} */ (
+			await fetch(`${handle.baseUrl}/rest/settings`, {
+				headers: { ...FRESH_CONNECTION, 'browser-id': BROWSER_ID },
+			}).then((r) => r.json())
+		);
 	if (!settings?.data?.userManagement?.showSetupOnFirstLoad) return;
 	const res = await fetch(`${handle.baseUrl}/rest/owner/setup`, {
 		method: 'POST',
