@@ -206,20 +206,6 @@ async function startN8n(opts) {
 		}
 		await delay(250);
 	}
-	// n8n 1.x is ready before it has written the editor's node types (/types/nodes.json, else its
-	// editor page answers): wait for the file a little, as the editor would retry.
-	const nodeTypesFile = path.join(
-		opts.userFolder,
-		'.cache',
-		'n8n',
-		'public',
-		'types',
-		'nodes.json',
-	);
-	for (let waited = 0; command === 'start' && !fs.existsSync(nodeTypesFile) && waited < 30_000;) {
-		await delay(250);
-		waited += 250;
-	}
 	log(
 		`n8n${command === 'start' ? '' : ` ${command}`} ready at ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s (log ${logFile})`,
 	);
