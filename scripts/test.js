@@ -37,10 +37,31 @@ if (
 	process.exit(1);
 }
 
+/** @type {{ name: string, args: string[], env?: Record<string, string> }[]} */
 const phases = [
 	{ name: 'unit + engine', args: ['--selectProjects', 'unit', 'engine'] },
 	{ name: 'e2e (real n8n)', args: ['--selectProjects', 'e2e', '--runInBand'] },
 ];
+
+// KIE_N8N_MATRIX=1: after the full suite on the pinned n8n, the e2e files that cover poll, callback
+// mode (and its resume after a restart), forged resumes, the trigger, Get, binary download and
+// upload and n8n's credential test, on n8n's 1.x line and the newest installable 2.x, one version
+// after another (each n8n is installed once into the shared cache).
+const MATRIX_FILES = 'kie-node|kie-callbacks|kie-restart|kie-trigger|forged-resume';
+const MATRIX = [
+	// 1.x offers nodes the execution's custom data (callback mode) only with its legacy expression engine.
+	{ version: '1.123.81', env: { KIE_N8N_EXPRESSION_ENGINE: 'legacy' } },
+	{ version: '2.41.1', env: {} },
+];
+if (process.env.KIE_N8N_MATRIX) {
+	for (const { version, env } of MATRIX) {
+		phases.push({
+			name: `e2e on n8n ${version}`,
+			args: ['--selectProjects', 'e2e', '--runInBand', '--testPathPatterns', MATRIX_FILES],
+			env: { KIE_N8N_VERSION: version, ...env },
+		});
+	}
+}
 
 let passed = 0;
 let failed = 0;
@@ -52,13 +73,13 @@ for (const phase of phases) {
 	);
 	console.log(`\n=== ${phase.name} ===`);
 	// process.execPath is Node 24 here: npm puts node_modules/.bin (the `node` package) first.
-	const status = run(process.execPath, [
-		jestBin,
-		...phase.args,
-		'--json',
-		`--outputFile=${report}`,
-		...extraArgs,
-	]);
+	const t0 = Date.now();
+	const status = run(
+		process.execPath,
+		[jestBin, ...phase.args, '--json', `--outputFile=${report}`, ...extraArgs],
+		{ env: { ...process.env, ...phase.env } },
+	);
+	console.log(`=== ${phase.name}: ${Math.round((Date.now() - t0) / 1000)} s ===`);
 	if (status !== 0) exitCode = 1;
 	try {
 		const totals = JSON.parse(fs.readFileSync(report, 'utf8'));

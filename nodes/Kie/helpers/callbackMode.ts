@@ -12,11 +12,17 @@ import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 import type { KieCredentials } from '../transport';
 import { CONCURRENT_CALLS, mapBounded, type SubmittedTask } from './batch';
 import { answer, confirmWithKie, receiveCallback } from './callbackIntake';
-import { callbackUnreachable, openAfterWait, tooManyCallbackItems } from './errorMessages';
+import {
+	callbackModeUnavailable,
+	callbackUnreachable,
+	openAfterWait,
+	tooManyCallbackItems,
+} from './errorMessages';
 import { resultItem, unfinishedTask, type DownloadOptions } from './results';
 import {
 	apiOf,
 	customDataRoom,
+	executionCustomData,
 	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
 	memoryOf,
@@ -77,7 +83,8 @@ export function checkCallbackReachable(this: IExecuteFunctions, credentials: Kie
 }
 
 /**
- * The run's task ids must fit in the execution's custom data, checked before anything is created.
+ * The run's task ids must fit in the execution's custom data (and this n8n must offer the node
+ * custom data at all), checked before anything is created.
  */
 export function checkCallbackRoom(
 	this: IExecuteFunctions,
@@ -89,7 +96,12 @@ export function checkCallbackRoom(
 		deadline: Date.now(),
 		taskIds: Array.from({ length: itemCount }, () => '00000000-0000-0000-0000-000000000000'),
 	};
-	const room = customDataRoom(this.customData, this.getNode().id, probe);
+	const customData = executionCustomData(this);
+	if (!customData) {
+		const { message, description } = callbackModeUnavailable();
+		throw new NodeOperationError(this.getNode(), message, { description });
+	}
+	const room = customDataRoom(customData, this.getNode().id, probe);
 	if (!room.fits) {
 		const { message, description } = tooManyCallbackItems(MAX_CALLBACK_ITEMS, itemCount, room);
 		throw new NodeOperationError(this.getNode(), message, { description });
@@ -116,7 +128,10 @@ export async function waitForCallbacks(
 	}
 	const nodeId = this.getNode().id;
 	const deadline = Date.now() + timeoutMs;
-	saveWaitingRun(this.customData, nodeId, { model, deadline, taskIds, apis });
+	const customData = executionCustomData(this);
+	// checkCallbackRoom found it before the tasks were created.
+	if (!customData) throw new NodeOperationError(this.getNode(), callbackModeUnavailable().message);
+	saveWaitingRun(customData, nodeId, { model, deadline, taskIds, apis });
 	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
 
 	const wakeUrl = resumeUrl.call(this, { wake: '1' }, WAKE_UP_PATH);
@@ -162,7 +177,8 @@ const ALREADY_RESUMED = { received: true, alreadyResumed: true };
  */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const nodeId = this.getNode().id;
-	const run = loadWaitingRun(this.customData, nodeId);
+	const customData = executionCustomData(this);
+	const run = customData ? loadWaitingRun(customData, nodeId) : null;
 	if (!run) return answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
 	const { run: memory, fresh } = memoryOf(this.getExecutionId(), nodeId, run.deadline);
 	if (memory.resumed) return answer(this, 200, ALREADY_RESUMED);

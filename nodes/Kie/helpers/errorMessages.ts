@@ -320,6 +320,17 @@ export function tooManyCallbackItems(
 	};
 }
 
+export function callbackModeUnavailable(): ErrorText {
+	return {
+		message: 'Callback mode needs execution custom data, which this n8n does not offer to nodes',
+		description:
+			'Callback mode keeps the list of KIE tasks in the execution while it waits, so that the ' +
+			'resumed run knows its tasks. n8n 1.x offers it only to expressions, and with its default ' +
+			'expression engine (N8N_EXPRESSION_ENGINE=vm) not to nodes. Use Poll, or Submit Only with ' +
+			'a KIE Trigger workflow. Nothing was sent to KIE.',
+	};
+}
+
 export function openAfterWait(taskId: string | null): string {
 	return taskId
 		? `still running at the time limit: pick it up later with the Get operation (task ${taskId})`

@@ -1,4 +1,8 @@
-import type { IWorkflowExecutionCustomData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWorkflowExecutionCustomData,
+} from 'n8n-workflow';
 
 import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 
@@ -7,6 +11,67 @@ import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 // has ended. The task list is stored in the execution's custom data (persisted with the execution,
 // and readable in webhook() after the wait); what is known of each task lives in this process's
 // memory and is rebuilt from KIE's API when another process (or a restarted n8n) takes a callback.
+
+/**
+ * The execution's custom data, where the task list is kept, or undefined when this n8n offers it to
+ * no node. n8n 2.x hands it to nodes as `this.customData`; n8n 1.x only to expressions, as
+ * `$execution.customData`: the same store (the execution's resultData.metadata), saved with the
+ * waiting execution and loaded again with it when a callback resumes it. A feature check, so one
+ * node serves every n8n.
+ */
+export function executionCustomData(
+	context: IExecuteFunctions | IWebhookFunctions,
+): IWorkflowExecutionCustomData | undefined {
+	if ('customData' in context && context.customData) return context.customData;
+	const store = customDataThroughExpressions(context);
+	return store.readable() ? store : undefined;
+}
+
+/**
+ * `$execution.customData` driven from expressions. Its methods are called inside the expression,
+ * so that only strings come back: n8n's VM expression engine hands objects back without their
+ * functions (and gives the expression none either: then getAll() fails and there is no store).
+ */
+function customDataThroughExpressions(context: IExecuteFunctions | IWebhookFunctions) {
+	const evaluate = (code: string): unknown => {
+		try {
+			return context.evaluateExpression(`{{ ${code} }}`, 0);
+		} catch {
+			// An n8n without `$execution.customData` in expressions: reads as no store at all.
+			return undefined;
+		}
+	};
+	const getAll = (): Record<string, string> | undefined => {
+		const all = evaluate('$execution.customData.getAll()');
+		if (typeof all !== 'object' || all === null) return undefined;
+		return Object.fromEntries(
+			Object.entries(all).filter(
+				(entry): entry is [string, string] => typeof entry[1] === 'string',
+			),
+		);
+	};
+	const set = (key: string, value: string) => {
+		evaluate(`$execution.customData.set(${expressionString(key)}, ${expressionString(value)})`);
+	};
+	return {
+		readable: () => getAll() !== undefined,
+		set,
+		setAll: (values: Record<string, string>) => {
+			for (const [key, value] of Object.entries(values)) set(key, value);
+		},
+		// undefined for a missing key, as n8n's own get() (typed string) answers.
+		get: (key: string) => getAll()?.[key] as string,
+		getAll: () => getAll() ?? {},
+	};
+}
+
+/** A string literal for an expression: JSON, with braces escaped so that `}}` cannot end it. */
+function expressionString(text: string): string {
+	return JSON.stringify(text).replace(
+		/[{}]/g,
+		(brace) => `\\u00${brace.charCodeAt(0).toString(16)}`,
+	);
+}
 
 /** n8n keeps at most 10 custom data keys per execution, of at most 512 characters each. */
 const CUSTOM_DATA_KEYS = 10;

@@ -86,11 +86,25 @@ async function importWorkflows(
 	} finally {
 		fs.rmSync(file, { force: true });
 	}
+	const publishArgs = await publishCommand();
 	for (const w of workflows) {
 		if (publish === true || (publish === 'fromJson' && w.active)) {
-			await n8nCli(['publish:workflow', `--id=${w.id}`], { userFolder, env, log });
+			await n8nCli([...publishArgs, `--id=${w.id}`], { userFolder, env, log });
 		}
 	}
+}
+
+/**
+ * How this n8n turns a workflow's production webhooks on: `publish:workflow` (n8n 2.x), else
+ * `update:workflow --active=true` (n8n 1.x has no publishing), found by the command's presence.
+ * @returns {Promise<string[]>}
+ */
+async function publishCommand() {
+	const inst = await ensureN8nInstalled({ log: () => {} });
+	const commands = path.join(inst.installDir, 'node_modules', 'n8n', 'dist', 'commands');
+	return fs.existsSync(path.join(commands, 'publish', 'workflow.js'))
+		? ['publish:workflow']
+		: ['update:workflow', '--active=true'];
 }
 
 module.exports = { n8nCli, importCredentials, importWorkflows };

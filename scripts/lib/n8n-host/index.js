@@ -18,7 +18,7 @@
  */
 const { REPO_ROOT, OWNER_EMAIL, OWNER_PASSWORD } = require('./common');
 const { findNodeBin } = require('./node-bin');
-const { run, ensureN8nInstalled, cacheRoot } = require('./install');
+const { run, ensureN8nInstalled, cacheRoot, n8nVersion } = require('./install');
 const { installPackageInto } = require('./package');
 const { startN8n, freePort, bcryptHash } = require('./server');
 const { n8nCli, importCredentials, importWorkflows } = require('./cli');
@@ -29,6 +29,7 @@ const { killGroupOnExit } = require('../process-group');
 module.exports = {
 	run,
 	ensureN8nInstalled,
+	n8nVersion,
 	killGroupOnExit,
 	installPackageInto,
 	startN8n,

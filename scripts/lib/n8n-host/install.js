@@ -1,6 +1,8 @@
 // @ts-check
 'use strict';
-// n8n installed once into a cache outside the repo (atomic, locked), keyed by test/n8n-host's lock file.
+// n8n installed once into a cache outside the repo (atomic, locked). The pinned version is keyed by
+// test/n8n-host's lock file; another version (KIE_N8N_VERSION, for the version matrix) gets its own
+// folder per version, shared by every worktree and reused.
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -12,21 +14,41 @@ const { findNodeBin, findNodeHeaders } = require('./node-bin');
 
 /** @typedef {import('./common').Log} Log */
 
-function hostHash() {
-	const h = crypto.createHash('sha256');
-	h.update(fs.readFileSync(path.join(HOST_DIR, 'package.json')));
-	h.update(fs.readFileSync(path.join(HOST_DIR, 'package-lock.json')));
-	return h.digest('hex').slice(0, 12);
+/** The newest xlsx in the npm registry (later ones are published only on the vendor's site). */
+const XLSX_FROM_REGISTRY = '0.18.5';
+
+function pinnedVersion() {
+	return JSON.parse(fs.readFileSync(path.join(HOST_DIR, 'package.json'), 'utf8')).dependencies.n8n;
+}
+
+/**
+ * Which n8n to install: the pinned one (test/n8n-host, with its lock file) unless KIE_N8N_VERSION names
+ * another exact version, which is installed from the registry without a lock file.
+ * @returns {{ version: string, pinned: boolean, folder: string }}
+ */
+function hostSpec() {
+	const pinned = pinnedVersion();
+	const wanted = (process.env.KIE_N8N_VERSION || '').trim();
+	if (!wanted || wanted === pinned) {
+		const h = crypto.createHash('sha256');
+		h.update(fs.readFileSync(path.join(HOST_DIR, 'package.json')));
+		h.update(fs.readFileSync(path.join(HOST_DIR, 'package-lock.json')));
+		return { version: pinned, pinned: true, folder: `n8n-${h.digest('hex').slice(0, 12)}` };
+	}
+	if (!/^\d+\.\d+\.\d+$/.test(wanted))
+		throw new Error(`KIE_N8N_VERSION must be an exact version such as 1.123.81 (got "${wanted}")`);
+	return { version: wanted, pinned: false, folder: `n8n-v${wanted}` };
+}
+
+/** The n8n version the harness runs (KIE_N8N_VERSION, else the pinned one). */
+function n8nVersion() {
+	return hostSpec().version;
 }
 
 function cacheRoot() {
 	if (process.env.KIE_N8N_CACHE) return path.resolve(process.env.KIE_N8N_CACHE);
 	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
 	return path.join(base, 'n8n-nodes-kie-video');
-}
-
-function n8nVersion() {
-	return JSON.parse(fs.readFileSync(path.join(HOST_DIR, 'package.json'), 'utf8')).dependencies.n8n;
 }
 
 /** @param {number} pid */
@@ -73,14 +95,15 @@ function run(cmd, args, o) {
 }
 
 /**
- * Install n8n (test/n8n-host) into the cache once; later calls return at once.
+ * Install n8n (test/n8n-host, or KIE_N8N_VERSION) into the cache once; later calls return at once.
  * @param {{ log?: Log }} [opts]
  * @returns {Promise<{ n8nBin: string, nodeBin: string, installDir: string }>}
  */
 async function ensureN8nInstalled({ log = defaultLog } = {}) {
 	const nodeBin = findNodeBin();
 	const root = cacheRoot();
-	const installDir = path.join(root, `n8n-${hostHash()}`);
+	const spec = hostSpec();
+	const installDir = path.join(root, spec.folder);
 	const n8nBin = path.join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const done = () => fs.existsSync(path.join(installDir, '.complete')) && fs.existsSync(n8nBin);
 	if (done()) return { n8nBin, nodeBin, installDir };
@@ -157,7 +180,7 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 	};
 	try {
 		if (done()) return { n8nBin, nodeBin, installDir };
-		const version = n8nVersion();
+		const version = spec.version;
 		const t0 = Date.now();
 		fs.rmSync(tmp, { recursive: true, force: true });
 		// Leftovers of interrupted installs (their owners are gone: we hold the lock).
@@ -166,8 +189,23 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 				fs.rmSync(path.join(root, f), { recursive: true, force: true });
 		}
 		fs.mkdirSync(tmp, { recursive: true });
-		fs.copyFileSync(path.join(HOST_DIR, 'package.json'), path.join(tmp, 'package.json'));
-		fs.copyFileSync(path.join(HOST_DIR, 'package-lock.json'), path.join(tmp, 'package-lock.json'));
+		if (spec.pinned) {
+			fs.copyFileSync(path.join(HOST_DIR, 'package.json'), path.join(tmp, 'package.json'));
+			fs.copyFileSync(
+				path.join(HOST_DIR, 'package-lock.json'),
+				path.join(tmp, 'package-lock.json'),
+			);
+		} else {
+			// n8n 1.x's nodes depend on xlsx as a tarball from its vendor's own site, which this machine
+			// cannot reach: the registry's last xlsx stands in (only the Spreadsheet File node uses it).
+			const manifest = {
+				name: `kie-n8n-host-${version}`,
+				private: true,
+				dependencies: { n8n: version },
+				overrides: { xlsx: XLSX_FROM_REGISTRY },
+			};
+			fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify(manifest, null, '\t') + '\n');
+		}
 		const logFile = path.join(root, `install-${path.basename(installDir)}.log`);
 		fs.writeFileSync(logFile, `install of n8n ${version} started ${new Date().toISOString()}\n`);
 		log(`installing n8n ${version} (first run only, takes ~4 min, ~2.8 GB) into ${installDir}`);
@@ -241,4 +279,4 @@ async function ensureN8nInstalled({ log = defaultLog } = {}) {
 	}
 }
 
-module.exports = { run, ensureN8nInstalled, cacheRoot };
+module.exports = { run, ensureN8nInstalled, cacheRoot, n8nVersion };

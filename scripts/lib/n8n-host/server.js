@@ -73,6 +73,11 @@ function n8nEnv(inst, userFolder, extra = {}) {
 		N8N_LOG_LEVEL: 'info',
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		DB_TYPE: 'sqlite',
+		// The version matrix runs n8n 1.x's callback mode with the expression engine that offers nodes
+		// the execution's custom data (legacy); N8N_* of the caller are dropped above.
+		...(process.env.KIE_N8N_EXPRESSION_ENGINE
+			? { N8N_EXPRESSION_ENGINE: process.env.KIE_N8N_EXPRESSION_ENGINE }
+			: {}),
 		...extra,
 	};
 }
