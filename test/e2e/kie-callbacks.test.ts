@@ -114,9 +114,12 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		const viaRest = (await host.getExecutions(env.n8n, WF_PLAIN)).find((e) => e.id === waiting.id);
 		expect(viaRest).toMatchObject({ status: 'waiting', finished: false });
 		expect(new Date(viaRest!.waitTill!).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000);
+		// n8n 2.x signs resume URLs; 1.x gives none (a forged POST to one is forged-resume.test.ts).
+		const signed = Number(host.n8nVersion().split('.')[0]) >= 2;
+		const resumeUrl = `^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?`;
 		for (const t of tasks)
 			expect(t.callBackUrl).toMatch(
-				new RegExp(`^${env.n8n.baseUrl}/webhook-waiting/${waiting.id}(/[^?]*)?\\?(.*&)?signature=`),
+				new RegExp(signed ? `${resumeUrl}\\?(.*&)?signature=` : `${resumeUrl}(\\?|$)`),
 			);
 
 		const order = [2, 0, 1];
