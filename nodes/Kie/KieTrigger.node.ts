@@ -61,8 +61,8 @@ const modelOptions = [
 /** Which Models value a task falls under: a Market task by its model id's catalogue family. */
 function filterKeyOf(model: TaskModel, marketModel: string | undefined): ModelFilter {
 	if (model !== 'market') return model;
-	const entry = MARKET_MODELS.find((candidate) => candidate.id === marketModel);
-	return entry && entry.family !== 'veo' && entry.family !== 'runway' ? entry.family : 'market';
+	const family = MARKET_MODELS.find((candidate) => candidate.id === marketModel)?.family;
+	return MARKET_FAMILY_IDS.find((id) => id === family) ?? 'market';
 }
 
 /**

@@ -74,6 +74,9 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 		const refusals: Error[] = [];
 		for (let index = 0; ; index++) {
 			const { api, body } = attempts[index];
+			// Any other Market model's id is in its body (the node's own models have fixed ids).
+			const marketId =
+				job.model === 'market' && typeof body.model === 'string' ? body.model : undefined;
 			try {
 				const taskId = await createTask.call(this, job.model, body, api);
 				return {
@@ -82,9 +85,7 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 						itemIndex: job.itemIndex,
 						taskId,
 						model: job.model,
-						...(job.model === 'market' && typeof body.model === 'string'
-							? { marketModel: body.model }
-							: {}),
+						...(marketId ? { marketModel: marketId } : {}),
 						api,
 						submittedAt: Date.now(),
 					},
@@ -99,13 +100,7 @@ export async function submitAll(this: KieFunctions, jobs: SubmitJob[]): Promise<
 				return {
 					ok: false,
 					itemIndex: job.itemIndex,
-					error: explainRefusal.call(
-						this,
-						job.model,
-						error as Error,
-						refusals,
-						typeof body.model === 'string' ? body.model : undefined,
-					),
+					error: explainRefusal.call(this, job.model, error as Error, refusals, marketId),
 				};
 			}
 		}

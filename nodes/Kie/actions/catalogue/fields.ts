@@ -1,6 +1,12 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { MarketField, MarketModel } from '../../kie/catalogue';
+import {
+	MEDIA_LIST_TYPES,
+	SINGLE_MEDIA_TYPES,
+	type MarketField,
+	type MarketModel,
+} from '../../kie/catalogue';
 import { mediaInputFields } from '../descriptions/media';
 
 // n8n fields built from a catalogue entry (kie/catalogue): one entry gives its model's whole form,
@@ -11,15 +17,12 @@ import { mediaInputFields } from '../descriptions/media';
 /** The collection holding a model's optional fields. */
 export const ADDITIONAL_FIELDS = 'additionalFields';
 
-const SINGLE_MEDIA = ['imageUrl', 'videoUrl', 'audioUrl'];
-const MEDIA_LISTS = ['imageUrls', 'videoUrls', 'audioUrls'];
-
 export function isSingleMedia(field: MarketField): boolean {
-	return SINGLE_MEDIA.includes(field.type);
+	return SINGLE_MEDIA_TYPES.includes(field.type);
 }
 
 export function isMediaList(field: MarketField): boolean {
-	return MEDIA_LISTS.includes(field.type);
+	return MEDIA_LIST_TYPES.includes(field.type);
 }
 
 /** The n8n parameter of a KIE field: `aspect_ratio` → `aspectRatio`, unless the entry names one. */
@@ -185,11 +188,5 @@ export function modelParameters(
 			options: optional,
 		});
 	}
-	return parameters.map((parameter) => ({
-		...parameter,
-		displayOptions: {
-			...parameter.displayOptions,
-			show: { ...show, ...parameter.displayOptions?.show },
-		},
-	}));
+	return updateDisplayOptions({ show }, parameters);
 }

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { MARKET_FAMILIES, MARKET_MODELS, type MarketModel } from '../../kie/catalogue';
 import { getFields } from '../descriptions/common';
@@ -12,19 +13,6 @@ export { generate, get };
 /** The families of KIE's video catalogue the node offers, each a resource (Runway has its own). */
 export const CATALOGUE_FAMILIES = ['veo', 'kling', 'hailuo', 'seedance', 'wan', 'grok'] as const;
 export type CatalogueFamily = (typeof CATALOGUE_FAMILIES)[number];
-
-function withShow(
-	properties: INodeProperties[],
-	show: Record<string, string[]>,
-): INodeProperties[] {
-	return properties.map((property) => ({
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { ...show, ...property.displayOptions?.show },
-		},
-	}));
-}
 
 function modelsOf(family: CatalogueFamily): MarketModel[] {
 	return MARKET_MODELS.filter((model) => model.family === family);
@@ -77,8 +65,8 @@ function familyDescription(family: CatalogueFamily): INodeProperties[] {
 		...models.flatMap((model) =>
 			modelParameters(model, { ...generateShow, videoModel: [model.id] }),
 		),
-		...withShow(completionFields, generateShow),
-		...withShow(getFields, { resource: [family], operation: ['get'] }),
+		...updateDisplayOptions({ show: generateShow }, completionFields),
+		...updateDisplayOptions({ show: { resource: [family], operation: ['get'] } }, getFields),
 	];
 }
 
@@ -88,8 +76,7 @@ export const description: INodeProperties[] = CATALOGUE_FAMILIES.flatMap(familyD
 export const resourceOptions = CATALOGUE_FAMILIES.map((family) => ({
 	name: MARKET_FAMILIES[family],
 	value: family,
-	description: `${modelsOf(family)
-		.map((model) => model.label.replace(/^[^:]*:\s*/, ''))
-		.filter((task, index, all) => all.indexOf(task) === index)
-		.join(', ')}`,
+	description: [
+		...new Set(modelsOf(family).map((model) => model.label.replace(/^[^:]*:\s*/, ''))),
+	].join(', '),
 }));

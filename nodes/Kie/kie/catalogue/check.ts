@@ -1,4 +1,4 @@
-import type { MarketField, MarketModel } from './types';
+import { MEDIA_LIST_TYPES, SINGLE_MEDIA_TYPES, type MarketField, type MarketModel } from './types';
 import { given } from './build';
 
 // ---- The one check of an input against an entry: field types, options, ranges, then the rules.
@@ -6,8 +6,9 @@ import { given } from './build';
 /** What is wrong with one field's value, as a rule without the field's name; undefined when fine. */
 function fieldProblem(field: MarketField, value: unknown): string | undefined {
 	if (!given(value)) return field.required ? 'is required' : undefined;
-	const isUrlList = ['imageUrls', 'videoUrls', 'audioUrls'].includes(field.type);
-	const isText = ['prompt', 'string', 'imageUrl', 'videoUrl', 'audioUrl'].includes(field.type);
+	const isUrlList = MEDIA_LIST_TYPES.includes(field.type);
+	const isText =
+		field.type === 'prompt' || field.type === 'string' || SINGLE_MEDIA_TYPES.includes(field.type);
 	if (isUrlList && !(Array.isArray(value) && value.every((v) => typeof v === 'string')))
 		return `must be a list of URLs`;
 	if (isText && typeof value !== 'string') return `must be text`;

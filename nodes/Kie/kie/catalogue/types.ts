@@ -29,6 +29,10 @@ export type MarketFieldType =
 	| 'audioUrls'
 	| 'json';
 
+/** The media inputs: one URL, or a list of URLs (the node also takes binaries for both). */
+export const SINGLE_MEDIA_TYPES: readonly MarketFieldType[] = ['imageUrl', 'videoUrl', 'audioUrl'];
+export const MEDIA_LIST_TYPES: readonly MarketFieldType[] = ['imageUrls', 'videoUrls', 'audioUrls'];
+
 export interface MarketField {
 	/** KIE's key exactly as sent, e.g. 'aspect_ratio' (inside `input`, or top level for Veo). */
 	name: string;
