@@ -15,6 +15,8 @@ import { kieEngine, runKie, type Simulator } from '../test/engine/kie-helpers';
 import { userFolder } from '../test/engine/env';
 import { BinaryDataService } from 'n8n-core';
 
+import { configureSimulator } from './processes';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { expectedVideoSha256 } = require('../simulator');
 
@@ -50,15 +52,6 @@ function send(message: ChildMessage): void {
 
 function nextGo(): Promise<void> {
 	return new Promise((resolve) => process.once('message', () => resolve()));
-}
-
-async function configureSimulator(baseUrl: string, patch: Record<string, unknown>): Promise<void> {
-	const response = await fetch(`${baseUrl}/__sim/config`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(patch),
-	});
-	if (!response.ok) throw new Error(`simulator config failed: ${response.status}`);
 }
 
 async function sha256Of(file: string): Promise<string> {

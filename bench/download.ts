@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 
 import type { ChildMessage, DownloadJob, Transfer } from './download-node';
 import { createRunwayTask, runwayState } from './peer-poller';
+import { memoryOf, resetPeak, startSimulatorProcess } from './processes';
 import { median, progress, type ScenarioReport } from './report';
 import { API_KEY } from './sim';
 
@@ -20,70 +20,6 @@ const ROUNDS = 3;
 const SAMPLE_EVERY_MS = 20;
 const GOAL_GROWTH_MiB = 64;
 const REPO_ROOT = path.resolve(__dirname, '..');
-
-/** The simulator in a process of its own, serving 512 MiB result videos. */
-async function startSimulatorProcess(): Promise<{
-	baseUrl: string;
-	uploadBaseUrl: string;
-	stop: () => Promise<void>;
-}> {
-	const child = spawn(
-		process.execPath,
-		[
-			path.join(REPO_ROOT, 'scripts', 'simulator.js'),
-			'--port',
-			'0',
-			'--upload-port',
-			'0',
-			'--task-duration-ms',
-			'0',
-			'--video-size-bytes',
-			String(VIDEO_BYTES),
-		],
-		{ stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const urls: Record<string, string> = {};
-	const lines = readline.createInterface({ input: child.stdout! });
-	await new Promise<void>((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`the simulator process exited (${code})`)));
-		lines.on('line', (line) => {
-			const match = /^\s*(API|Upload) base URL:\s*(\S+)/.exec(line);
-			if (match) urls[match[1]] = match[2];
-			if (urls.API && urls.Upload) resolve();
-		});
-	});
-	return {
-		baseUrl: urls.API,
-		uploadBaseUrl: urls.Upload,
-		stop: async () => {
-			child.kill('SIGTERM');
-			await exited;
-		},
-	};
-}
-
-interface Memory {
-	rssKiB: number;
-	peakKiB: number;
-}
-
-function memoryOf(pid: number): Memory {
-	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const field = (name: string) =>
-		Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-	return { rssKiB: field('VmRSS'), peakKiB: field('VmHWM') };
-}
-
-/** Resets the kernel's peak-RSS counter (VmHWM) of a process; false where that is not allowed. */
-function resetPeak(pid: number): boolean {
-	try {
-		fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 interface TransferResult {
 	transfer: Transfer;
@@ -190,7 +126,7 @@ export async function benchDownload(): Promise<ScenarioReport> {
 	progress(
 		`download: a ${VIDEO_BYTES / MiB} MiB result, simulator in its own process, ${ROUNDS} rounds of KIE node download + plain copy…`,
 	);
-	const simulator = await startSimulatorProcess();
+	const simulator = await startSimulatorProcess(VIDEO_BYTES);
 	try {
 		const created = await createRunwayTask(
 			simulator.baseUrl,

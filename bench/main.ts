@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger]`: measures the figures of
+// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger,binary-modes]`: measures the figures of
 // docs/design.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
 // n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
 // the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
@@ -9,6 +9,12 @@ import * as path from 'node:path';
 
 import { benchBatch } from './batch';
 import { benchBatchCatalogue, benchBatchMarket, benchBatchMixed } from './batch-market';
+import {
+	BINARY_MODES_END,
+	BINARY_MODES_START,
+	benchBinaryModes,
+	renderBinaryModes,
+} from './binary-modes';
 import { benchDownload } from './download';
 import { benchN8n, N8N_TITLES } from './n8n';
 import { benchPolling } from './polling';
@@ -33,7 +39,9 @@ const ENGINE_SCENARIOS: Record<string, { title: string; run: () => Promise<Scena
 };
 /** Measured together on one real n8n. */
 const N8N_SCENARIOS = ['callback', 'trigger'] as const;
-const ALL = [...Object.keys(ENGINE_SCENARIOS), ...N8N_SCENARIOS];
+/** Real n8n in each binary-data mode (one n8n per mode), its own section of the results. */
+const BINARY_MODES = 'binary-modes';
+const ALL = [...Object.keys(ENGINE_SCENARIOS), ...N8N_SCENARIOS, BINARY_MODES];
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -46,11 +54,12 @@ async function main(): Promise<number> {
 	if (unknown.length)
 		throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
 	const onN8n = N8N_SCENARIOS.filter((name) => selected.includes(name));
+	const binaryModes = selected.includes(BINARY_MODES);
 
 	const machine = describeMachine();
 	for (const line of machineLines(machine)) progress(line);
 
-	if (onN8n.length) {
+	if (onN8n.length || binaryModes) {
 		// real n8n installs the package from dist/ (the engine figures load the sources)
 		progress('building the package (npm run build) for real n8n…');
 		const build = spawnSync('npm', ['run', 'build', '--silent'], {
@@ -79,17 +88,49 @@ async function main(): Promise<number> {
 			reports.push(outcome instanceof Error ? failed(N8N_TITLES[name], outcome) : outcome);
 	}
 	reports.sort((a, b) => a.title.localeCompare(b.title));
+	const binaryRows = binaryModes
+		? await benchBinaryModes().catch((error) => {
+				failed('7. Binary data modes', error);
+				return null;
+			})
+		: null;
+	if (binaryRows?.some((row) => row.outcome.startsWith('could not run'))) failures += 1;
 
 	machine.loadAfter = os.loadavg();
-	const results = renderResults(machine, reports);
-	process.stdout.write(`\n${results}\n`);
-	if (write && !onlyArg) {
-		fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), `${results}\n`);
-		progress('wrote bench/RESULTS.md');
+	const binarySection = binaryRows ? renderBinaryModes(machine, binaryRows) : '';
+	const resultsFile = path.join(__dirname, 'RESULTS.md');
+	if (!onlyArg) {
+		const results = `${renderResults(machine, reports)}\n${binarySection}`;
+		process.stdout.write(`\n${results}\n`);
+		if (write) {
+			fs.writeFileSync(resultsFile, `${results}\n`);
+			progress('wrote bench/RESULTS.md');
+		}
+		return failures ? 1 : 0;
+	}
+	if (reports.length) process.stdout.write(`\n${renderResults(machine, reports)}\n`);
+	if (binarySection) process.stdout.write(`\n${binarySection}\n`);
+	if (write && binaryRows) {
+		// The binary-modes section stands alone: a run of it alone replaces only that section.
+		fs.writeFileSync(
+			resultsFile,
+			spliceSection(fs.readFileSync(resultsFile, 'utf8'), binarySection),
+		);
+		progress(
+			'bench/RESULTS.md: replaced its binary-modes section (the other sections need a full run)',
+		);
 	} else if (write) {
 		progress('bench/RESULTS.md not written: only some scenarios ran (--only)');
 	}
 	return failures ? 1 : 0;
+}
+
+/** The results text with its binary-modes section (between the markers) replaced, or appended. */
+function spliceSection(results: string, section: string): string {
+	const start = results.indexOf(BINARY_MODES_START);
+	const end = results.indexOf(BINARY_MODES_END);
+	if (start < 0 || end < start) return `${results.trimEnd()}\n\n${section}\n`;
+	return `${results.slice(0, start)}${section}${results.slice(end + BINARY_MODES_END.length)}`;
 }
 
 main().then(

@@ -48,7 +48,7 @@ function ratioOf(figure: Figure): string {
 	return `${(figure.value / figure.limit).toFixed(2)}×`;
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
+export function markdownTable(header: string[], rows: string[][]): string {
 	if (!rows.length) return '(none in this run)';
 	const widths = header.map((cell, column) =>
 		Math.max(cell.length, ...rows.map((row) => row[column].length)),
