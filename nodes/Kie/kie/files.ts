@@ -72,6 +72,21 @@ function toUploadedFile(this: IExecuteFunctions, data: unknown): UploadedFile {
 }
 
 /**
+ * The multipart body around a binary n8n holds in the item (base64: n8n 1.x's default memory mode).
+ * The base64 is decoded straight into the one body buffer: decoding it first and then concatenating
+ * would hold the file twice.
+ */
+function inlineMultipart(head: Buffer, base64: string, tail: Buffer): Buffer {
+	const fileBytes = Buffer.byteLength(base64, BINARY_ENCODING);
+	const body = Buffer.allocUnsafe(head.length + fileBytes + tail.length);
+	head.copy(body, 0);
+	// byteLength may count a byte or two more than the decoded ones: the body ends where they end.
+	const written = body.write(base64, head.length, fileBytes, BINARY_ENCODING);
+	tail.copy(body, head.length + written);
+	return body.subarray(0, head.length + written + tail.length);
+}
+
+/**
  * Uploads an input binary through KIE's stream upload (multipart). A binary held on disk by n8n is
  * streamed, never read into memory whole.
  */
@@ -97,7 +112,7 @@ export async function uploadBinary(
 	if (size !== undefined) headers['Content-Length'] = head.length + size + tail.length;
 
 	const body = async () => {
-		if (!binary.id) return Buffer.concat([head, Buffer.from(binary.data, BINARY_ENCODING), tail]);
+		if (!binary.id) return inlineMultipart(head, binary.data, tail);
 		const file = await this.helpers.getBinaryStream(binary.id);
 		// compose() wraps the file stream with the multipart framing without buffering it.
 		return file.compose(async function* (source: AsyncIterable<Buffer>) {
