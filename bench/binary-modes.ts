@@ -178,7 +178,9 @@ interface NodeRun {
 	startTime: number;
 	executionTime: number;
 	error?: { message?: string };
-	data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, any> }>> };
+	data?: {
+		main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { id?: string }> }>>;
+	};
 }
 
 /** The newest execution of the workflow, read from n8n's sqlite (only that one: in memory mode it holds the file). */
@@ -266,7 +268,7 @@ async function measureN8n(
 	row.download = phase('Download');
 	row.upload = phase('Upload');
 	const downloaded = execution.runData.Download?.[0]?.data?.main[0]?.[0];
-	const binary = downloaded?.binary?.data as { id?: string } | undefined;
+	const binary = downloaded?.binary?.data;
 	row.storedAs = binary ? (binary.id ? binary.id.split(':')[0] : 'in the item') : undefined;
 	const problems = [
 		execution.error,
