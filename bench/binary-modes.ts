@@ -11,12 +11,14 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import * as queueCluster from '../scripts/lib/queue-cluster';
 import {
 	chainWorkflow,
 	host,
 	kieCredential,
 	kieNode,
-	type KieN8n,
+	logger,
+	type N8nHandle,
 	simulatorLib,
 	startN8nWithKie,
 	webhookNode,
@@ -57,6 +59,8 @@ interface Mode {
 	/** KIE_N8N_VERSION for the harness (undefined: the pinned n8n). */
 	n8nVersion?: string;
 	env: Record<string, string>;
+	/** Queue mode: Redis, PostgreSQL, one main and one worker (scripts/lib/queue-cluster.js). */
+	queue?: boolean;
 	/** Why a size cannot work in this mode (it is then not tried), or undefined. */
 	cannot(bytes: number): string | undefined;
 }
@@ -75,6 +79,16 @@ export const MODES: Mode[] = [
 		cannot: (bytes) =>
 			bytes > 1024 * MiB
 				? 'n8n refuses it: database mode stores files up to N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, 512 MiB by default and 1024 MiB at most (n8n-core BinaryDataConfig), each read into one Buffer'
+				: undefined,
+	},
+	{
+		key: 'database-queue',
+		label: 'database (n8n 2.40.7 in queue mode: PostgreSQL, main + 1 worker; its default there)',
+		env: {},
+		queue: true,
+		cannot: (bytes) =>
+			bytes > 1024 * MiB
+				? 'n8n refuses it: database mode stores files up to N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, 512 MiB by default and 1024 MiB at most'
 				: undefined,
 	},
 	{
@@ -183,12 +197,16 @@ interface NodeRun {
 	};
 }
 
+interface ExecutionView {
+	status: string;
+	runData: Record<string, NodeRun[]>;
+	error?: string;
+}
+
 /** The newest execution of the workflow, read from n8n's sqlite (only that one: in memory mode it holds the file). */
-async function newestExecution(
-	env: KieN8n,
-): Promise<{ status: string; runData: Record<string, NodeRun[]>; error?: string }> {
+async function newestExecutionInSqlite(userFolder: string): Promise<ExecutionView> {
 	const rows = await host.sqliteQuery(
-		env.userFolder,
+		userFolder,
 		'SELECT e.status, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id DESC LIMIT 1',
 		[WORKFLOW],
 	);
@@ -201,6 +219,60 @@ async function newestExecution(
 		status: rows[0].status,
 		runData: data.resultData.runData,
 		error: data.resultData.error?.message,
+	};
+}
+
+/** What the bench needs of a running n8n, in regular or in queue mode. */
+interface RunningN8n {
+	handle: N8nHandle;
+	/** The processes whose memory counts: n8n's process group (with its task runner); in queue mode main's and the worker's. */
+	pids(): number[];
+	newestExecution(): Promise<ExecutionView>;
+	stop(): Promise<void>;
+}
+
+async function startN8nFor(mode: Mode, simulator: SimulatorProcess): Promise<RunningN8n> {
+	const credentials = [kieCredential(CREDENTIAL, simulator)];
+	if (mode.queue) {
+		const cluster = await queueCluster.startQueueCluster({
+			tag: `bench-binary-${mode.key}`,
+			credentials,
+			workflows: [workflow()],
+			workers: 1,
+			packageRoot: process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT,
+			env: mode.env,
+			log: logger(`bench-binary-${mode.key}`),
+		});
+		const handles: N8nHandle[] = [cluster.main, ...cluster.workers];
+		return {
+			handle: cluster.main,
+			pids: () => handles.flatMap((handle) => processGroup(handle.process.pid!)),
+			newestExecution: async () => {
+				const [newest] = await host.getExecutions(cluster.main, WORKFLOW);
+				if (!newest) throw new Error('no execution was saved');
+				const data = newest.data as unknown as {
+					resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } };
+				};
+				return {
+					status: newest.status,
+					runData: data.resultData.runData,
+					error: data.resultData.error?.message,
+				};
+			},
+			stop: () => cluster.stop(),
+		};
+	}
+	const env = await startN8nWithKie({
+		tag: `bench-binary-${mode.key}`,
+		credentials,
+		workflows: [workflow()],
+		env: mode.env,
+	});
+	return {
+		handle: env.n8n,
+		pids: () => processGroup(env.n8n.process.pid!),
+		newestExecution: () => newestExecutionInSqlite(env.userFolder),
+		stop: () => env.stop(),
 	};
 }
 
@@ -243,22 +315,22 @@ async function measureCopy(job: CopyJob): Promise<Phase> {
 
 /** The n8n part of a row: one execution, sampled; the phases from the KIE nodes' run times. */
 async function measureN8n(
-	env: KieN8n,
+	n8n: RunningN8n,
 	taskId: string,
 	row: BinaryRow,
 ): Promise<{ uploadedUrl?: string }> {
-	const sampler = new MemorySampler(() => processGroup(env.n8n.process.pid!), SAMPLE_EVERY_MS);
+	const sampler = new MemorySampler(() => n8n.pids(), SAMPLE_EVERY_MS);
 	await sleep(2000);
 	const baselineKiB = await sampler.meanRssKiB(1000);
 	sampler.start();
-	const answer = await postJson(env.n8n.webhookUrl(HOOK), { taskId });
+	const answer = await postJson(n8n.handle.webhookUrl(HOOK), { taskId });
 	await sleep(SETTLE_MS);
 	const { peakKiB } = sampler.stop();
 	const growth = (kiB: number | null) => (kiB === null ? null : (kiB - baselineKiB) / 1024);
 	row.baselineMiB = baselineKiB / 1024;
 	row.executionGrowthMiB = growth(peakKiB)!;
 
-	const execution = await newestExecution(env);
+	const execution = await n8n.newestExecution();
 	const phase = (name: string): Phase | undefined => {
 		const run = execution.runData[name]?.[0];
 		if (!run) return undefined;
@@ -303,20 +375,15 @@ async function measureMode(
 	const previousVersion = process.env.KIE_N8N_VERSION;
 	if (mode.n8nVersion) process.env.KIE_N8N_VERSION = mode.n8nVersion;
 	else delete process.env.KIE_N8N_VERSION;
-	let env: KieN8n | undefined;
+	let n8n: RunningN8n | undefined;
 	const copyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kie-bench-copy-')), 'v.mp4');
 	try {
 		progress(`binary-modes: ${mode.label}: starting n8n…`);
-		env = await startN8nWithKie({
-			tag: `bench-binary-${mode.key}`,
-			credentials: [kieCredential(CREDENTIAL, simulator)],
-			workflows: [workflow()],
-			env: mode.env,
-		});
+		n8n = await startN8nFor(mode, simulator);
 		// Warm-up: every code path of the workflow loaded before the first measured run.
 		await configureSimulator(simulator.baseUrl, { videoSizeBytes: WARM_UP_BYTES });
 		// n8n 1.x registers its production webhooks a while after it says it is ready (longer on a busy machine).
-		const warmUp = await host.callWebhook(env.n8n, HOOK, { taskId }, { retryMs: 180_000 });
+		const warmUp = await host.callWebhook(n8n.handle, HOOK, { taskId }, { retryMs: 180_000 });
 		if (warmUp.status !== 200)
 			throw new Error(`warm-up run answered ${warmUp.status}: ${JSON.stringify(warmUp.body)}`);
 
@@ -326,7 +393,7 @@ async function measureMode(
 			rows.push(row);
 			await configureSimulator(simulator.baseUrl, { videoSizeBytes: bytes });
 			progress(`binary-modes: ${mode.key} ${sizeMiB} MiB: n8n download + upload…`);
-			const { uploadedUrl } = await measureN8n(env, taskId, row);
+			const { uploadedUrl } = await measureN8n(n8n, taskId, row);
 			if (uploadedUrl) row.bytesMatch = (await sha256OfUrl(uploadedUrl)) === expectedSha256(bytes);
 			progress(
 				`binary-modes: ${mode.key} ${sizeMiB} MiB: ${row.outcome}; stored as ${row.storedAs}; growth download ${row.download?.growthMiB?.toFixed(0)} MiB, upload ${row.upload?.growthMiB?.toFixed(0)} MiB, execution ${row.executionGrowthMiB?.toFixed(0)} MiB; bytes ${row.bytesMatch ? 'match' : 'do NOT match / not checked'}`,
@@ -346,7 +413,7 @@ async function measureMode(
 			);
 		}
 	} finally {
-		await env?.stop();
+		await n8n?.stop();
 		fs.rmSync(path.dirname(copyFile), { recursive: true, force: true });
 		if (previousVersion === undefined) delete process.env.KIE_N8N_VERSION;
 		else process.env.KIE_N8N_VERSION = previousVersion;
@@ -428,34 +495,77 @@ function transferCells(n8n?: Phase, copy?: Phase): string[] {
 	];
 }
 
-/** The section "7. Binary data modes" of RESULTS.md (also printed), between markers main.ts splices by. */
-export function renderBinaryModes(machine: Machine, rows: BinaryRow[]): string {
+const HEADER = [
+	'Mode',
+	'Size',
+	'Outcome',
+	'Stored as',
+	'Download growth, n8n / copy',
+	'Ratio',
+	'Download time, n8n / copy',
+	'Upload growth, n8n / copy',
+	'Ratio',
+	'Upload time, n8n / copy',
+	'Execution peak growth',
+	'Bytes',
+];
+
+/**
+ * The rows of an earlier binary-modes section for the modes this run did not measure (a run of some
+ * modes, BENCH_BINARY_MODES, keeps the others' rows), with that run's date.
+ */
+function keptRows(
+	previous: string | undefined,
+	ranKeys: string[],
+): { date?: string; rows: string[][] } {
+	if (!previous) return { rows: [] };
+	const labels = MODES.filter((mode) => !ranKeys.includes(mode.key)).map((mode) => mode.label);
+	const rows = previous
+		.split('\n')
+		.filter((line) => line.startsWith('| '))
+		.map((line) =>
+			line
+				.slice(2, -2)
+				.split(' | ')
+				.map((cell) => cell.trim()),
+		)
+		.filter((cells) => cells.length === HEADER.length && labels.includes(cells[0]));
+	return { date: /^Date: (\S+)/m.exec(previous)?.[1], rows };
+}
+
+/** The order of the table: the modes as MODES lists them, then the size. */
+function rowOrder(cells: string[]): number {
+	const mode = MODES.findIndex((candidate) => candidate.label === cells[0]);
+	return mode * 100_000 + (parseInt(cells[1], 10) || 0);
+}
+
+/**
+ * The section "7. Binary data modes" of RESULTS.md (also printed), between the markers main.ts
+ * splices by. `previous`: the section it replaces, whose rows of modes not run now are kept.
+ */
+export function renderBinaryModes(machine: Machine, rows: BinaryRow[], previous?: string): string {
+	const ranKeys = [...new Set(rows.map((row) => row.mode.key))];
+	const kept = keptRows(previous, ranKeys);
+	const measured = rows.map((row) => [
+		row.mode.label,
+		row.sizeMiB ? `${row.sizeMiB} MiB` : '',
+		row.outcome,
+		row.storedAs ?? '',
+		...(row.tried ? transferCells(row.download, row.copyDownload) : ['', '', '']),
+		...(row.tried ? transferCells(row.upload, row.copyUpload) : ['', '', '']),
+		row.tried ? mib(row.executionGrowthMiB) : '',
+		row.bytesMatch === undefined ? '' : row.bytesMatch ? 'identical' : 'DIFFER',
+	]);
 	const table = markdownTable(
-		[
-			'Mode',
-			'Size',
-			'Outcome',
-			'Stored as',
-			'Download growth, n8n / copy',
-			'Ratio',
-			'Download time, n8n / copy',
-			'Upload growth, n8n / copy',
-			'Ratio',
-			'Upload time, n8n / copy',
-			'Execution peak growth',
-			'Bytes',
-		],
-		rows.map((row) => [
-			row.mode.label,
-			row.sizeMiB ? `${row.sizeMiB} MiB` : '',
-			row.outcome,
-			row.storedAs ?? '',
-			...(row.tried ? transferCells(row.download, row.copyDownload) : ['', '', '']),
-			...(row.tried ? transferCells(row.upload, row.copyUpload) : ['', '', '']),
-			row.tried ? mib(row.executionGrowthMiB) : '',
-			row.bytesMatch === undefined ? '' : row.bytesMatch ? 'identical' : 'DIFFER',
-		]),
+		HEADER,
+		[...measured, ...kept.rows].sort((a, b) => rowOrder(a) - rowOrder(b)),
 	);
+	const keptNote = kept.rows.length
+		? [
+				`Rows of ${[...new Set(kept.rows.map((cells) => cells[0]))].join('; ')}: kept from the run of ${kept.date ?? 'an earlier date'} (this run measured ${ranKeys.join(', ')} only).`,
+				'',
+			]
+		: [];
 	return [
 		BINARY_MODES_START,
 		'## 7. Binary data modes (`npm run bench -- --only=binary-modes`)',
@@ -466,15 +576,25 @@ export function renderBinaryModes(machine: Machine, rows: BinaryRow[]): string {
 		'',
 		table,
 		'',
+		...keptNote,
 		'How it is measured:',
 		'',
-		`- One real n8n per mode (scripts/lib/n8n-host, the package installed from dist/, n8n's other settings at their defaults: regular mode, sqlite), one workflow: Webhook (answers when the last node is done) → KIE Runway "get" with Download Result (streams the result into n8n's binary data) → KIE file upload of that binary (multipart stream upload). The simulator (scripts/simulator.js) runs in a process of its own and serves a result of the size asked for; a 1 MiB run first loads every code path. The sizes run one after another on the same n8n.`,
-		`- n8n's memory: the summed RSS of every process in n8n's process group (n8n and its task runner), sampled every ${SAMPLE_EVERY_MS} ms from /proc; baseline = the mean over 1 s, 2 s after the previous run. Download and upload growth = the highest sample between the KIE node's start and its start + execution time (n8n's run data) − baseline. Execution peak growth = the kernel's peak RSS (VmHWM, reset with clear_refs just before the webhook call; summed over the group's processes) − baseline, over the whole run until ${SETTLE_MS / 1000} s after the answer (n8n saves the execution meanwhile). The upload's growth includes what the download left in memory, as n8n holds it.`,
+		`- One real n8n per mode (scripts/lib/n8n-host, the package installed from dist/, n8n's other settings at their defaults: regular mode, sqlite; the queue-mode row: scripts/lib/queue-cluster.js with PostgreSQL, Redis, one main and one worker, both measured), one workflow: Webhook (answers when the last node is done) → KIE Runway "get" with Download Result (streams the result into n8n's binary data) → KIE file upload of that binary (multipart stream upload). The simulator (scripts/simulator.js) runs in a process of its own and serves a result of the size asked for; a 1 MiB run first loads every code path. The sizes run one after another on the same n8n.`,
+		`- n8n's memory: the summed RSS of every process in n8n's process group (n8n and its task runner; in queue mode main's and the worker's), sampled every ${SAMPLE_EVERY_MS} ms from /proc; baseline = the mean over 1 s, 2 s after the previous run. Download and upload growth = the highest sample between the KIE node's start and its start + execution time (n8n's run data) − baseline. Execution peak growth = the kernel's peak RSS (VmHWM, reset with clear_refs just before the webhook call; summed over the group's processes) − baseline, over the whole run until ${SETTLE_MS / 1000} s after the answer (n8n saves the execution meanwhile). The upload's growth includes what the download left in memory, as n8n holds it.`,
 		"- The plain copy: a fresh Node process (bench/binary-copy.ts) GETs the same URL into a file, then another POSTs that file to the simulator's stream upload (the request the KIE node sends), after the same 1 MiB warm-up; peak = VmHWM after a reset, baseline = the mean over 1 s before. Both copies run right after the n8n run of the same size, with n8n idle.",
 		"- Stored as = the prefix of the binary id in the KIE node's output (the mode n8n actually used); \"in the item\" = no id, the bytes are in the item as base64 (n8n 1.x's default). Bytes = the file n8n uploaded, fetched back from the simulator, has the sha256 of the simulator's video.",
 		"- Times: the KIE node's execution time in n8n's run data (download: one status call + the download; upload: the upload) and the copy's transfer time. One run per mode and size.",
 		BINARY_MODES_END,
 	].join('\n');
+}
+
+/** The binary-modes section of a results text, or undefined. */
+export function binaryModesSection(results: string): string | undefined {
+	const start = results.indexOf(BINARY_MODES_START);
+	const end = results.indexOf(BINARY_MODES_END);
+	return start >= 0 && end > start
+		? results.slice(start, end + BINARY_MODES_END.length)
+		: undefined;
 }
 
 export const BINARY_MODES_START =

@@ -9,12 +9,7 @@ import * as path from 'node:path';
 
 import { benchBatch } from './batch';
 import { benchBatchCatalogue, benchBatchMarket, benchBatchMixed } from './batch-market';
-import {
-	BINARY_MODES_END,
-	BINARY_MODES_START,
-	benchBinaryModes,
-	renderBinaryModes,
-} from './binary-modes';
+import { benchBinaryModes, binaryModesSection, renderBinaryModes } from './binary-modes';
 import { benchDownload } from './download';
 import { benchN8n, N8N_TITLES } from './n8n';
 import { benchPolling } from './polling';
@@ -97,8 +92,11 @@ async function main(): Promise<number> {
 	if (binaryRows?.some((row) => row.outcome.startsWith('could not run'))) failures += 1;
 
 	machine.loadAfter = os.loadavg();
-	const binarySection = binaryRows ? renderBinaryModes(machine, binaryRows) : '';
 	const resultsFile = path.join(__dirname, 'RESULTS.md');
+	const previousResults = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
+	const binarySection = binaryRows
+		? renderBinaryModes(machine, binaryRows, binaryModesSection(previousResults))
+		: '';
 	if (!onlyArg) {
 		const results = `${renderResults(machine, reports)}\n${binarySection}`;
 		process.stdout.write(`\n${results}\n`);
@@ -112,10 +110,7 @@ async function main(): Promise<number> {
 	if (binarySection) process.stdout.write(`\n${binarySection}\n`);
 	if (write && binaryRows) {
 		// The binary-modes section stands alone: a run of it alone replaces only that section.
-		fs.writeFileSync(
-			resultsFile,
-			spliceSection(fs.readFileSync(resultsFile, 'utf8'), binarySection),
-		);
+		fs.writeFileSync(resultsFile, spliceSection(previousResults, binarySection));
 		progress(
 			'bench/RESULTS.md: replaced its binary-modes section (the other sections need a full run)',
 		);
@@ -125,12 +120,12 @@ async function main(): Promise<number> {
 	return failures ? 1 : 0;
 }
 
-/** The results text with its binary-modes section (between the markers) replaced, or appended. */
+/** The results text with its binary-modes section replaced, or appended. */
 function spliceSection(results: string, section: string): string {
-	const start = results.indexOf(BINARY_MODES_START);
-	const end = results.indexOf(BINARY_MODES_END);
-	if (start < 0 || end < start) return `${results.trimEnd()}\n\n${section}\n`;
-	return `${results.slice(0, start)}${section}${results.slice(end + BINARY_MODES_END.length)}`;
+	const previous = binaryModesSection(results);
+	return previous
+		? results.replace(previous, () => section)
+		: `${results.trimEnd()}\n\n${section}\n`;
 }
 
 main().then(
