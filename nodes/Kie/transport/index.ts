@@ -220,7 +220,10 @@ export async function kieRequest<T = unknown>(
 	const limiter =
 		request.kind === 'create' ? limiterFor(baseUrlOf(credentials), credentials.apiKey) : undefined;
 
+	const streamed = typeof request.body === 'function';
 	for (let attempt = 0; ; attempt++) {
+		// Opened before the request: n8n failing to read its own binary is no network failure to retry.
+		const body = typeof request.body === 'function' ? await request.body() : request.body;
 		const release = await limiter?.acquire(signal);
 		let failure: AttemptFailure;
 		let kieMessage: string | undefined;
@@ -234,8 +237,11 @@ export async function kieRequest<T = unknown>(
 					method: request.method,
 					url: `${baseUrl}${request.path}`,
 					qs: request.qs,
-					body: typeof request.body === 'function' ? await request.body() : request.body,
+					body,
 					headers: request.headers,
+					// Following redirects keeps every chunk of the body to replay it: a streamed upload
+					// would sit whole in memory. KIE documents no redirect on its upload host.
+					disableFollowRedirect: streamed,
 					json: true,
 					timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS[request.kind],
 					returnFullResponse: true,
