@@ -316,9 +316,18 @@ export class KieTrigger implements INodeType {
 			};
 		}
 
-		const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
-		if (options.dropDuplicates !== false && !recentCallbacks.firstTime(dedupeKey)) {
-			return { webhookResponse: { received: true, duplicate: true } };
+		if (options.dropDuplicates !== false) {
+			const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
+			if (!recentCallbacks.firstTime(dedupeKey))
+				return { webhookResponse: { received: true, duplicate: true } };
+			// Kept only if n8n answered 2xx, which it does once the execution is stored: when its
+			// database is too busy to store it, n8n answers 5xx and KIE's next try must not be a
+			// "duplicate" of a run that does not exist.
+			const response = this.getResponseObject();
+			response.once('close', () => {
+				if (!response.writableFinished || response.statusCode >= 300)
+					recentCallbacks.forget(dedupeKey);
+			});
 		}
 
 		const delivery: Delivery = {
