@@ -81,11 +81,12 @@ describe('KIE Trigger on real n8n', () => {
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.
 		plainUrl = env.n8n.webhookUrl(`${HOOK_PLAIN}/kie`);
 		hmacUrl = env.n8n.webhookUrl(`${HOOK_HMAC}/kie`);
-		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
+		// Registered? (a just-started n8n may answer 404 for a while: 1.x activates workflows after it
+		// reports ready, slowly on a busy machine); a body without "code" starts nothing.
 		await waitFor(
 			'the trigger webhook to be registered',
 			async () => (await post(plainUrl, { hello: 1 })).status === 400,
-			15_000,
+			60_000,
 		);
 	});
 
