@@ -10,20 +10,13 @@ import {
 	simulatorLib,
 	startCollector,
 	startN8nWithKie,
-	triggerWorkflow,
 	webhookNode,
 	type WorkflowNode,
 } from '../test/e2e/helpers';
 import { progress, type ScenarioReport } from './report';
 import { CALLBACK_PATH, CALLBACK_TASK_MS, CALLBACK_WORKFLOW, callbackMode } from './n8n-callback';
 import { N8N_TITLES, n8nSettings, type N8nScenario } from './n8n-common';
-import {
-	REFERENCE_PATH,
-	REFERENCE_WORKFLOW,
-	TRIGGER_HOOK,
-	TRIGGER_WORKFLOW,
-	trigger,
-} from './n8n-trigger';
+import { REFERENCE_PATH, REFERENCE_WORKFLOW, trigger, triggerWorkflows } from './n8n-trigger';
 
 export { N8N_TITLES, n8nSettings, type N8nScenario };
 
@@ -58,14 +51,7 @@ export async function benchN8n(
 					collectorUrl: collector.url,
 					idPrefix: 'be0c0b00',
 				}),
-				triggerWorkflow({
-					id: TRIGGER_WORKFLOW,
-					name: 'bench KIE trigger',
-					webhookId: TRIGGER_HOOK,
-					credentialId: 'benchTrigCred001',
-					collectorUrl: collector.url,
-					idPrefix: 'be07e100',
-				}),
+				...triggerWorkflows('benchTrigCred001', collector.url),
 				chainWorkflow(REFERENCE_WORKFLOW, "bench reference: n8n's Webhook node", [
 					webhookNode(REFERENCE_PATH, { responseMode: 'onReceived' }),
 					collectorNode(collector.url) as WorkflowNode,

@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -14,12 +15,12 @@ import { DEFAULT_MAX_SKEW_SECONDS } from './kie/signature';
 import { MARKET_FAMILIES, MARKET_MODELS } from './kie/catalogue';
 import { taskOf, type KieApi, type KieModel, type KieTask, type TaskModel } from './kie/tasks';
 import { confirmWithKie, receiveCallback } from './helpers/callbackIntake';
-import { RecentKeys } from './helpers/dedupe';
+import { firstRunForTask, RecentKeys } from './helpers/dedupe';
 import { unconfirmedCallback } from './helpers/errorMessages';
 import { attachVideo, downloadOptions, type DownloadOptions } from './helpers/results';
 import { nothingToRegister } from './helpers/webhookMethods';
 
-/** Task ids seen in the last day, per trigger node; 50,000 ids take a few MB at most. */
+/** Task ids this process handed to a run in the last day, per trigger node; 50,000 take a few MB. */
 const recentCallbacks = new RecentKeys(50_000, 24 * 60 * 60 * 1000);
 
 type Outcome = 'succeeded' | 'failed';
@@ -66,10 +67,24 @@ function filterKeyOf(model: TaskModel, marketModel: string | undefined): ModelFi
 }
 
 /**
+ * What webhook() hands to execute() (the one input item of the execution it starts): the callback
+ * as read, the model it was taken for, the caller's reference and when it arrived.
+ */
+interface Delivery {
+	callback: ParsedCallback;
+	model: TaskModel;
+	reference?: string;
+	receivedAt: string;
+}
+
+/** The key of the Delivery in webhook()'s item; an item without it is passed on as it is. */
+const DELIVERY = 'kieTriggerDelivery';
+
+/**
  * The task as the callback tells it. KIE sends the callback when the task ends, so its arrival
  * stands in for the completion time (and the 14-day expiry) until the status API confirms them.
  */
-function taskFromCallback(callback: ParsedCallback, model: TaskModel): KieTask {
+function taskFromCallback({ callback, model, receivedAt }: Delivery): KieTask {
 	const { videoUrls, thumbnailUrl, error, api, marketModel } = callback;
 	return taskOf(
 		model,
@@ -79,7 +94,7 @@ function taskFromCallback(callback: ParsedCallback, model: TaskModel): KieTask {
 			videoUrls,
 			thumbnailUrl,
 			error,
-			completedAt: new Date().toISOString(),
+			completedAt: receivedAt,
 			api,
 			...(model === 'market' && marketModel ? { marketModel } : {}),
 		},
@@ -88,11 +103,11 @@ function taskFromCallback(callback: ParsedCallback, model: TaskModel): KieTask {
 }
 
 /**
- * KIE's API on the task (one free call). Unconfirmed, the callback's URLs are not passed on:
- * anyone who knows a task id can post a callback.
+ * KIE's API on the task (one free call, retried as every read is). Unconfirmed, the callback's
+ * URLs are not passed on: anyone who knows a task id can post a callback.
  */
 async function confirmed(
-	context: IWebhookFunctions,
+	context: IExecuteFunctions,
 	task: KieTask,
 	model: TaskModel,
 	api: KieApi,
@@ -110,6 +125,55 @@ async function confirmed(
 		task: { ...task, videoUrl: null, videoUrls: [], thumbnailUrl: null, raw: {} },
 		confirmation: { confirmed: false, confirmError: unconfirmedCallback(confirmError) },
 	};
+}
+
+/** Whether a task's outcome and model are among the trigger's Events and Models. */
+function wanted(
+	options: TriggerOptions,
+	model: TaskModel,
+	status: string,
+	marketModel: string | null | undefined,
+): boolean {
+	const events: Outcome[] = options.events?.length ? options.events : ['succeeded', 'failed'];
+	const models = options.models?.length ? options.models : TRIGGER_MODELS;
+	return (
+		events.includes(status as Outcome) &&
+		models.includes(filterKeyOf(model, marketModel ?? undefined))
+	);
+}
+
+/**
+ * The trigger's output item for one delivery, or null when it starts nothing: a task another run
+ * already took (n8n's database, across processes), or a confirmed outcome the filters leave out.
+ */
+async function triggerItem(
+	context: IExecuteFunctions,
+	delivery: Delivery,
+	options: TriggerOptions,
+): Promise<INodeExecutionData | null> {
+	const { callback, model, reference } = delivery;
+	// A retry is the user running this execution again on purpose.
+	if (
+		options.dropDuplicates !== false &&
+		context.getMode() !== 'retry' &&
+		!(await firstRunForTask(context, callback.taskId))
+	)
+		return null;
+	let task = taskFromCallback(delivery);
+	let confirmation: IDataObject = { confirmed: false };
+	if (options.confirmWithApi !== false)
+		({ task, confirmation } = await confirmed(context, task, model, callback.api));
+	if (!wanted(options, model, task.status, task.marketModel ?? callback.marketModel)) return null;
+
+	const item: INodeExecutionData = {
+		json: {
+			...task,
+			...(reference !== undefined ? { reference } : {}),
+			callback: { code: callback.callback.code, msg: callback.callback.msg, body: callback.raw },
+			...confirmation,
+		},
+	};
+	return await attachVideo(context, item, task, options);
 }
 
 export class KieTrigger implements INodeType {
@@ -217,6 +281,12 @@ export class KieTrigger implements INodeType {
 	// n8n registers this webhook itself; there is nothing to create or delete at KIE.
 	webhookMethods = nothingToRegister;
 
+	// webhook() does only what needs no network: it refuses what is not a callback for this node
+	// (415/400/401, no execution), drops copies this process has seen and what the filters leave
+	// out, and hands the callback on. n8n then stores the execution and only then answers KIE
+	// (responseMode onReceived), so a 2xx still means a run exists. That run starts in execute()
+	// (n8n runs execute() of a node that has both, with webhook()'s items as input), which confirms
+	// with KIE's API and downloads without KIE waiting (KIE gives up after 15 s).
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const query = this.getQueryData() as IDataObject;
@@ -227,15 +297,6 @@ export class KieTrigger implements INodeType {
 		if ('refused' in intake) return intake.refused;
 		const { callback } = intake;
 
-		const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
-		if (options.dropDuplicates !== false && !recentCallbacks.firstTime(dedupeKey)) {
-			return { webhookResponse: { received: true, duplicate: true } };
-		}
-
-		// No early answer: n8n answers with webhookResponse only once it has stored the new execution,
-		// so a 200 always means a run exists (answering first let callbacks be acknowledged and then
-		// lost when n8n's database fell behind under load), and KIE's pace follows what n8n can take.
-
 		// The node's `model=` query value tells Runway from Extend, which legacy callbacks cannot; a
 		// Market callback names its model itself.
 		const model: TaskModel =
@@ -244,33 +305,52 @@ export class KieTrigger implements INodeType {
 				: MODEL_IDS.includes(query.model as KieModel)
 					? (query.model as KieModel)
 					: callback.modelHint;
-		let task = taskFromCallback(callback, model);
-		let confirmation: IDataObject = { confirmed: false };
-		if (options.confirmWithApi !== false)
-			({ task, confirmation } = await confirmed(this, task, model, callback.api));
-
-		const events: Outcome[] = options.events?.length ? options.events : ['succeeded', 'failed'];
-		const models = options.models?.length ? options.models : TRIGGER_MODELS;
-		const filterKey = filterKeyOf(model, task.marketModel ?? callback.marketModel ?? undefined);
-		if (!events.includes(task.status as Outcome) || !models.includes(filterKey)) {
+		// Filtered before the duplicate memory, so a forged callback claiming the other outcome cannot
+		// make KIE's real one a "duplicate"; execute() filters again on the confirmed outcome.
+		if (!wanted(options, model, callback.status, callback.marketModel)) {
 			return {
 				webhookResponse: {
 					received: true,
-					ignored: `${model} task ${task.status}: not among the trigger's events or models`,
+					ignored: `${model} task ${callback.status}: not among the trigger's events or models`,
 				},
 			};
 		}
 
-		const reference = typeof query.reference === 'string' ? query.reference : undefined;
-		const item: INodeExecutionData = {
-			json: {
-				...task,
-				...(reference !== undefined ? { reference } : {}),
-				callback: { code: callback.callback.code, msg: callback.callback.msg, body: callback.raw },
-				...confirmation,
-			},
+		if (options.dropDuplicates !== false) {
+			const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
+			if (!recentCallbacks.firstTime(dedupeKey))
+				return { webhookResponse: { received: true, duplicate: true } };
+			// Kept only if n8n answered 2xx, which it does once the execution is stored: when its
+			// database is too busy to store it, n8n answers 5xx and KIE's next try must not be a
+			// "duplicate" of a run that does not exist.
+			const response = this.getResponseObject();
+			response.once('close', () => {
+				if (!response.writableFinished || response.statusCode >= 300)
+					recentCallbacks.forget(dedupeKey);
+			});
+		}
+
+		const delivery: Delivery = {
+			callback,
+			model,
+			...(typeof query.reference === 'string' ? { reference: query.reference } : {}),
+			receivedAt: new Date().toISOString(),
 		};
-		await attachVideo(this, item, task, options);
-		return { webhookResponse: { received: true }, workflowData: [[item]] };
+		return {
+			webhookResponse: { received: true },
+			workflowData: [[{ json: { [DELIVERY]: delivery as unknown as IDataObject } }]],
+		};
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+		const output: INodeExecutionData[] = [];
+		for (const item of this.getInputData()) {
+			const delivery = item.json[DELIVERY] as Delivery | undefined;
+			// An item without a delivery (an execution queued by an older version) is already the output.
+			const result = delivery ? await triggerItem(this, delivery, options) : item;
+			if (result) output.push(result);
+		}
+		return [output];
 	}
 }

@@ -1,12 +1,14 @@
 // The KIE Trigger on real n8n 2.40.7: a published workflow whose production URL
 // (/webhook/<webhookId>/kie) receives KIE's callbacks from the simulator for every model, success and
-// failure; HMAC signatures (forged, stale, missing, valid); 20 concurrent duplicates; bad bodies.
+// failure; HMAC signatures (forged, stale, missing, valid); 20 concurrent duplicates; the editor's
+// Listen for Test Event; bad bodies.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns kie-trigger
 import {
 	createSimTask,
 	createTasksForEveryModel,
 	executionsOf,
 	expectTriggerItem,
+	host,
 	kieCredential,
 	type KieN8n,
 	logger,
@@ -79,11 +81,12 @@ describe('KIE Trigger on real n8n', () => {
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.
 		plainUrl = env.n8n.webhookUrl(`${HOOK_PLAIN}/kie`);
 		hmacUrl = env.n8n.webhookUrl(`${HOOK_HMAC}/kie`);
-		// Registered? (a just-started n8n may answer 404 for a moment); a body without "code" starts nothing.
+		// Registered? (a just-started n8n may answer 404 for a while: 1.x activates workflows after it
+		// reports ready, slowly on a busy machine); a body without "code" starts nothing.
 		await waitFor(
 			'the trigger webhook to be registered',
 			async () => (await post(plainUrl, { hello: 1 })).status === 400,
-			15_000,
+			60_000,
 		);
 	});
 
@@ -193,6 +196,41 @@ describe('KIE Trigger on real n8n', () => {
 		await sleep(2000);
 		expect(collectedFor(taskId)).toHaveLength(1);
 		expect((await executionsOf(env.userFolder, WF_PLAIN)).length - before).toBe(1);
+	});
+
+	// The node has execute() beside webhook() (execute() confirms and downloads inside the run): the
+	// editor must still listen for a callback rather than run execute() on nothing. n8n decides by the
+	// node's webhooks (test-webhooks needsWebhook), which this call to the editor's run endpoint shows.
+	test("the editor's Listen for Test Event waits for a callback, which then runs the trigger", async () => {
+		const taskId = await createTask('/api/v1/runway/generate', {
+			prompt: 'a test event',
+			duration: 5,
+			quality: '720p',
+			aspectRatio: '16:9',
+		});
+		await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
+		const workflowData = await host.restCall(env.n8n, 'GET', `/workflows/${WF_PLAIN}`);
+		const started = await host.restCall(env.n8n, 'POST', `/workflows/${WF_PLAIN}/run`, {
+			workflowData,
+			triggerToStartFrom: { name: 'KIE Trigger' },
+		});
+		expect(started).toMatchObject({ waitingForWebhook: true });
+		await sleep(1000);
+		expect(collectedFor(taskId)).toHaveLength(0);
+
+		const testUrl = `${env.n8n.baseUrl}/webhook-test/${HOOK_PLAIN}/kie`;
+		const answer = await post(
+			`${testUrl}?model=runway&reference=test-event`,
+			runwaySuccessCallback(sim, taskId),
+		);
+		expect(answer.status).toBe(200);
+		await waitFor('the test run', () => collectedFor(taskId).length >= 1, 20_000);
+		expect(collectedFor(taskId)[0].body).toMatchObject({
+			taskId,
+			status: 'succeeded',
+			reference: 'test-event',
+			confirmed: true,
+		});
 	});
 
 	test('oversized and non-JSON bodies are refused and start nothing', async () => {

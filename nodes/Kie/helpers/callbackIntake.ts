@@ -1,4 +1,9 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { parseCallback, type ParsedCallback } from '../kie/callbacks';
 import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../kie/signature';
@@ -15,9 +20,10 @@ import { notJson, signatureRefused } from './errorMessages';
 //   3. a KIE callback (400): a code and a task id;
 //   4. the signature (401), when the credential has a Webhook HMAC Key;
 //   5. confirm with KIE (confirmWithKie): the callback is a signal, KIE's API has the facts;
-//   6. download (results.ts attachVideo), then answer.
-// Every answer given at once goes through answer(). The KIE Trigger's answers that start (or do not
-// start) a run go out through n8n's webhookResponse instead, sent only once n8n stored the run.
+//   6. download (results.ts attachVideo).
+// Every answer given at once goes through answer(). Callback mode does 5 and 6 in webhook(); the
+// KIE Trigger does them in execute(), inside the run webhook() started, after n8n stored that run
+// and answered KIE through webhookResponse (KIE waits 15 s at most).
 
 /** Answers the request now with a status and a JSON body; n8n sends nothing more. */
 export function answer(
@@ -66,7 +72,7 @@ export async function receiveCallback(
 export type Confirmation = { ended: KieTask } | { status: string };
 
 export async function confirmWithKie(
-	context: IWebhookFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	model: TaskModel,
 	taskId: string,
 	api: KieApi,
