@@ -451,35 +451,31 @@ async function startQueueCluster({
 		const main = await host.startN8n({ userFolder: mainFolder, env: shared, log });
 		stops.push(main.stop);
 		// Workers build the resume URLs of waiting executions: they must name an address that takes
-		// webhooks (main's, or the one in front of the webhook processes).
+		// webhooks (main's, or the one in front of the webhook processes). Webhook processes read the
+		// published workflows' webhooks from the database and hand every execution to the workers
+		// through Redis. Both start once main has set the database up, side by side.
 		const resumeBase = `${(publicUrl ?? main.baseUrl).replace(/\/+$/, '')}/`;
-		const workerHandles = await Promise.all(
-			workerFolders.map((userFolder) =>
-				host.startN8n({
-					userFolder,
-					command: 'worker',
-					env: { ...shared, WEBHOOK_URL: resumeBase },
-					log,
-				}),
-			),
-		);
-		for (const w of workerHandles) stops.push(w.stop);
-		// Webhook processes read the published workflows' webhooks from the database and hand every
-		// execution to the workers through Redis; each answers its health check on its own port.
-		const webhookHandles = await Promise.all(
-			webhookFolders.map((userFolder) =>
-				host.startN8n({
-					userFolder,
-					// n8n-host's JSDoc names only 'start' and 'worker'; it passes the command through.
-					command: /** @type {any} */ ('webhook'),
-					env: { ...shared, WEBHOOK_URL: resumeBase },
-					log,
-				}),
-			),
-		);
-		for (const w of webhookHandles) stops.push(w.stop);
-		/** @param {string} sql */
-		const sql = (sql) =>
+		/** @param {string} userFolder @param {'worker' | 'webhook'} command */
+		const startProcess = (userFolder, command) =>
+			host.startN8n({
+				userFolder,
+				// n8n-host's JSDoc names only 'start' and 'worker'; it passes the command through.
+				command: /** @type {any} */ (command),
+				env: { ...shared, WEBHOOK_URL: resumeBase },
+				log,
+			});
+		const started = await Promise.allSettled([
+			...workerFolders.map((folder) => startProcess(folder, 'worker')),
+			...webhookFolders.map((folder) => startProcess(folder, 'webhook')),
+		]);
+		for (const s of started) if (s.status === 'fulfilled') stops.push(s.value.stop);
+		const failed = started.find((s) => s.status === 'rejected');
+		if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+		const handles = started.map((s) => /** @type {PromiseFulfilledResult<any>} */ (s).value);
+		const workerHandles = handles.slice(0, workers);
+		const webhookHandles = handles.slice(workers);
+		/** @param {string} query */
+		const sql = (query) =>
 			psqlRows(
 				{
 					pgBin: binaries.pgBin,
@@ -488,7 +484,7 @@ async function startQueueCluster({
 					user: postgres.user,
 					database: postgres.database,
 				},
-				sql,
+				query,
 			);
 		log(
 			`queue cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${main.baseUrl}, ${workers} workers, ${webhooks} webhook processes${webhookHandles.map((w) => ` ${w.baseUrl}`).join('')}, redis :${redis.port}, postgres :${postgres.port}`,
