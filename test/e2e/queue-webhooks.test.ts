@@ -55,7 +55,7 @@ const TRIGGER_NODE = 'KIE Trigger';
 const DEDUP_NODE = 'Remove Duplicates';
 
 /** Tasks whose callbacks race, and every how-many-th of them KIE sends again later. */
-const TRIGGER_TASKS = 30;
+const TRIGGER_TASKS = 20;
 const RETRY_EVERY = 3;
 
 const EXPERIMENT = Boolean(process.env.KIE_E2E_DEDUP_EXPERIMENT);
@@ -168,11 +168,11 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			webhooks: 2,
 			// Resume URLs (callback mode) name the fan-out, as they would name a load balancer.
 			publicUrl: fanOut.url,
-			// n8n's default pool (2 connections per process) makes its 5 s database ping wait behind
-			// dozens of concurrent webhook requests: the process then answers 503 "Database is not
-			// ready!" to everything until a ping succeeds, and callbacks are lost (seen here at 60
-			// concurrent requests). A deployment sized for that load has a larger pool.
-			env: { DB_POSTGRESDB_POOL_SIZE: '10' },
+			// With n8n's defaults (2 connections per process, a 5 s ping), dozens of concurrent webhook
+			// requests on a busy machine make the ping time out: the process then answers 503 "Database
+			// is not ready!" to every request until a ping succeeds, and callbacks are lost (seen here
+			// with 60 concurrent requests on 2 busy cores). That is load, not what this file measures.
+			env: { DB_POSTGRESDB_POOL_SIZE: '10', DB_PING_TIMEOUT_MS: '30000' },
 			packageRoot: process.env.KIE_E2E_PACKAGE_ROOT || host.REPO_ROOT,
 			log,
 		});
@@ -267,27 +267,27 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 		);
 		const fannedOut = (taskId: string) =>
 			fanOut.records.filter((r) => r.taskId === taskId && r.answers.length > 0);
-		await waitFor(
+		// Not fatal here: the figures below say what was lost, then the assertions fail.
+		const allAnswered = await waitFor(
 			'every callback answered by both webhook processes',
 			() => taskIds.every((id) => fannedOut(id).length >= 1),
-			60_000,
+			120_000,
 			250,
-			() => ({ answered: taskIds.filter((id) => fannedOut(id).length > 0).length }),
-		);
+		).catch(() => false);
 		// KIE sends some callbacks again (as after a timeout): the same body to the same URL, which the
 		// fan-out again copies to both processes.
 		const retried = taskIds.filter((_, i) => i % RETRY_EVERY === 0);
 		await Promise.all(
-			retried.map((taskId) => {
+			retried.map(async (taskId) => {
 				const first = fannedOut(taskId)[0];
-				const delivery = simTrigger.callbacks.find((c) => c.taskId === taskId)!;
-				return post(`${fanOut.url}${first.url}`, delivery.body);
+				const delivery = simTrigger.callbacks.find((c) => c.taskId === taskId);
+				if (first && delivery) await post(`${fanOut.url}${first.url}`, delivery.body);
 			}),
 		);
 		const triggerRecords: FanOutRecord[] = fanOut.records.filter((r) =>
 			taskIds.includes(r.taskId!),
 		);
-		const executions = await settledExecutions(WF_TRIGGER, TRIGGER_TASKS, 90_000);
+		const executions = await settledExecutions(WF_TRIGGER, allAnswered ? TRIGGER_TASKS : 0, 90_000);
 		const elapsedMs = Date.now() - t0;
 
 		// Which executions output which task.
@@ -320,6 +320,7 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			tasksWithOneOutputtingExecution: perTask.filter((n) => n === 1).length,
 			tasksWithTwoOrMoreOutputtingExecutions: perTask.filter((n) => n >= 2).length,
 			tasksWithNone: perTask.filter((n) => n === 0).length,
+			tasksNeverAnswered: taskIds.filter((id) => fannedOut(id).length === 0).length,
 			executionsWithNoOutput: empty.length,
 			errors: executions
 				.filter((e) => e.status !== 'success')
