@@ -110,6 +110,15 @@ function outputOf(execution: DbExecution, nodeName: string): ExecutionItem[] {
 const keyIn = (item: ExecutionItem | undefined) =>
 	(item?.json.body as { key?: string } | undefined)?.key ?? '';
 
+/** p50 and max of a list of durations (ms). */
+function spread(ms: number[]) {
+	const sorted = [...ms].sort((a, b) => a - b);
+	return {
+		p50: sorted[Math.floor(sorted.length / 2)] ?? null,
+		max: sorted[sorted.length - 1] ?? null,
+	};
+}
+
 const isOk = (status: number | string) =>
 	typeof status === 'number' && status >= 200 && status < 300;
 
@@ -274,6 +283,7 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			120_000,
 			250,
 		).catch(() => false);
+		const allAnsweredMs = Date.now() - t0;
 		// KIE sends some callbacks again (as after a timeout): the same body to the same URL, which the
 		// fan-out again copies to both processes.
 		const retried = taskIds.filter((_, i) => i % RETRY_EVERY === 0);
@@ -312,6 +322,8 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			retriedTasks: retried.length,
 			posts: triggerRecords.length * cluster.webhooks.length,
 			answers: statusCounts(triggerRecords),
+			answerMs: spread(triggerRecords.flatMap((r) => r.answers.map((a) => a.ms))),
+			allAnsweredMs,
 			executions: executions.length,
 			executionStatuses: executions.reduce<Record<string, number>>((acc, e) => {
 				acc[e.status] = (acc[e.status] ?? 0) + 1;
@@ -396,6 +408,7 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			items: tasks.length,
 			posts: records.length * cluster.webhooks.length,
 			answers: statusCounts(records),
+			answerMs: spread(records.flatMap((r) => r.answers.map((a) => a.ms))),
 			answersPerTask: tasks.map((t) =>
 				records.filter((r) => r.taskId === t.taskId).map((r) => r.answers.map((a) => a.status)),
 			),
