@@ -6,6 +6,8 @@
 //     execution of that task outputs nothing (the trigger records task ids with n8n's deduplication
 //     helpers inside the started execution). Counted from n8n's PostgreSQL and printed.
 //   - Callback mode: a KIE node paused on a worker is resumed once by its callbacks' copies.
+// On a trigger that remembers task ids per process only, each process starts its own execution for
+// its copy: the trigger test then fails, and its printed figures count the tasks that got two.
 //   - KIE_E2E_DEDUP_EXPERIMENT=1 adds an experiment on n8n's deduplication helpers themselves (n8n's
 //     Remove Duplicates node racing on two workers), printed, not asserted.
 // Run: npm run build && npx jest --selectProjects e2e --runInBand --testPathPatterns queue-webhooks
@@ -14,6 +16,7 @@ import * as path from 'node:path';
 
 import {
 	callbackModeWorkflow,
+	collectorNode,
 	createSimTask,
 	executionEnd,
 	expectCallbackResults,
@@ -31,7 +34,6 @@ import {
 	startCollector,
 	triggerWorkflow,
 	waitFor,
-	collectorNode,
 	type ExecutionData,
 	type ExecutionItem,
 } from './helpers';
@@ -414,6 +416,11 @@ describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2
 			),
 			statusCallsPerTask: statusCalls,
 			runsPerWorker: workerRuns(waiting.id),
+			// n8n resumes a waiting execution by a conditional update (status still 'waiting'): the
+			// process that loses the race logs this instead of resuming it a second time.
+			resumesRefusedPerWebhookProcess: cluster.webhooks.map(
+				(w) => w.logs().match(/already being resumed by another process/g)?.length ?? 0,
+			),
 			collectedItems: collector.received.filter((c) => c.query.exec === waiting.id).length,
 		};
 		console.log(`[queue-webhooks] callback mode: ${JSON.stringify(figures.callbackMode)}`);
