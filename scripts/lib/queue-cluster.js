@@ -67,7 +67,9 @@ function findServiceBinaries() {
 	const initdb = onPath('initdb');
 	if (initdb) candidates.push(path.dirname(initdb));
 	const pgBin = candidates.find((dir) =>
-		['initdb', 'postgres', 'pg_isready', 'createdb'].every((b) => fs.existsSync(path.join(dir, b))),
+		['initdb', 'postgres', 'pg_isready', 'createdb', 'psql'].every((b) =>
+			fs.existsSync(path.join(dir, b)),
+		),
 	);
 	return { redisServer, pgBin };
 }
