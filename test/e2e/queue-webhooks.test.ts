@@ -37,7 +37,7 @@ import {
 	type ExecutionData,
 	type ExecutionItem,
 } from './helpers';
-import { type FanOutRecord, startFanOut, statusCounts } from './helpers/fanout';
+import { type FanOutRecord, isOk, startFanOut, statusCounts } from './helpers/fanout';
 
 import * as queueCluster from '../../scripts/lib/queue-cluster';
 
@@ -120,9 +120,6 @@ function spread(ms: number[]) {
 		max: sorted[sorted.length - 1] ?? null,
 	};
 }
-
-const isOk = (status: number | string) =>
-	typeof status === 'number' && status >= 200 && status < 300;
 
 describe('n8n queue mode with two webhook processes (Redis + PostgreSQL, main, 2 workers, 2 webhook processes)', () => {
 	let simCallback: Simulator;

@@ -1,6 +1,6 @@
 // A fan-out in front of several n8n webhook processes: every request it takes is sent as identical
 // copies to all of them at the same moment, as when a callback's copies (KIE's retries, a load
-// balancer's resends) land on different processes. The sender gets the best answer (a 2xx if any).
+// balancer's resends) land on different processes. The sender gets the first 2xx answer at once.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -35,6 +35,10 @@ function taskIdOf(text: string): string | undefined {
 		return undefined;
 	}
 }
+
+/** Whether a copy's answer is a 2xx (an error text is not). */
+export const isOk = (status: number | string) =>
+	typeof status === 'number' && status >= 200 && status < 300;
 
 /** POST/GET one copy to `target` + url, never throws (an error becomes its text). */
 async function sendCopy(
@@ -91,16 +95,24 @@ export async function startFanOut(targets: string[] = []) {
 					answers: [],
 				};
 				records.push(record);
+				// The sender gets the first 2xx as soon as it comes (the slower copy must not make KIE
+				// wait or retry); without one, the first answer once all are in.
+				let answered = false;
+				const reply = (a: FanOutAnswer | undefined) => {
+					if (answered) return;
+					answered = true;
+					res.statusCode = a ? (a.status as number) : 502;
+					res.setHeader('content-type', 'application/json');
+					res.end(a?.body ?? JSON.stringify({ error: 'no target answered' }));
+				};
 				record.answers = await Promise.all(
-					state.targets.map((t) => sendCopy(t, method, url, headers, body)),
+					state.targets.map(async (t) => {
+						const answer = await sendCopy(t, method, url, headers, body);
+						if (isOk(answer.status)) reply(answer);
+						return answer;
+					}),
 				);
-				const ok = record.answers.find(
-					(a) => typeof a.status === 'number' && a.status >= 200 && a.status < 300,
-				);
-				const chosen = ok ?? record.answers.find((a) => typeof a.status === 'number');
-				res.statusCode = chosen ? (chosen.status as number) : 502;
-				res.setHeader('content-type', 'application/json');
-				res.end(chosen?.body ?? JSON.stringify({ error: 'no target answered' }));
+				reply(record.answers.find((a) => typeof a.status === 'number'));
 			})();
 		});
 	});
