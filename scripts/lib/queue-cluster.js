@@ -2,7 +2,9 @@
 'use strict';
 /**
  * n8n in queue mode for the e2e tests: Redis and PostgreSQL (Debian's packages) started in a temp dir
- * on free loopback ports, then one n8n main process and N `n8n worker` processes sharing them.
+ * on free loopback ports, then one n8n main process, N `n8n worker` processes and, on request, M
+ * `n8n webhook` processes (n8n's webhook-only processes: production and waiting webhooks, no editor,
+ * no test webhooks) sharing them.
  *
  * Each n8n process gets its own user folder, as on separate machines: what they share is the database,
  * Redis, N8N_ENCRYPTION_KEY and the installed package. Binary data uses the `database` mode, n8n
@@ -65,7 +67,9 @@ function findServiceBinaries() {
 	const initdb = onPath('initdb');
 	if (initdb) candidates.push(path.dirname(initdb));
 	const pgBin = candidates.find((dir) =>
-		['initdb', 'postgres', 'pg_isready', 'createdb'].every((b) => fs.existsSync(path.join(dir, b))),
+		['initdb', 'postgres', 'pg_isready', 'createdb', 'psql'].every((b) =>
+			fs.existsSync(path.join(dir, b)),
+		),
 	);
 	return { redisServer, pgBin };
 }
@@ -282,6 +286,7 @@ async function startPostgres({ pgBin, dir, log = defaultLog }) {
 		user: DB_USER,
 		password,
 		database: DB_NAME,
+		socketDir,
 		logFile,
 		stop: async () => {
 			let pid;
@@ -335,9 +340,46 @@ function queueModeEnv({ redis, postgres, encryptionKey }) {
 }
 
 /**
+ * Runs one SQL statement on the cluster's database with Debian's psql (over PostgreSQL's unix socket)
+ * and returns its rows as JSON objects: no database client in the project.
+ * @param {{ pgBin: string, socketDir: string, port: number, user: string, database: string }} db
+ * @param {string} sql a query returning rows (SELECT, or DML with RETURNING)
+ * @returns {any[]}
+ */
+function psqlRows(db, sql) {
+	const res = spawnSync(
+		path.join(db.pgBin, 'psql'),
+		[
+			'-X',
+			'-q',
+			'-A',
+			'-t',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-h',
+			db.socketDir,
+			'-p',
+			String(db.port),
+			'-U',
+			db.user,
+			'-d',
+			db.database,
+			'-c',
+			// A top-level WITH also takes DML with RETURNING (a subquery in FROM would not).
+			`WITH r AS (${sql}) SELECT coalesce(json_agg(row_to_json(r)), '[]'::json) FROM r`,
+		],
+		{ encoding: 'utf8', maxBuffer: 512 << 20 },
+	);
+	if (res.status !== 0) throw new Error(`psql failed (${res.status}): ${res.stderr}\nSQL: ${sql}`);
+	return JSON.parse(res.stdout);
+}
+
+/**
  * @typedef {object} QueueCluster
  * @property {any} main the n8n-host handle of the main process (REST, webhooks, its log)
  * @property {any[]} workers the handles of the `n8n worker` processes
+ * @property {any[]} webhooks the handles of the `n8n webhook` processes (none unless asked)
+ * @property {(sql: string) => any[]} sql rows of a query on n8n's PostgreSQL database (psqlRows)
  * @property {Record<string, string>} env the shared settings (queueModeEnv)
  * @property {string} dir the temp dir holding everything (kept when KEEP_N8N_E2E is set)
  * @property {{ host: string, port: number }} redis
@@ -347,8 +389,10 @@ function queueModeEnv({ redis, postgres, encryptionKey }) {
 
 /**
  * Starts Redis, PostgreSQL, imports credentials and (published) workflows into the database, then
- * n8n main and `workers` workers, each with the package at packageRoot installed (built already).
- * @param {{ tag?: string, credentials?: any[], workflows?: any[], workers?: number, packageRoot?: string, env?: Record<string, string>, log?: Log }} [opts]
+ * n8n main, `workers` workers and `webhooks` webhook processes, each with the package at packageRoot
+ * installed (built already). `publicUrl` is the address workers put in resume URLs (their
+ * WEBHOOK_URL): main's by default; in front of webhook processes it is their load balancer's.
+ * @param {{ tag?: string, credentials?: any[], workflows?: any[], workers?: number, webhooks?: number, publicUrl?: string, packageRoot?: string, env?: Record<string, string>, log?: Log }} [opts]
  * @returns {Promise<QueueCluster>}
  */
 async function startQueueCluster({
@@ -356,6 +400,8 @@ async function startQueueCluster({
 	credentials = [],
 	workflows = [],
 	workers = 2,
+	webhooks = 0,
+	publicUrl,
 	packageRoot = host.REPO_ROOT,
 	env = {},
 	log = defaultLog,
@@ -392,9 +438,12 @@ async function startQueueCluster({
 		const workerFolders = Array.from({ length: workers }, (_, i) =>
 			path.join(dir, `worker-${i + 1}`),
 		);
+		const webhookFolders = Array.from({ length: webhooks }, (_, i) =>
+			path.join(dir, `webhook-${i + 1}`),
+		);
 		host.installPackageInto(mainFolder, packageRoot, { build: false, log });
 		// Every process needs the package: the same files, as a deployment would copy them.
-		for (const folder of workerFolders)
+		for (const folder of [...workerFolders, ...webhookFolders])
 			fs.cpSync(path.join(mainFolder, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'), {
 				recursive: true,
 			});
@@ -403,22 +452,56 @@ async function startQueueCluster({
 
 		const main = await host.startN8n({ userFolder: mainFolder, env: shared, log });
 		stops.push(main.stop);
-		// Workers build the resume URLs of waiting executions: they must name the main's address.
-		const workerHandles = await Promise.all(
-			workerFolders.map((userFolder) =>
-				host.startN8n({
-					userFolder,
-					command: 'worker',
-					env: { ...shared, WEBHOOK_URL: `${main.baseUrl}/` },
-					log,
-				}),
-			),
-		);
-		for (const w of workerHandles) stops.push(w.stop);
+		// Workers build the resume URLs of waiting executions: they must name an address that takes
+		// webhooks (main's, or the one in front of the webhook processes). Webhook processes read the
+		// published workflows' webhooks from the database and hand every execution to the workers
+		// through Redis. Both start once main has set the database up, side by side.
+		const resumeBase = `${(publicUrl ?? main.baseUrl).replace(/\/+$/, '')}/`;
+		/** @param {string} userFolder @param {'worker' | 'webhook'} command */
+		const startProcess = (userFolder, command) =>
+			host.startN8n({
+				userFolder,
+				// n8n-host's JSDoc names only 'start' and 'worker'; it passes the command through.
+				command: /** @type {any} */ (command),
+				env: { ...shared, WEBHOOK_URL: resumeBase },
+				log,
+			});
+		const started = await Promise.allSettled([
+			...workerFolders.map((folder) => startProcess(folder, 'worker')),
+			...webhookFolders.map((folder) => startProcess(folder, 'webhook')),
+		]);
+		for (const s of started) if (s.status === 'fulfilled') stops.push(s.value.stop);
+		const failed = started.find((s) => s.status === 'rejected');
+		if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+		const handles = started.map((s) => /** @type {PromiseFulfilledResult<any>} */ (s).value);
+		const workerHandles = handles.slice(0, workers);
+		const webhookHandles = handles.slice(workers);
+		/** @param {string} query */
+		const sql = (query) =>
+			psqlRows(
+				{
+					pgBin: binaries.pgBin,
+					socketDir: postgres.socketDir,
+					port: postgres.port,
+					user: postgres.user,
+					database: postgres.database,
+				},
+				query,
+			);
 		log(
-			`queue cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${main.baseUrl}, ${workers} workers, redis :${redis.port}, postgres :${postgres.port}`,
+			`queue cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${main.baseUrl}, ${workers} workers, ${webhooks} webhook processes${webhookHandles.map((w) => ` ${w.baseUrl}`).join('')}, redis :${redis.port}, postgres :${postgres.port}`,
 		);
-		return { main, workers: workerHandles, env: shared, dir, redis, postgres, stop };
+		return {
+			main,
+			workers: workerHandles,
+			webhooks: webhookHandles,
+			sql,
+			env: shared,
+			dir,
+			redis,
+			postgres,
+			stop,
+		};
 	} catch (e) {
 		await stop();
 		throw e;
@@ -432,5 +515,6 @@ module.exports = {
 	startRedis,
 	startPostgres,
 	queueModeEnv,
+	psqlRows,
 	startQueueCluster,
 };
