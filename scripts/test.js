@@ -4,7 +4,7 @@
 // Ends with the totals on a line of their own ("N passed, M failed") and a non-zero exit on failure.
 'use strict';
 
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -22,10 +22,51 @@ function pinnedN8nVersion() {
 	return host.dependencies.n8n;
 }
 
+function startPreinstall() {
+	const logFile = path.join(os.tmpdir(), `kie-n8n-preinstall-${process.pid}.log`);
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(root, 'scripts', 'lib', 'n8n-host', 'preinstall.js'),
+			'pinned',
+			...MATRIX.map((m) => m.version),
+		],
+		{ cwd: root, stdio: ['ignore', out, out] },
+	);
+	fs.closeSync(out);
+	console.log(
+		`n8n installs for the matrix run in the background (pid ${child.pid}, log ${logFile})`,
+	);
+	return child;
+}
+
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
 	return result.status ?? 1;
 }
+
+// KIE_N8N_MATRIX=1: after the full suite on the pinned n8n, the e2e files that cover poll, callback
+// mode (and its resume after a restart), forged resumes, the trigger, Get, binary download and
+// upload and n8n's credential test, on n8n's 1.x line and the newest installable 2.x, one version
+// after another (each n8n is installed once into the shared cache).
+const MATRIX_FILES = 'kie-node|kie-callbacks|kie-restart|kie-trigger|forged-resume';
+// Of those files, every test but kie-restart's wait for n8n's own backstop (time limit + 5 min, about
+// 6.5 min per version): resume after a restart is its first test; Get is covered by kie-node.
+const MATRIX_TESTS = "^(?!.*the run ends at n8n's backstop)";
+const MATRIX = [
+	// 1.x offers nodes the execution's custom data (callback mode) only with its legacy expression engine.
+	{ version: '1.123.81', env: { KIE_N8N_EXPRESSION_ENGINE: 'legacy' } },
+	{ version: '2.41.1', env: {} },
+];
+// With the matrix, every n8n it needs is installed in the background from the start (the pinned one
+// first), one after the other, while the build and the unit and engine tests run; a phase that needs
+// a version still being installed waits for it (the install lock).
+const preinstall = process.env.KIE_N8N_MATRIX ? startPreinstall() : undefined;
+// Installs still running when the tests end early (a failed build) are ended; each cleans up after itself.
+process.on('exit', () => {
+	if (preinstall && preinstall.exitCode === null) preinstall.kill('SIGTERM');
+});
 
 if (run('npm', ['run', 'build', '--silent']) !== 0) {
 	console.error('The build failed; no tests were run.');
@@ -57,19 +98,6 @@ const phases = [
 	},
 ];
 
-// KIE_N8N_MATRIX=1: after the full suite on the pinned n8n, the e2e files that cover poll, callback
-// mode (and its resume after a restart), forged resumes, the trigger, Get, binary download and
-// upload and n8n's credential test, on n8n's 1.x line and the newest installable 2.x, one version
-// after another (each n8n is installed once into the shared cache).
-const MATRIX_FILES = 'kie-node|kie-callbacks|kie-restart|kie-trigger|forged-resume';
-// Of those files, every test but kie-restart's wait for n8n's own backstop (time limit + 5 min, about
-// 6.5 min per version): resume after a restart is its first test; Get is covered by kie-node.
-const MATRIX_TESTS = "^(?!.*the run ends at n8n's backstop)";
-const MATRIX = [
-	// 1.x offers nodes the execution's custom data (callback mode) only with its legacy expression engine.
-	{ version: '1.123.81', env: { KIE_N8N_EXPRESSION_ENGINE: 'legacy' } },
-	{ version: '2.41.1', env: {} },
-];
 if (process.env.KIE_N8N_MATRIX) {
 	for (const { version, env } of MATRIX) {
 		phases.push({
