@@ -4,19 +4,69 @@
 // Ends with the totals on a line of their own ("N passed, M failed") and a non-zero exit on failure.
 'use strict';
 
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+
+const worksWith = require('./works-with');
 
 const root = path.resolve(__dirname, '..');
 const jestBin = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const extraArgs = process.argv.slice(2);
 
+function pinnedN8nVersion() {
+	const host = JSON.parse(
+		fs.readFileSync(path.join(root, 'test', 'n8n-host', 'package.json'), 'utf8'),
+	);
+	return host.dependencies.n8n;
+}
+
+function startPreinstall() {
+	const logFile = path.join(os.tmpdir(), `kie-n8n-preinstall-${process.pid}.log`);
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(root, 'scripts', 'lib', 'n8n-host', 'preinstall.js'),
+			'pinned',
+			...MATRIX.map((m) => m.version),
+		],
+		{ cwd: root, stdio: ['ignore', out, out] },
+	);
+	fs.closeSync(out);
+	console.log(
+		`n8n installs for the matrix run in the background (pid ${child.pid}, log ${logFile})`,
+	);
+	return child;
+}
+
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
 	return result.status ?? 1;
 }
+
+// KIE_N8N_MATRIX=1: after the full suite on the pinned n8n, the e2e files that cover poll, callback
+// mode (and its resume after a restart), forged resumes, the trigger, Get, binary download and
+// upload and n8n's credential test, on n8n's 1.x line and the newest installable 2.x, one version
+// after another (each n8n is installed once into the shared cache).
+const MATRIX_FILES = 'kie-node|kie-callbacks|kie-restart|kie-trigger|forged-resume';
+// Of those files, every test but kie-restart's wait for n8n's own backstop (time limit + 5 min, about
+// 6.5 min per version): resume after a restart is its first test; Get is covered by kie-node.
+const MATRIX_TESTS = "^(?!.*the run ends at n8n's backstop)";
+const MATRIX = [
+	// 1.x offers nodes the execution's custom data (callback mode) only with its legacy expression engine.
+	{ version: '1.123.81', env: { KIE_N8N_EXPRESSION_ENGINE: 'legacy' } },
+	{ version: '2.41.1', env: {} },
+];
+// With the matrix, every n8n it needs is installed in the background from the start (the pinned one
+// first), one after the other, while the build and the unit and engine tests run; a phase that needs
+// a version still being installed waits for it (the install lock).
+const preinstall = process.env.KIE_N8N_MATRIX ? startPreinstall() : undefined;
+// Installs still running when the tests end early (a failed build) are ended; each cleans up after itself.
+process.on('exit', () => {
+	if (preinstall && preinstall.exitCode === null) preinstall.kill('SIGTERM');
+});
 
 if (run('npm', ['run', 'build', '--silent']) !== 0) {
 	console.error('The build failed; no tests were run.');
@@ -37,28 +87,32 @@ if (
 	process.exit(1);
 }
 
-/** @type {{ name: string, args: string[], env?: Record<string, string> }[]} */
+/** @type {{ name: string, args: string[], env?: Record<string, string>, worksWith?: string }[]} */
 const phases = [
 	{ name: 'unit + engine', args: ['--selectProjects', 'unit', 'engine'] },
-	{ name: 'e2e (real n8n)', args: ['--selectProjects', 'e2e', '--runInBand'] },
+	// worksWith: the phase's results feed the README's "Works with" table (scripts/works-with.js).
+	{
+		name: 'e2e (real n8n)',
+		args: ['--selectProjects', 'e2e', '--runInBand'],
+		worksWith: pinnedN8nVersion(),
+	},
 ];
 
-// KIE_N8N_MATRIX=1: after the full suite on the pinned n8n, the e2e files that cover poll, callback
-// mode (and its resume after a restart), forged resumes, the trigger, Get, binary download and
-// upload and n8n's credential test, on n8n's 1.x line and the newest installable 2.x, one version
-// after another (each n8n is installed once into the shared cache).
-const MATRIX_FILES = 'kie-node|kie-callbacks|kie-restart|kie-trigger|forged-resume';
-const MATRIX = [
-	// 1.x offers nodes the execution's custom data (callback mode) only with its legacy expression engine.
-	{ version: '1.123.81', env: { KIE_N8N_EXPRESSION_ENGINE: 'legacy' } },
-	{ version: '2.41.1', env: {} },
-];
 if (process.env.KIE_N8N_MATRIX) {
 	for (const { version, env } of MATRIX) {
 		phases.push({
 			name: `e2e on n8n ${version}`,
-			args: ['--selectProjects', 'e2e', '--runInBand', '--testPathPatterns', MATRIX_FILES],
+			args: [
+				'--selectProjects',
+				'e2e',
+				'--runInBand',
+				'--testPathPatterns',
+				MATRIX_FILES,
+				'--testNamePattern',
+				MATRIX_TESTS,
+			],
 			env: { KIE_N8N_VERSION: version, ...env },
+			worksWith: version,
 		});
 	}
 }
@@ -89,6 +143,9 @@ for (const phase of phases) {
 		failed += totals.testResults.filter(
 			(suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
 		).length;
+		// Only a whole matrix run (no extra jest arguments) rewrites the recorded results.
+		if (phase.worksWith && process.env.KIE_N8N_MATRIX && !extraArgs.length)
+			worksWith.record(phase.worksWith, totals, phase.env ?? {});
 		fs.rmSync(report, { force: true });
 	} catch {
 		console.error(`No jest report for ${phase.name}.`);
@@ -97,5 +154,6 @@ for (const phase of phases) {
 	}
 }
 
+if (process.env.KIE_N8N_MATRIX && !extraArgs.length) worksWith.writeReadme();
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(exitCode || (failed > 0 ? 1 : 0));

@@ -27,6 +27,8 @@ import {
 	waitFor,
 } from './helpers';
 
+import { keyPrefix, unpackTaskId } from '../../nodes/Kie/helpers/waitState';
+
 jest.setTimeout(15 * 60_000);
 
 const log = logger('kie-callbacks');
@@ -36,6 +38,8 @@ const CRED_PLAIN = 'kieCbPlainCred01';
 const CRED_HMAC = 'kieCbHmacCred001';
 const WF_PLAIN = 'kieCbPlainWf0001';
 const WF_HMAC = 'kieCbHmacWf00001';
+/** The KIE node of the plain workflow (callbackModeWorkflow's ids: `<idPrefix>-0000-4000-8000-00000000000N`). */
+const KIE_NODE_ID = 'cb01cb00-0000-4000-8000-000000000003';
 
 function workflow(
 	id: string,
@@ -93,12 +97,28 @@ describe('KIE node, completion "callback", on real n8n', () => {
 		sim,
 		executions: (workflowId: string) => executionsOf(env.userFolder, workflowId),
 	});
-	const startRun = (workflowId: string, webhookPath: string, tag: string, timeoutMinutes: number) =>
-		startCallbackRun(context(), { workflowId, webhookPath, tag, timeoutMinutes });
+	const startRun = (
+		workflowId: string,
+		webhookPath: string,
+		tag: string,
+		timeoutMinutes: number,
+		earlyCallbacks = false,
+	) =>
+		startCallbackRun(context(), { workflowId, webhookPath, tag, timeoutMinutes, earlyCallbacks });
 	const finished = (workflowId: string, executionId: string, timeoutMs: number) =>
 		executionEnd(context().executions, workflowId, executionId, timeoutMs);
 	const expectThreeResults = (execution: Execution, tasks: SimTask[], tag: string) =>
 		expectCallbackResults(execution, tasks, tag, sim, collector);
+	/** The waiting run the KIE node saved in an execution's custom data (model|deadline|task ids). */
+	const waitingRunOf = async (executionId: string) => {
+		const rows = await host.sqliteQuery(
+			env.userFolder,
+			'SELECT value FROM execution_metadata WHERE executionId = ? AND key = ?',
+			[Number(executionId), `${keyPrefix(KIE_NODE_ID)}0`],
+		);
+		expect(rows).toHaveLength(1);
+		return String(rows[0].value);
+	};
 	const deliveries = () => callbackDeliveries(sim);
 	const deliveriesOf = (taskId: string) => deliveries().of(taskId);
 	const okDelivery = (taskId: string) => deliveries().ok(taskId)!;
@@ -227,8 +247,15 @@ describe('KIE node, completion "callback", on real n8n', () => {
 	test('callbacks that arrive before the execution is saved as waiting ("early") still end correctly', async () => {
 		sim.setCallbackBehaviour({ mode: 'early' });
 		const status0 = sim.count(RUNWAY_STATUS);
-		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's4', 0.5);
-		const deadline = new Date(waiting.waitTill!).getTime() - BACKSTOP_MS;
+		// The callbacks may resume the run the instant it waits, before a look into sqlite sees it
+		// waiting: then the run's own record of its wait (the custom data) shows that it waited.
+		const { tasks, waiting } = await startRun(WF_PLAIN, 'kie-cb', 's4', 0.5, true);
+		const [model, deadline36, packedIds] = (await waitingRunOf(waiting.id)).split('|');
+		expect(model).toBe('runway');
+		expect(packedIds.split(',').map(unpackTaskId)).toEqual(tasks.map((t) => t.taskId));
+		const deadline = parseInt(deadline36, 36);
+		if (waiting.status === 'waiting')
+			expect(new Date(waiting.waitTill!).getTime() - BACKSTOP_MS).toBe(deadline);
 		const done = await finished(WF_PLAIN, waiting.id, 120_000);
 		expect(done.status).toBe('success');
 		expectThreeResults(done, tasks, 's4');

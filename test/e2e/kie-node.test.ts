@@ -1,7 +1,8 @@
 // The KIE node in a real n8n 2.40.7 with the packed package installed under its real type names, against
 // the KIE simulator: credits through a production webhook, a wrong key (clear error, key never leaked),
 // n8n's own credential test, a 3-item Runway batch written to disk by n8n's Read/Write Files node,
-// Aleph from a binary made by an earlier node (stream upload first), and the node types n8n lists.
+// Aleph from a binary made by an earlier node (stream upload first), the Get operation on finished
+// tasks, and the node types n8n lists.
 // One n8n for the whole file. Needs `npm run build` first (the package is packed from dist/).
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,6 +13,7 @@ import * as path from 'node:path';
 
 import {
 	chainWorkflow,
+	createSimTask,
 	CREDENTIAL_TYPE,
 	host,
 	KIE_TYPE,
@@ -21,11 +23,13 @@ import {
 	kieNode,
 	type N8nHandle,
 	n8nNode,
+	RUNWAY_CREATE_PATH,
 	runwayGenerateParameters,
 	type Simulator,
 	simulatorLib,
 	startN8nWithKie,
 	TRIGGER_TYPE,
+	waitFor,
 	webhookNode,
 } from './helpers';
 
@@ -42,6 +46,7 @@ const WF = {
 	badKey: 'kieE2eBadKey001',
 	batch: 'kieE2eRunway003',
 	aleph: 'kieE2eAlephBin1',
+	get: 'kieE2eRunwayGet1',
 };
 
 const sha256 = (buf: Buffer) => crypto.createHash('sha256').update(buf).digest('hex');
@@ -127,6 +132,18 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 					additionalFields: {},
 					completion: 'poll',
 					completionOptions: { pollIntervalSeconds: 1, timeoutMinutes: 5 },
+				}),
+			]),
+			chainWorkflow(WF.get, 'KIE e2e: Get finished tasks', [
+				webhookNode('kie-get'),
+				n8nNode('Task Ids', 'n8n-nodes-base.code', 2, {
+					jsCode:
+						'return $input.first().json.body.taskIds.map((taskId) => ({ json: { taskId } }));',
+				}),
+				kieNode('KIE Get', CRED, {
+					resource: 'runway',
+					operation: 'get',
+					taskId: '={{ $json.taskId }}',
 				}),
 			]),
 		];
@@ -292,5 +309,36 @@ describe('KIE node in real n8n (installed package, simulator as KIE)', () => {
 		expect(out).toHaveLength(1);
 		expect(out[0].json).toMatchObject({ model: 'aleph', status: 'succeeded', error: null });
 		expect(out[0].json.videoUrl).toEqual(expect.stringContaining(out[0].json.taskId));
+	});
+
+	test('Get: a succeeded and a failed Runway task, read from the status API, one item each', async () => {
+		const body = (prompt: string) => ({
+			prompt,
+			duration: 5,
+			quality: '720p',
+			aspectRatio: '16:9',
+		});
+		const ok = await createSimTask(sim, RUNWAY_CREATE_PATH, body('a harbour at dawn'));
+		const failed = await createSimTask(sim, RUNWAY_CREATE_PATH, body('a harbour at dawn [fail]'));
+		await waitFor(
+			'both tasks to end',
+			() => [ok, failed].every((id) => ['success', 'fail'].includes(sim.getTask(id)!.state)),
+			30_000,
+		);
+		const res = await host.callWebhook(n8n, 'kie-get', { taskIds: [ok, failed] });
+		expect(res.status).toBe(200);
+		const exec = await host.waitForExecution(n8n, WF.get);
+		expect(exec.status).toBe('success');
+		const [okItem, failedItem] = res.body as ItemJson[];
+		expect(okItem).toMatchObject({
+			taskId: ok,
+			model: 'runway',
+			status: 'succeeded',
+			videoUrl: `${sim.baseUrl}/files/${ok}.mp4`,
+			error: null,
+		});
+		expect(failedItem).toMatchObject({ taskId: failed, model: 'runway', status: 'failed' });
+		expect(failedItem.videoUrl).toBeNull();
+		expect(failedItem.error?.message.length).toBeGreaterThan(0);
 	});
 });

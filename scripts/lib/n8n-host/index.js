@@ -14,6 +14,7 @@
  *   install.js     the cached n8n install                package.js    the package under test
  *   server.js      starting and stopping n8n             cli.js        n8n's CLI (imports, publish)
  *   rest.js        REST session, webhooks, cred. test    executions.js executions (REST or sqlite)
+ *   preinstall.js  installs n8n versions ahead, one after another (npm test's version matrix)
  *   ../process-group.js   ending a child's process group (shared with queue-cluster.js)
  */
 const { REPO_ROOT, OWNER_EMAIL, OWNER_PASSWORD } = require('./common');

@@ -83,6 +83,25 @@ function n8nEnv(inst, userFolder, extra = {}) {
 }
 
 /**
+ * Whether n8n's REST API and editor routes answer. n8n 1.x reports ready as soon as its database is
+ * migrated, seconds before it registers them (until then Express answers every path with its HTML
+ * 404 page); 2.x reports ready only after. The node types file's route is registered after the
+ * settings route, so both answering means the REST API and the editor's files are served.
+ * @param {string} baseUrl @returns {Promise<boolean>}
+ */
+async function httpRoutesRegistered(baseUrl) {
+	const statusOf = (/** @type {string} */ p) =>
+		fetch(`${baseUrl}${p}`, { headers: { connection: 'close' } }).then(
+			(r) => r.status,
+			() => 0,
+		);
+	// Without a session the node types file answers 401 once its route exists.
+	return (
+		(await statusOf('/rest/settings')) === 200 && (await statusOf('/types/nodes.json')) === 401
+	);
+}
+
+/**
  * @typedef {object} N8nHandle
  * @property {string} baseUrl e.g. http://127.0.0.1:5678
  * @property {(p: string) => string} webhookUrl production webhook URL of a path (`/webhook/<path>`)
@@ -197,7 +216,7 @@ async function startN8n(opts) {
 			(r) => r.status,
 			() => 0,
 		);
-		if (status === 200) break;
+		if (status === 200 && (command !== 'start' || (await httpRoutesRegistered(baseUrl)))) break;
 		if (Date.now() > deadline) {
 			await handle.stop();
 			throw new Error(
