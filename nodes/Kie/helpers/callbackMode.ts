@@ -160,14 +160,19 @@ export async function waitForCallbacks(
 	run.pausedHere = true;
 
 	const logger = this.logger;
-	const wakeAt = async (at: number, wake: string) => {
+	// Evaluated now: expressions are not for after execute() has returned.
+	const wakeUrls = {
+		earlyCheck: resumeUrl.call(this, { wake: WAKE.earlyCheck }, WAKE_UP_PATH),
+		timeLimit: resumeUrl.call(this, { wake: WAKE.timeLimit }, WAKE_UP_PATH),
+	};
+	const wakeAt = async (at: number, url: string) => {
 		// Checked every second, so the timer ends as soon as the run has resumed.
 		while (Date.now() < at && !run.resumed)
 			await sleep(Math.min(1000, Math.max(1, at - Date.now())));
 		if (run.resumed) return;
 		await this.helpers.httpRequest({
 			method: 'POST',
-			url: resumeUrl.call(this, { wake }, WAKE_UP_PATH),
+			url,
 			body: {},
 			json: true,
 			ignoreHttpStatusErrors: true,
@@ -177,11 +182,11 @@ export async function waitForCallbacks(
 	const earlyCheckAt = Date.now() + EARLY_CHECK_MS;
 	const wakeUps = async () => {
 		if (earlyCheckAt + EARLY_CHECK_MARGIN_MS <= deadline) {
-			await wakeAt(earlyCheckAt, WAKE.earlyCheck).catch((error: Error) =>
+			await wakeAt(earlyCheckAt, wakeUrls.earlyCheck).catch((error: Error) =>
 				logger.warn(`KIE: could not send the waiting execution its early check: ${error.message}`),
 			);
 		}
-		await wakeAt(deadline, WAKE.timeLimit);
+		await wakeAt(deadline, wakeUrls.timeLimit);
 	};
 	void wakeUps().catch((error: Error) =>
 		logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`),
