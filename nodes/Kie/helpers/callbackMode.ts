@@ -242,10 +242,17 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 			// KIE allows 15 s for an answer, and reading a large run takes longer: answer first.
 			answer(this, 200, { received: true, checking: open.length });
 			answered = true;
-			await mapBounded(open, CONCURRENT_CALLS, async (taskId) => {
-				// One of this process's callbacks may have confirmed it meanwhile.
-				if (!memory.results.has(taskId)) await confirmInto(this, run, memory, taskId);
-			});
+			let complete = false;
+			try {
+				await mapBounded(open, CONCURRENT_CALLS, async (taskId) => {
+					// One of this process's callbacks may have confirmed it meanwhile.
+					if (!memory.results.has(taskId)) await confirmInto(this, run, memory, taskId);
+				});
+				complete = true;
+			} finally {
+				// A read that failed (KIE unreachable) leaves the re-read to this process's next call.
+				if (!complete) memory.swept = false;
+			}
 		}
 	}
 	const reply = (body: IDataObject): IWebhookResponseData =>
