@@ -160,7 +160,8 @@ export async function waitForCallbacks(
 	run.pausedHere = true;
 
 	const logger = this.logger;
-	// Evaluated now: expressions are not for after execute() has returned.
+	// Built now: the execution context is not relied on after execute() has returned (a first
+	// version that built them a minute later never woke the run on real n8n).
 	const wakeUrls = {
 		earlyCheck: resumeUrl.call(this, { wake: WAKE.earlyCheck }, WAKE_UP_PATH),
 		timeLimit: resumeUrl.call(this, { wake: WAKE.timeLimit }, WAKE_UP_PATH),
