@@ -160,8 +160,7 @@ export async function waitForCallbacks(
 	run.pausedHere = true;
 
 	const logger = this.logger;
-	// Built now: the execution context is not relied on after execute() has returned (a first
-	// version that built them a minute later never woke the run on real n8n).
+	// Built now: the execution context is not relied on after execute() has returned.
 	const wakeUrls = {
 		earlyCheck: resumeUrl.call(this, { wake: WAKE.earlyCheck }, WAKE_UP_PATH),
 		timeLimit: resumeUrl.call(this, { wake: WAKE.timeLimit }, WAKE_UP_PATH),
