@@ -29,6 +29,8 @@ export async function benchCallback1000(): Promise<ScenarioReport> {
 	const sim = await simulatorLib.createSimulator({
 		taskDurationMs: CALLBACK_1000_TASK_MS,
 		callbackRetryDelayMs: 1000,
+		// 1,000 Runway tasks cost 12,000 credits, more than the simulator's default balance.
+		credits: 1_000_000,
 	});
 	const collector = await startCollector();
 	const env = await startN8nWithKie({
