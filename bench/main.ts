@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger,binary-modes]`: measures the figures of
+// `npm run bench [-- --no-write] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger,callback-1000,binary-modes]`: measures the figures of
 // docs/design.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
 // n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
 // the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
@@ -12,6 +12,7 @@ import { benchBatchCatalogue, benchBatchMarket, benchBatchMixed } from './batch-
 import { benchBinaryModes, binaryModesSection, renderBinaryModes } from './binary-modes';
 import { benchDownload } from './download';
 import { benchN8n, N8N_TITLES } from './n8n';
+import { benchCallback1000, CALLBACK_1000_TITLE } from './n8n-callback-1000';
 import { benchPolling } from './polling';
 import {
 	describeMachine,
@@ -36,7 +37,16 @@ const ENGINE_SCENARIOS: Record<string, { title: string; run: () => Promise<Scena
 const N8N_SCENARIOS = ['callback', 'trigger'] as const;
 /** Real n8n in each binary-data mode (one n8n per mode), its own section of the results. */
 const BINARY_MODES = 'binary-modes';
-const ALL = [...Object.keys(ENGINE_SCENARIOS), ...N8N_SCENARIOS, BINARY_MODES];
+/** Each on a real n8n of its own. */
+const OWN_N8N_SCENARIOS: Record<string, { title: string; run: () => Promise<ScenarioReport> }> = {
+	'callback-1000': { title: CALLBACK_1000_TITLE, run: benchCallback1000 },
+};
+const ALL = [
+	...Object.keys(ENGINE_SCENARIOS),
+	...N8N_SCENARIOS,
+	...Object.keys(OWN_N8N_SCENARIOS),
+	BINARY_MODES,
+];
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -54,7 +64,7 @@ async function main(): Promise<number> {
 	const machine = describeMachine();
 	for (const line of machineLines(machine)) progress(line);
 
-	if (onN8n.length || binaryModes) {
+	if (onN8n.length || binaryModes || selected.some((name) => name in OWN_N8N_SCENARIOS)) {
 		// real n8n installs the package from dist/ (the engine figures load the sources)
 		progress('building the package (npm run build) for real n8n…');
 		const build = spawnSync('npm', ['run', 'build', '--silent'], {
@@ -81,6 +91,10 @@ async function main(): Promise<number> {
 		);
 		for (const { name, outcome } of outcomes)
 			reports.push(outcome instanceof Error ? failed(N8N_TITLES[name], outcome) : outcome);
+	}
+	for (const name of selected.filter((name) => name in OWN_N8N_SCENARIOS)) {
+		const scenario = OWN_N8N_SCENARIOS[name];
+		reports.push(await scenario.run().catch((error) => failed(scenario.title, error)));
 	}
 	reports.sort((a, b) => a.title.localeCompare(b.title));
 	const binaryRows = binaryModes

@@ -1,7 +1,20 @@
-import { kieEngine, runKie, requestsTo, startSimulator, KIE, type Simulator } from './kie-helpers';
+import { Container } from '@n8n/di';
+import { BinaryDataConfig, BinaryDataService } from 'n8n-core';
+
+import {
+	API_KEY,
+	kieEngine,
+	runKie,
+	requestsTo,
+	startSimulator,
+	KIE,
+	type Simulator,
+} from './kie-helpers';
 import { createEngine, type Engine } from './harness';
 import { KieApi } from '../../credentials/KieApi.credentials';
 import { Kie } from '../../nodes/Kie/Kie.node';
+import { MAX_CALLBACK_ITEMS } from '../../nodes/Kie/helpers/waitState';
+import { limiterFor } from '../../nodes/Kie/transport/rateLimit';
 
 // Callback mode through n8n-core's engine: the execution waits, the simulator calls the signed resume
 // URL (served by the harness on 127.0.0.1), and the node resumes once every task is confirmed.
@@ -184,17 +197,83 @@ test('a callback that is not JSON is refused with 415, as the KIE Trigger does, 
 	}
 });
 
-test('more items than the custom data can hold are refused before any request', async () => {
-	const run = await runKie(
-		engine,
-		callbackRun(),
-		Array.from({ length: 400 }, () => ({ json: {} })),
-	);
-	expect(run.status).toBe('error');
-	expect(run.error?.message).toMatch(
-		/^Callback mode can wait for at most \d+ items in one run \(400 given\)$/,
-	);
-	expect(sim.requests).toHaveLength(0);
+/** Lets this process create `max` tasks per window instead of KIE's 20 per 10 s (restored by the caller). */
+function raiseCreatePace(simulator: Simulator, max: number): () => void {
+	const limiter = limiterFor(simulator.baseUrl, API_KEY) as unknown as { max: number };
+	const before = limiter.max;
+	limiter.max = max;
+	return () => {
+		limiter.max = before;
+	};
+}
+
+test('more items than the custom data can hold: the task list goes to a binary data file, and the run resumes with every result', async () => {
+	// 400 tasks in a few seconds (the node's pacer raised for this test; the simulator has no limit
+	// here), each ending 15 s later: every callback comes after the pause.
+	const bigSim = await startSimulator({
+		taskDurationMs: 15_000,
+		callbackRetryDelayMs: 200,
+		rateLimit: { max: 1_000_000, windowMs: 10_000 },
+	});
+	const bigEngine = kieEngine(bigSim);
+	await bigEngine.listen();
+	const restorePace = raiseCreatePace(bigSim, 1_000_000);
+	try {
+		const count = 400;
+		expect(count).toBeGreaterThan(MAX_CALLBACK_ITEMS);
+		const run = await runKie(
+			bigEngine,
+			{ ...callbackRun(), completionOptions: { timeoutMinutes: 5 } },
+			Array.from({ length: count }, (_, i) => ({ json: { i } })),
+		);
+		expect(run.status).toBe('waiting');
+		const kieKeys = Object.entries(run.customData).filter(([key]) => key.startsWith('kie_'));
+		expect(kieKeys).toHaveLength(1);
+		expect(kieKeys[0][1]).toMatch(/^@filesystem(-v2)?:/);
+
+		const finished = await bigEngine.whenFinished(run, 90_000);
+		expect(finished.status).toBe('success');
+		const items = finished.output('KIE');
+		expect(items).toHaveLength(count);
+		expect(items.map((item) => item.json.taskId)).toEqual(
+			bigSim.tasks().map((task) => task.taskId),
+		);
+		expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: count }, (_, item) => ({ item })),
+		);
+		expect(bigSim.count('POST /api/v1/runway/generate')).toBe(count);
+		// One status call per task: each callback's confirmation.
+		expect(requestsTo(bigSim, 'GET', '/api/v1/runway/record-detail')).toHaveLength(count);
+	} finally {
+		restorePace();
+		await bigEngine.close();
+		await bigSim.close();
+	}
+}, 150_000);
+
+test("more items than the custom data can hold, and binary data kept in memory (n8n 1.x's default): refused before any request, saying what to set", async () => {
+	// n8n-core stores with no id in a mode it has no manager for, as n8n 1.x's default (in-memory)
+	// mode does; the engine reads the mode from the config when it starts a run.
+	const config = Container.get(BinaryDataConfig) as unknown as { mode: string };
+	const mode = config.mode;
+	config.mode = 'default';
+	try {
+		const run = await runKie(
+			engine,
+			callbackRun(),
+			Array.from({ length: 400 }, () => ({ json: {} })),
+		);
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toMatch(
+			/^Callback mode can wait for at most \d+ items in one run on this n8n \(400 given\)$/,
+		);
+		expect(String(run.error?.description)).toContain('N8N_DEFAULT_BINARY_DATA_MODE=filesystem');
+		expect(sim.requests).toHaveLength(0);
+	} finally {
+		config.mode = mode;
+		await Container.get(BinaryDataService).init();
+	}
 });
 
 test('real KIE with a local n8n URL: refused before any request, pointing to poll mode', async () => {

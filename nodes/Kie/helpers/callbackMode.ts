@@ -13,6 +13,7 @@ import type { KieCredentials } from '../transport';
 import { CONCURRENT_CALLS, mapBounded, type SubmittedTask } from './batch';
 import { answer, confirmWithKie, receiveCallback } from './callbackIntake';
 import {
+	callbackListNeedsFiles,
 	callbackModeUnavailable,
 	callbackUnreachable,
 	openAfterWait,
@@ -21,22 +22,37 @@ import {
 import { resultItem, unfinishedTask, type DownloadOptions } from './results';
 import {
 	apiOf,
+	binaryStoreHasIds,
 	customDataRoom,
 	executionCustomData,
-	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
 	memoryOf,
-	saveWaitingRun,
+	readWaitingRun,
+	storeWaitingRun,
 	type RunMemory,
 	type WaitingRun,
 } from './waitState';
 
 // Callback mode: execute() creates the tasks and pauses the execution (waitForCallbacks); KIE's
-// callbacks, and the node's own wake-up call at the time limit, arrive at webhook()
-// (resumeFromCallback), which resumes the execution once every task has ended.
+// callbacks, and the node's own wake-up calls (the early check, and the one at the time limit),
+// arrive at webhook() (resumeFromCallback), which resumes the execution once every task has ended.
 
 /** n8n's own time limit comes this long after the node's wake-up call, as a backstop only. */
 export const BACKSTOP_MS = 5 * 60_000;
+
+/**
+ * How long after the pause the node's process sends the early check. n8n answers 409 itself to a
+ * callback that arrives before the execution is stored as waiting (a task that failed at once, or
+ * the first tasks of a large run, which end while later ones are still being created), and KIE
+ * gives up after 3 retries. The early check reads every task still open once, so such a task ends
+ * the wait about a minute after the pause instead of at the time limit. Sent only when the time
+ * limit is at least EARLY_CHECK_MARGIN_MS later still.
+ */
+export const EARLY_CHECK_MS = 60_000;
+const EARLY_CHECK_MARGIN_MS = 30_000;
+
+/** The `wake` query value of each of the node's own calls. */
+const WAKE = { earlyCheck: 'check', timeLimit: '1' } as const;
 
 /**
  * The path of the node's second restart webhook, which takes only its own wake-up call. n8n hands a
@@ -83,14 +99,15 @@ export function checkCallbackReachable(this: IExecuteFunctions, credentials: Kie
 }
 
 /**
- * The run's task ids must fit in the execution's custom data (and this n8n must offer the node
- * custom data at all), checked before anything is created.
+ * The run's task list must fit in the execution's custom data, or in a binary data file pointed to
+ * from there (and this n8n must offer the node custom data at all), checked before anything is
+ * created.
  */
-export function checkCallbackRoom(
+export async function checkCallbackRoom(
 	this: IExecuteFunctions,
 	model: TaskModel,
 	itemCount: number,
-): void {
+): Promise<void> {
 	const probe = {
 		model,
 		deadline: Date.now(),
@@ -102,15 +119,22 @@ export function checkCallbackRoom(
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 	const room = customDataRoom(customData, this.getNode().id, probe);
-	if (!room.fits) {
+	if (room.fits) return;
+	// A file takes one custom data key, for its id.
+	if (room.available < 1) {
 		const { message, description } = tooManyCallbackItems(MAX_CALLBACK_ITEMS, itemCount, room);
+		throw new NodeOperationError(this.getNode(), message, { description });
+	}
+	if (!(await binaryStoreHasIds(this))) {
+		const { message, description } = callbackListNeedsFiles(MAX_CALLBACK_ITEMS, itemCount);
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 }
 
 /**
  * Pauses the execution until KIE has called back for every task. The node's process also wakes the
- * execution itself at the time limit, so that open tasks are polled instead of being passed over.
+ * execution itself: once about a minute after the pause (the early check), and at the time limit,
+ * so that open tasks are read instead of being passed over.
  */
 export async function waitForCallbacks(
 	this: IExecuteFunctions,
@@ -131,26 +155,40 @@ export async function waitForCallbacks(
 	const customData = executionCustomData(this);
 	// checkCallbackRoom found it before the tasks were created.
 	if (!customData) throw new NodeOperationError(this.getNode(), callbackModeUnavailable().message);
-	saveWaitingRun(customData, nodeId, { model, deadline, taskIds, apis });
+	await storeWaitingRun(this, customData, nodeId, { model, deadline, taskIds, apis });
 	const { run } = memoryOf(this.getExecutionId(), nodeId, deadline);
+	run.pausedHere = true;
 
-	const wakeUrl = resumeUrl.call(this, { wake: '1' }, WAKE_UP_PATH);
 	const logger = this.logger;
-	const wakeAtDeadline = async () => {
+	// Built now: the execution context is not relied on after execute() has returned.
+	const wakeUrls = {
+		earlyCheck: resumeUrl.call(this, { wake: WAKE.earlyCheck }, WAKE_UP_PATH),
+		timeLimit: resumeUrl.call(this, { wake: WAKE.timeLimit }, WAKE_UP_PATH),
+	};
+	const wakeAt = async (at: number, url: string) => {
 		// Checked every second, so the timer ends as soon as the run has resumed.
-		while (Date.now() < deadline && !run.resumed)
-			await sleep(Math.min(1000, Math.max(1, deadline - Date.now())));
+		while (Date.now() < at && !run.resumed)
+			await sleep(Math.min(1000, Math.max(1, at - Date.now())));
 		if (run.resumed) return;
 		await this.helpers.httpRequest({
 			method: 'POST',
-			url: wakeUrl,
+			url,
 			body: {},
 			json: true,
 			ignoreHttpStatusErrors: true,
 			timeout: 60_000,
 		});
 	};
-	void wakeAtDeadline().catch((error: Error) =>
+	const earlyCheckAt = Date.now() + EARLY_CHECK_MS;
+	const wakeUps = async () => {
+		if (earlyCheckAt + EARLY_CHECK_MARGIN_MS <= deadline) {
+			await wakeAt(earlyCheckAt, wakeUrls.earlyCheck).catch((error: Error) =>
+				logger.warn(`KIE: could not send the waiting execution its early check: ${error.message}`),
+			);
+		}
+		await wakeAt(deadline, wakeUrls.timeLimit);
+	};
+	void wakeUps().catch((error: Error) =>
 		logger.warn(`KIE: could not wake the waiting execution at its time limit: ${error.message}`),
 	);
 
@@ -171,53 +209,81 @@ function referenceOf(context: IWebhookFunctions, itemIndex: number): string {
 const ALREADY_RESUMED = { received: true, alreadyResumed: true };
 
 /**
- * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up call), confirms
+ * webhook() of a waiting run: takes KIE's callbacks (and the node's own wake-up calls), confirms
  * each task once with KIE's API, and resumes the execution only when every task has ended, or at
  * the time limit. Duplicates cost nothing; callbacks for unknown tasks are ignored.
  */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const nodeId = this.getNode().id;
 	const customData = executionCustomData(this);
-	const run = customData ? loadWaitingRun(customData, nodeId) : null;
+	const run = customData ? await readWaitingRun(this, customData, nodeId) : null;
 	if (!run) return answer(this, 404, { error: 'This execution is not waiting for KIE tasks' });
-	const { run: memory, fresh } = memoryOf(this.getExecutionId(), nodeId, run.deadline);
+	const { run: memory } = memoryOf(this.getExecutionId(), nodeId, run.deadline);
 	if (memory.resumed) return answer(this, 200, ALREADY_RESUMED);
 
-	const wakeUp = wakeUpCall(this, run);
-	if (wakeUp === 'early') {
+	const call = callKind(this, run);
+	if (call === 'time limit not reached') {
 		return answer(this, 200, { received: true, ignored: 'the time limit has not passed' });
 	}
-	if (wakeUp === 'none') {
+	if (call === 'callback') {
 		const notTaken = await takeCallback(this, run, memory);
 		if (notTaken) return notTaken;
 	}
-	// The wake-up call, or a process that has no memory of this run: read what is still open.
-	if (wakeUp === 'due' || fresh) {
-		await mapBounded(openTasks(run, memory), CONCURRENT_CALLS, async (taskId) => {
-			await confirmInto(this, run, memory, taskId);
-		});
+	// Every open task is read: at the time limit; and once per process, by the early check, or on
+	// the first call a process gets that did not pause the run itself (another process, or a
+	// restarted n8n: callbacks taken before are not in its memory).
+	const sweep =
+		call === 'time limit' || (!memory.swept && (call === 'early check' || !memory.pausedHere));
+	let answered = false;
+	if (sweep) {
+		memory.swept = true;
+		const open = openTasks(run, memory);
+		if (open.length > 0) {
+			// KIE allows 15 s for an answer, and reading a large run takes longer: answer first.
+			answer(this, 200, { received: true, checking: open.length });
+			answered = true;
+			let complete = false;
+			try {
+				await mapBounded(open, CONCURRENT_CALLS, async (taskId) => {
+					// One of this process's callbacks may have confirmed it meanwhile.
+					if (!memory.results.has(taskId)) await confirmInto(this, run, memory, taskId);
+				});
+				complete = true;
+			} finally {
+				// A read that failed (KIE unreachable) leaves the re-read to this process's next call.
+				if (!complete) memory.swept = false;
+			}
+		}
 	}
+	const reply = (body: IDataObject): IWebhookResponseData =>
+		answered ? { noWebhookResponse: true } : answer(this, 200, body);
 
 	// Checked again after the awaits: another request may have decided to resume meanwhile.
-	if (memory.resumed) return answer(this, 200, ALREADY_RESUMED);
+	if (memory.resumed) return reply(ALREADY_RESUMED);
 	const stillOpen = openTasks(run, memory);
-	if (stillOpen.length > 0 && wakeUp !== 'due') {
-		return answer(this, 200, { received: true, waitingFor: stillOpen.length });
+	if (stillOpen.length > 0 && call !== 'time limit') {
+		return reply({ received: true, waitingFor: stillOpen.length });
 	}
 	memory.resumed = true;
 
 	// KIE allows 15 s for an answer: answer first, then download and resume.
-	answer(this, 200, { received: true, resumed: true });
+	reply({ received: true, resumed: true });
 	return { noWebhookResponse: true, workflowData: [await outputItems(this, run, memory)] };
 }
 
 /**
- * Whether this request is the node's own wake-up call, and whether it is due. It counts only once
- * the time limit has passed (anyone holding the URL could add `wake=1`).
+ * What a request is: a KIE callback, or one of the node's own calls. The time-limit call counts
+ * only once the time limit has passed (anyone holding the URL could add `wake=1`); the early check
+ * at any time, but it reads the run at most once per process.
  */
-function wakeUpCall(context: IWebhookFunctions, run: WaitingRun): 'none' | 'early' | 'due' {
-	if ((context.getQueryData() as IDataObject).wake !== '1') return 'none';
-	return Date.now() >= run.deadline - 1000 ? 'due' : 'early';
+function callKind(
+	context: IWebhookFunctions,
+	run: WaitingRun,
+): 'callback' | 'early check' | 'time limit' | 'time limit not reached' {
+	const wake = (context.getQueryData() as IDataObject).wake;
+	if (wake === WAKE.earlyCheck) return 'early check';
+	if (wake !== WAKE.timeLimit) return 'callback';
+	return Date.now() >= run.deadline - 1000 ? 'time limit' : 'time limit not reached';
 }
 
 /** Takes one KIE callback through the intake; returns the answer when it is not for this run. */

@@ -128,7 +128,7 @@ export function createExecute(spec: CreateSpec) {
 		const completion = this.getNodeParameter('completion', 0) as Completion;
 		if (completion === 'callback') {
 			checkCallbackReachable.call(this, credentials);
-			checkCallbackRoom.call(this, spec.model, items.length);
+			await checkCallbackRoom.call(this, spec.model, items.length);
 		}
 		const run: CreateRun = {
 			spec,

@@ -320,6 +320,16 @@ export function tooManyCallbackItems(
 	};
 }
 
+export function callbackListNeedsFiles(maxItems: number, itemCount: number): ErrorText {
+	return {
+		message: `Callback mode can wait for at most ${maxItems} items in one run on this n8n (${itemCount} given)`,
+		description:
+			"Above that, the task list is kept in a file of n8n's binary data store, and this n8n keeps " +
+			'binary data in memory only. Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem (or database, s3), ' +
+			'split the items with Loop Over Items, or use Poll. Nothing was sent to KIE.',
+	};
+}
+
 export function callbackModeUnavailable(): ErrorText {
 	return {
 		message: 'Callback mode needs execution custom data, which this n8n does not offer to nodes',

@@ -186,6 +186,11 @@ export function loadWaitingRun(
 	customData: IWorkflowExecutionCustomData,
 	nodeId: string,
 ): WaitingRun | null {
+	return parseWaitingRun(customDataText(customData, nodeId));
+}
+
+/** The run's text as saved in custom data: the task list itself, or a pointer to its file. */
+function customDataText(customData: IWorkflowExecutionCustomData, nodeId: string): string {
 	const prefix = keyPrefix(nodeId);
 	let text = '';
 	for (let part = 0; ; part++) {
@@ -193,6 +198,10 @@ export function loadWaitingRun(
 		if (typeof piece !== 'string' || piece === '') break;
 		text += piece;
 	}
+	return text;
+}
+
+function parseWaitingRun(text: string): WaitingRun | null {
 	const [model, deadline, ids, apis] = text.split('|');
 	if (!model || !deadline || ids === undefined) return null;
 	const taskIds = ids.split(',').map(unpackTaskId);
@@ -205,6 +214,71 @@ export function loadWaitingRun(
 	};
 }
 
+// A run too large for custom data keeps its task list in a file of n8n's binary data store, and custom
+// data keeps only `@<binary data id>`. n8n 2.x stores that file on disk (regular mode) or in its
+// database (queue mode, so a worker writes what the main process reads); it is deleted with the
+// execution, and n8n's pruning never deletes a waiting execution. A model id never starts with '@'.
+const FILE_POINTER = '@';
+const TASK_LIST_FILE = 'kie-task-list.txt';
+
+/**
+ * Whether this n8n's binary data store gives ids, i.e. keeps files outside the execution's JSON.
+ * n8n 1.x's default mode ('default') keeps binary data in memory, inside the items: no id, and no
+ * file that webhook() could read after the wait. Tried with an empty file, before any task exists.
+ */
+export async function binaryStoreHasIds(context: IExecuteFunctions): Promise<boolean> {
+	const probe = await context.helpers.prepareBinaryData(
+		Buffer.alloc(0),
+		TASK_LIST_FILE,
+		'text/plain',
+	);
+	return typeof probe.id === 'string' && probe.id !== '';
+}
+
+/** Saves the run: in custom data when it fits there, else in a binary data file (see above). */
+export async function storeWaitingRun(
+	context: IExecuteFunctions,
+	customData: IWorkflowExecutionCustomData,
+	nodeId: string,
+	run: WaitingRun,
+): Promise<void> {
+	if (customDataRoom(customData, nodeId, run).fits) return saveWaitingRun(customData, nodeId, run);
+	const file = await context.helpers.prepareBinaryData(
+		Buffer.from(serialise(run)),
+		TASK_LIST_FILE,
+		'text/plain',
+	);
+	// checkCallbackRoom found ids before any task was created.
+	if (!file.id) throw new Error('n8n kept the task list in memory only');
+	customData.set(`${keyPrefix(nodeId)}0`, `${FILE_POINTER}${file.id}`);
+}
+
+/** Finished runs stay known (for late duplicates) until this many newer runs push them out. */
+const MAX_REMEMBERED_RUNS = 1000;
+
+/** Task lists read from files, by binary data id (ids are unique; the file never changes). */
+const filedRuns = new Map<string, WaitingRun>();
+
+/** The run saved by storeWaitingRun; a file is read once per process. */
+export async function readWaitingRun(
+	context: IWebhookFunctions,
+	customData: IWorkflowExecutionCustomData,
+	nodeId: string,
+): Promise<WaitingRun | null> {
+	const text = customDataText(customData, nodeId);
+	if (!text.startsWith(FILE_POINTER)) return parseWaitingRun(text);
+	const id = text.slice(FILE_POINTER.length);
+	const known = filedRuns.get(id);
+	if (known) return known;
+	const stream = await context.helpers.getBinaryStream(id);
+	const run = parseWaitingRun(await context.helpers.binaryToString(stream));
+	if (!run) return null;
+	filedRuns.set(id, run);
+	if (filedRuns.size > MAX_REMEMBERED_RUNS)
+		filedRuns.delete(filedRuns.keys().next().value as string);
+	return run;
+}
+
 /** What this process knows of a waiting run: terminal results by task id. */
 export interface RunMemory {
 	results: Map<string, KieTask>;
@@ -213,6 +287,13 @@ export interface RunMemory {
 	 * n8n marks the execution as running must not poll again or try a second resume.
 	 */
 	resumed: boolean;
+	/** This process paused the run: every callback since then reached it (or n8n refused it). */
+	pausedHere: boolean;
+	/**
+	 * Set once this process has read every open task of the run (the re-read of a process that had
+	 * no memory of it, or the early check): neither happens twice in one process.
+	 */
+	swept: boolean;
 	/**
 	 * Status calls in flight, by task: a callback that arrives while another request of this process
 	 * is already asking KIE about its task waits for that answer instead of asking again.
@@ -221,8 +302,6 @@ export interface RunMemory {
 }
 
 const memory = new Map<string, RunMemory>();
-/** Finished runs stay known (for late duplicates) until this many newer runs push them out. */
-const MAX_REMEMBERED_RUNS = 1000;
 
 /**
  * This process's memory of a run; `fresh` when it had none (another process or a restart). The
@@ -236,7 +315,13 @@ export function memoryOf(
 	const key = `${executionId}:${nodeId}:${deadline}`;
 	const existing = memory.get(key);
 	if (existing) return { run: existing, fresh: false };
-	const run: RunMemory = { results: new Map(), resumed: false, confirming: new Map() };
+	const run: RunMemory = {
+		results: new Map(),
+		resumed: false,
+		pausedHere: false,
+		swept: false,
+		confirming: new Map(),
+	};
 	memory.set(key, run);
 	if (memory.size > MAX_REMEMBERED_RUNS) memory.delete(memory.keys().next().value as string);
 	return { run, fresh: true };
