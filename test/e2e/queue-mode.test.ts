@@ -213,6 +213,15 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 				const still = (await executions(WF_CALLBACK)).find((e) => e.id === waiting.id);
 				expect(still!.status).toBe('waiting');
 			}
+			// Main answers its first callback before it reads the other open tasks (that sweep can take
+			// longer than KIE's 15 s): the next task ends only after the sweep has asked about it.
+			if (step === 0)
+				await waitFor(
+					"main's read of every open task",
+					() => tasks.every((t) => statusCallsOf(t.taskId) >= 1),
+					15_000,
+					50,
+				);
 			await sleep(300);
 		}
 
@@ -262,6 +271,15 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 				50,
 				deliveries().brief,
 			);
+			// Main answers its first callback before it reads the other open tasks (that sweep can take
+			// longer than KIE's 15 s): task 2 ends only after the sweep has asked about it.
+			if (index === 0)
+				await waitFor(
+					"main's read of the open tasks",
+					() => statusCallsOf(tasks[1].taskId) >= 1 && statusCallsOf(tasks[2].taskId) >= 1,
+					15_000,
+					50,
+				);
 		}
 		simCallback.setCallbackBehaviour({ mode: 'lost', times: 1 });
 		expect(simCallback.completeTask(tasks[1].taskId)).toBe(true);
