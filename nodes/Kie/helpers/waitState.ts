@@ -3,6 +3,7 @@ import type {
 	IWebhookFunctions,
 	IWorkflowExecutionCustomData,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { KieApi, KieTask, TaskModel } from '../kie/tasks';
 
@@ -249,7 +250,8 @@ export async function storeWaitingRun(
 		'text/plain',
 	);
 	// checkCallbackRoom found ids before any task was created.
-	if (!file.id) throw new Error('n8n kept the task list in memory only');
+	if (!file.id)
+		throw new NodeOperationError(context.getNode(), 'n8n kept the task list in memory only');
 	customData.set(`${keyPrefix(nodeId)}0`, `${FILE_POINTER}${file.id}`);
 }
 
