@@ -14,8 +14,13 @@ import { MODEL_IDS, MODELS } from './kie/models';
 import { DEFAULT_MAX_SKEW_SECONDS } from './kie/signature';
 import { MARKET_FAMILIES, MARKET_MODELS } from './kie/catalogue';
 import { taskOf, type KieApi, type KieModel, type KieTask, type TaskModel } from './kie/tasks';
-import { confirmWithKie, receiveCallback } from './helpers/callbackIntake';
-import { firstRunForTask, RecentKeys } from './helpers/dedupe';
+import {
+	confirmWithKie,
+	receiveCallback,
+	signatureHeaders,
+	signatureHolds,
+} from './helpers/callbackIntake';
+import { firstRunForTask, RecentKeys, taskKey } from './helpers/dedupe';
 import { unconfirmedCallback } from './helpers/errorMessages';
 import { attachVideo, downloadOptions, type DownloadOptions } from './helpers/results';
 import { nothingToRegister } from './helpers/webhookMethods';
@@ -75,6 +80,8 @@ interface Delivery {
 	model: TaskModel;
 	reference?: string;
 	receivedAt: string;
+	/** Set when webhook() checked the signature on a key read earlier: execute() checks again. */
+	recheckSignature?: Record<string, string>;
 }
 
 /** The key of the Delivery in webhook()'s item; an item without it is passed on as it is. */
@@ -152,6 +159,18 @@ async function triggerItem(
 	options: TriggerOptions,
 ): Promise<INodeExecutionData | null> {
 	const { callback, model, reference } = delivery;
+	if (
+		delivery.recheckSignature &&
+		!(await signatureHolds(context, callback.taskId, delivery.recheckSignature, {
+			receivedAt: delivery.receivedAt,
+			maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
+		}))
+	) {
+		// Not KIE's (the key changed within the minute webhook() reused it): KIE's own callback for
+		// this task must not be taken for a duplicate of it in this process.
+		recentCallbacks.forget(taskKey(context, callback.taskId));
+		return null;
+	}
 	// A retry is the user running this execution again on purpose.
 	if (
 		options.dropDuplicates !== false &&
@@ -182,7 +201,11 @@ export class KieTrigger implements INodeType {
 		name: 'kieTrigger',
 		icon: { light: 'file:../../icons/kie.svg', dark: 'file:../../icons/kie.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: the same node and options. n8n evaluates an expression for every call to a version-1
+		// webhook (the old Webhook node's binary option) before it reads the body; 1.1 skips that,
+		// which makes each callback's intake cheaper. Version 1 nodes work as before.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'=Callbacks: {{ ($parameter["options"].events || ["succeeded", "failed"]).join(", ") }}',
 		description: 'Starts the workflow when KIE reports that a video task has finished',
@@ -293,9 +316,10 @@ export class KieTrigger implements INodeType {
 		const intake = await receiveCallback(this, {
 			verifySignature: options.verifySignature !== false,
 			maxSkewSeconds: options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS,
+			reuseKey: true,
 		});
 		if ('refused' in intake) return intake.refused;
-		const { callback } = intake;
+		const { callback, keyCheck } = intake;
 
 		// The node's `model=` query value tells Runway from Extend, which legacy callbacks cannot; a
 		// Market callback names its model itself.
@@ -317,7 +341,7 @@ export class KieTrigger implements INodeType {
 		}
 
 		if (options.dropDuplicates !== false) {
-			const dedupeKey = `${this.getWorkflow().id}:${this.getNode().id}:${callback.taskId}`;
+			const dedupeKey = taskKey(this, callback.taskId);
 			if (!recentCallbacks.firstTime(dedupeKey))
 				return { webhookResponse: { received: true, duplicate: true } };
 			// Kept only if n8n answered 2xx, which it does once the execution is stored: when its
@@ -335,6 +359,7 @@ export class KieTrigger implements INodeType {
 			model,
 			...(typeof query.reference === 'string' ? { reference: query.reference } : {}),
 			receivedAt: new Date().toISOString(),
+			...(keyCheck === 'reused' ? { recheckSignature: signatureHeaders(this) } : {}),
 		};
 		return {
 			webhookResponse: { received: true },

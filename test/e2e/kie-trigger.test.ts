@@ -34,6 +34,9 @@ const WF_PLAIN = 'kieTrigPlainWf01';
 const WF_HMAC = 'kieTrigHmacWf001';
 const HOOK_PLAIN = 'a1a1a1a1-0000-4000-8000-00000000aaaa';
 const HOOK_HMAC = 'b2b2b2b2-0000-4000-8000-00000000bbbb';
+const CRED_ROTATE = 'kieTrigRotCred01';
+const WF_ROTATE = 'kieTrigRotWf0001';
+const HOOK_ROTATE = 'c3c3c3c3-0000-4000-8000-00000000cccc';
 
 function workflow(
 	id: string,
@@ -72,10 +75,12 @@ describe('KIE Trigger on real n8n', () => {
 			credentials: [
 				kieCredential(CRED_PLAIN, sim),
 				kieCredential(CRED_HMAC, sim, { webhookHmacKey: HMAC_KEY }),
+				kieCredential(CRED_ROTATE, sim),
 			],
 			workflows: [
 				workflow(WF_PLAIN, HOOK_PLAIN, CRED_PLAIN, collector.url, 1),
 				workflow(WF_HMAC, HOOK_HMAC, CRED_HMAC, collector.url, 2),
+				workflow(WF_ROTATE, HOOK_ROTATE, CRED_ROTATE, collector.url, 3),
 			],
 		});
 		// A trigger node's production URL: /webhook/<webhookId>/<path>.
@@ -186,6 +191,57 @@ describe('KIE Trigger on real n8n', () => {
 			reference: 'signed',
 			confirmed: true,
 		});
+	});
+
+	// webhook() reuses a credential's key (or its absence) for a minute; execute() checks again.
+	test('an HMAC key added while the trigger is published: an unsigned callback within the minute outputs nothing, the signed one then runs', async () => {
+		const rotateUrl = env.n8n.webhookUrl(`${HOOK_ROTATE}/kie`);
+		const finished = async (prompt: string) => {
+			const taskId = await createTask('/api/v1/runway/generate', {
+				prompt,
+				duration: 5,
+				quality: '720p',
+				aspectRatio: '16:9',
+			});
+			await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
+			return taskId;
+		};
+		const executions = async () => (await executionsOf(env.userFolder, WF_ROTATE)).length;
+		const before = await executions();
+		// No key yet: an unsigned callback runs, and the trigger now knows the credential has no key.
+		const first = await finished('before the key');
+		const unsignedFirst = await post(
+			`${rotateUrl}?model=runway`,
+			runwaySuccessCallback(sim, first),
+		);
+		expect(unsignedFirst.status).toBe(200);
+		await waitFor('the first item', () => collectedFor(first).length === 1, 20_000);
+
+		await host.restCall(env.n8n, 'PATCH', `/credentials/${CRED_ROTATE}`, {
+			...kieCredential(CRED_ROTATE, sim, { webhookHmacKey: HMAC_KEY }),
+		});
+		const second = await finished('after the key');
+		const body = runwaySuccessCallback(sim, second);
+		const unsigned = await post(`${rotateUrl}?model=runway`, body);
+		// Within the minute webhook() still takes the credential for keyless: accepted, but the run
+		// checks with the credential as it is now and outputs nothing.
+		expect(unsigned.status).toBe(200);
+		await waitFor('the unsigned run', async () => (await executions()) === before + 2, 20_000);
+		await sleep(1000);
+		expect(collectedFor(second)).toHaveLength(0);
+
+		const now = Math.floor(Date.now() / 1000);
+		const signed = await post(`${rotateUrl}?model=runway`, body, {
+			'X-Webhook-Timestamp': String(now),
+			'X-Webhook-Signature': simulatorLib.signCallback(HMAC_KEY, second, now),
+		});
+		expect(signed.status).toBe(200);
+		expect(signed.body).not.toMatchObject({ duplicate: true });
+		await waitFor('the signed item', () => collectedFor(second).length === 1, 20_000);
+		expect(collectedFor(second)[0].body).toMatchObject({ taskId: second, confirmed: true });
+		await sleep(1000);
+		expect(await executions()).toBe(before + 3);
+		expect(collectedFor(second)).toHaveLength(1);
 	});
 
 	test('20 concurrent duplicate callbacks for one task start exactly one execution', async () => {

@@ -6,7 +6,11 @@ import type {
 } from 'n8n-workflow';
 
 import { parseCallback, type ParsedCallback } from '../kie/callbacks';
-import { DEFAULT_MAX_SKEW_SECONDS, verifyCallbackSignature } from '../kie/signature';
+import {
+	DEFAULT_MAX_SKEW_SECONDS,
+	type SignatureVerdict,
+	verifyCallbackSignature,
+} from '../kie/signature';
 import { fetchTask } from '../kie/taskApi';
 import { isTerminal, type KieApi, type KieTask, type TaskModel } from '../kie/tasks';
 import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
@@ -18,7 +22,8 @@ import { notJson, signatureRefused } from './errorMessages';
 //      node code runs, so both webhooks get the same limit;
 //   2. JSON only (415): n8n would also turn a form into an object that reads like a callback;
 //   3. a KIE callback (400): a code and a task id;
-//   4. the signature (401), when the credential has a Webhook HMAC Key;
+//   4. the signature (401), when the credential has a Webhook HMAC Key (the KIE Trigger may check on a
+//      key read for an earlier callback, and then checks again in execute());
 //   5. confirm with KIE (confirmWithKie): the callback is a signal, KIE's API has the facts;
 //   6. download (results.ts attachVideo).
 // Every answer given at once goes through answer(). Callback mode does 5 and 6 in webhook(); the
@@ -39,14 +44,58 @@ export interface IntakeOptions {
 	/** False to take callbacks without checking their signature (a KIE Trigger option). */
 	verifySignature?: boolean;
 	maxSkewSeconds?: number;
+	/**
+	 * Check the signature against the key read for this credential within the last minute, instead
+	 * of reading the credential for every callback (the KIE Trigger; see webhookKey).
+	 */
+	reuseKey?: boolean;
 }
 
+/**
+ * How step 4 was done: with the credential read for this callback, with the key read for an earlier
+ * one (`reused`: the caller must check again with a fresh read before it trusts the callback), or
+ * not at all (Verify Signature off).
+ */
+export type KeyCheck = 'fresh' | 'reused' | 'off';
+
 /** A callback that passed steps 2-4, or the answer already given to one that did not. */
-export type Intake = { callback: ParsedCallback } | { refused: IWebhookResponseData };
+export type Intake =
+	{ callback: ParsedCallback; keyCheck: KeyCheck } | { refused: IWebhookResponseData };
+
+/** How long webhook() may go on using a credential's Webhook HMAC Key (or its absence) once read. */
+const KEY_REUSE_MS = 60_000;
+
+/** The Webhook HMAC Key per credential id as last read (undefined: the credential has none). */
+const keysRead = new Map<string, { key: string | undefined; readAt: number }>();
+
+/**
+ * The credential's Webhook HMAC Key. Outside a run, n8n reads a credential through a throwaway
+ * workflow with an expression sandbox of its own: the dearest part of a callback's intake. So the
+ * trigger reuses a key read within the last minute; a refusal is never made on a reused key (see
+ * receiveCallback), and execute() checks an accepted callback again with a fresh read.
+ */
+async function webhookKey(
+	context: IWebhookFunctions,
+	reuse: boolean,
+): Promise<{ key: string | undefined; reused: boolean }> {
+	const id = context.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
+	const known = id === undefined ? undefined : keysRead.get(id);
+	if (reuse && known && Date.now() - known.readAt < KEY_REUSE_MS) {
+		return { key: known.key, reused: true };
+	}
+	const credentials = await context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	const key = credentials.webhookHmacKey || undefined;
+	if (id !== undefined) keysRead.set(id, { key, readAt: Date.now() });
+	return { key, reused: false };
+}
 
 export async function receiveCallback(
 	context: IWebhookFunctions,
-	{ verifySignature = true, maxSkewSeconds = DEFAULT_MAX_SKEW_SECONDS }: IntakeOptions = {},
+	{
+		verifySignature = true,
+		maxSkewSeconds = DEFAULT_MAX_SKEW_SECONDS,
+		reuseKey = false,
+	}: IntakeOptions = {},
 ): Promise<Intake> {
 	const headers = context.getHeaderData() as IDataObject;
 	const contentType = String(headers['content-type'] ?? '');
@@ -56,16 +105,48 @@ export async function receiveCallback(
 	const callback = parseCallback(context.getBodyData());
 	if ('invalid' in callback) return { refused: answer(context, 400, { error: callback.invalid }) };
 
-	const credentials = await context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
-	if (verifySignature && credentials.webhookHmacKey) {
-		const verdict = verifyCallbackSignature(credentials.webhookHmacKey, callback.taskId, headers, {
-			maxSkewSeconds,
-		});
-		if (!verdict.ok) {
-			return { refused: answer(context, 401, { error: signatureRefused(verdict.reason) }) };
-		}
+	if (!verifySignature) return { callback, keyCheck: 'off' };
+	const check = (key: string | undefined): SignatureVerdict =>
+		key ? verifyCallbackSignature(key, callback.taskId, headers, { maxSkewSeconds }) : { ok: true };
+	let { key, reused } = await webhookKey(context, reuseKey);
+	let verdict = check(key);
+	// The key may have changed within the minute: a refusal is made on a fresh read only.
+	if (!verdict.ok && reused) {
+		({ key, reused } = await webhookKey(context, false));
+		verdict = check(key);
 	}
-	return { callback };
+	if (!verdict.ok) {
+		return { refused: answer(context, 401, { error: signatureRefused(verdict.reason) }) };
+	}
+	return { callback, keyCheck: reused ? 'reused' : 'fresh' };
+}
+
+/** The two headers of KIE's signature, as a callback carried them (for signatureHolds). */
+export function signatureHeaders(context: IWebhookFunctions): Record<string, string> {
+	const headers = context.getHeaderData() as IDataObject;
+	const kept: Record<string, string> = {};
+	for (const name of ['x-webhook-timestamp', 'x-webhook-signature']) {
+		if (typeof headers[name] === 'string') kept[name] = headers[name];
+	}
+	return kept;
+}
+
+/**
+ * Step 4 again, with the credential as it is now: for a callback webhook() accepted on a reused key.
+ * The timestamp is judged against when the callback arrived, not when the run got to it.
+ */
+export async function signatureHolds(
+	context: IExecuteFunctions,
+	taskId: string,
+	headers: Record<string, string>,
+	{ receivedAt, maxSkewSeconds }: { receivedAt: string; maxSkewSeconds: number },
+): Promise<boolean> {
+	const credentials = await context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	if (!credentials.webhookHmacKey) return true;
+	return verifyCallbackSignature(credentials.webhookHmacKey, taskId, headers, {
+		maxSkewSeconds,
+		nowSeconds: Math.floor(Date.parse(receivedAt) / 1000),
+	}).ok;
 }
 
 /** KIE's API on a task a callback named: the task when it has ended, else the status it reports. */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /**
  * Remembers recently seen keys (task ids) for a while, in bounded memory. KIE may send the same
@@ -28,6 +28,15 @@ export class RecentKeys {
 	forget(key: string): void {
 		this.seen.delete(key);
 	}
+}
+
+/** One trigger node's key for a task: a task id is a duplicate only for the same workflow and node. */
+export function taskKey(context: IExecuteFunctions | IWebhookFunctions, taskId: string): string {
+	return `${nodeKey(context)}:${taskId}`;
+}
+
+function nodeKey(context: IExecuteFunctions | IWebhookFunctions): string {
+	return `${context.getWorkflow().id}:${context.getNode().id}`;
 }
 
 // Across processes (docs/design.md "Webhooks and the trigger"): the task ids a trigger node has run
@@ -83,7 +92,7 @@ async function drain(key: string, queue: { waiting: Waiting[]; running: boolean 
 			// The same id twice in one batch: n8n's helper would call both new.
 			const first = fresh
 				? fresh.has(taskId) && !answered.has(taskId)
-				: runInThisProcess.firstTime(key + ':' + taskId);
+				: runInThisProcess.firstTime(`${key}:${taskId}`);
 			answered.add(taskId);
 			resolve(first);
 		}
@@ -100,7 +109,7 @@ export async function firstRunForTask(
 	context: IExecuteFunctions,
 	taskId: string,
 ): Promise<boolean> {
-	const key = `${context.getWorkflow().id}:${context.getNode().id}`;
+	const key = nodeKey(context);
 	let queue = queues.get(key);
 	if (!queue) queues.set(key, (queue = { waiting: [], running: false }));
 	const answer = new Promise<boolean>((resolve) =>

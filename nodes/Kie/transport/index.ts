@@ -214,6 +214,16 @@ export async function kieRequest<T = unknown>(
 	request: KieRequest,
 ): Promise<KieResponse<T>> {
 	const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	// Handed to n8n with each request, which would otherwise read and decrypt the credential again.
+	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credentialOptions = {
+		credentialsDecrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: { ...credentials },
+		},
+	};
 	const baseUrl = baseUrlOf(credentials, request.host);
 	const policy = { ...DEFAULT_RETRY[request.kind], ...request.retry };
 	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
@@ -247,6 +257,7 @@ export async function kieRequest<T = unknown>(
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 				},
+				credentialOptions,
 			)) as { statusCode: number; headers?: IDataObject; body: unknown };
 			release?.(true);
 			headers = response.headers;

@@ -263,7 +263,7 @@ export function triggerWorkflow(options: {
 				id: `${options.idPrefix}-0000-4000-8000-000000000001`,
 				name: 'KIE Trigger',
 				type: TRIGGER_TYPE,
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: options.webhookId,
 				parameters: { options: options.triggerOptions ?? {} },
