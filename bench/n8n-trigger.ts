@@ -31,6 +31,15 @@ export const TRIGGER_WORKFLOW = 'benchTriggerWf01';
 export const TRIGGER_HOOK = 'be07e100-0000-4000-8000-0000000b0001';
 export const REFERENCE_WORKFLOW = 'benchWebhookRef1';
 export const REFERENCE_PATH = 'bench-reference';
+/**
+ * n8n skips preparing its expression sandbox for a webhook call only when the workflow starts with
+ * its own Webhook node (version 2+, every parameter static); for any other node it prepares one per
+ * call. This reference is that Webhook node with one expression parameter, so it pays the same.
+ */
+export const SANDBOX_REFERENCE_WORKFLOW = 'benchWebhookRef2';
+export const SANDBOX_REFERENCE_PATH = 'bench-reference-sandbox';
+const NO_CONFIRM_WORKFLOW = 'benchTriggerNc01';
+const NO_CONFIRM_HOOK = 'be07e100-0000-4000-8000-0000000b0003';
 const DOWNLOAD_WORKFLOW = 'benchTriggerDl01';
 const DOWNLOAD_HOOK = 'be07e100-0000-4000-8000-0000000b0002';
 /** KIE's answer time: tasks, copies of each callback, the status API's delay, the result's size. */
@@ -62,6 +71,15 @@ export function triggerWorkflows(credentialId: string, collectorUrl: string) {
 			collectorUrl,
 			idPrefix: 'be07e101',
 			triggerOptions: { downloadResult: true },
+		}),
+		triggerWorkflow({
+			id: NO_CONFIRM_WORKFLOW,
+			name: 'bench KIE trigger, Confirm with KIE API off',
+			webhookId: NO_CONFIRM_HOOK,
+			credentialId,
+			collectorUrl,
+			idPrefix: 'be07e102',
+			triggerOptions: { confirmWithApi: false },
 		}),
 	];
 }
@@ -331,6 +349,28 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 		`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`,
 	);
 
+	// Where the difference goes: n8n's own Webhook node when it too gets the expression sandbox, and
+	// the trigger without its confirming status call (not a goal: the default confirms).
+	progress(
+		`trigger: reference, the same POSTs to n8n's Webhook node with one expression parameter…`,
+	);
+	const sandboxReference = await blast(
+		env.n8n.webhookUrl(SANDBOX_REFERENCE_PATH),
+		bodies,
+		TRIGGER_CONCURRENCY,
+	);
+	const sandboxRun = await settledExecutions(env, SANDBOX_REFERENCE_WORKFLOW, TRIGGER_CALLBACKS);
+	progress(
+		`trigger: the same POSTs to a trigger with Confirm with KIE API off (${(sandboxReference.totalMs / 1000).toFixed(2)} s before)…`,
+	);
+	const noConfirm = await blast(
+		`${env.n8n.webhookUrl(`${NO_CONFIRM_HOOK}/kie`)}?model=runway`,
+		bodies,
+		TRIGGER_CONCURRENCY,
+	);
+	const noConfirmRun = await settledExecutions(env, NO_CONFIRM_WORKFLOW, unique);
+	progress(`trigger: Confirm with KIE API off: ${(noConfirm.totalMs / 1000).toFixed(2)} s`);
+
 	progress(
 		`trigger: KIE's answer time, status API ${SLOW_STATUS_MS / 1000} s per call, ${SLOW_TASKS} tasks of 1 GiB with Download Result, each callback sent ${SLOW_COPIES} times…`,
 	);
@@ -431,6 +471,14 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 				value: `${countByStatus(referenceRun.executions)}${unfinished(referenceRun)}; ${((lastStopped(referenceRun.executions) - reference.startedAt) / 1000).toFixed(1)} s`,
 			},
 			{
+				name: "Reference 2, n8n's Webhook node with one expression parameter (n8n then prepares its expression sandbox for every call, as for any node but its own static Webhook node): total time, executions; the trigger's time ÷ it",
+				value: `${(sandboxReference.totalMs / 1000).toFixed(2)} s, ${countByStatus(sandboxRun.executions)}${unfinished(sandboxRun)}; ${(sent.totalMs / sandboxReference.totalMs).toFixed(2)}×`,
+			},
+			{
+				name: "The trigger with Confirm with KIE API off (no status call): total time, executions; ÷ the Webhook node's",
+				value: `${(noConfirm.totalMs / 1000).toFixed(2)} s, ${countByStatus(noConfirmRun.executions)}${unfinished(noConfirmRun)}; ${(noConfirm.totalMs / reference.totalMs).toFixed(2)}×`,
+			},
+			{
 				name: "KIE's answer p50 / p99 / max (slow status API, 1 GiB results)",
 				value: `${ms(slow.p50)} / ${ms(slow.p99)} / ${ms(slow.max)} over ${slow.callbacks} callbacks; not 2xx: ${slow.not2xx}`,
 			},
@@ -444,6 +492,7 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 			`${TRIGGER_CALLBACKS} POSTs to the trigger's production URL with the body the simulator itself sends for each task (simulator/models/runway.js callbackBody): each task once plus ${TRIGGER_CALLBACKS - unique} duplicates of random tasks (seeded), shuffled, ${TRIGGER_CONCURRENCY} in flight at a time (fetch).`,
 			"Total time = first POST sent to last answer received. Latency = per POST, sent to answer read; p50/p99 by nearest rank. Executions are counted in n8n's sqlite database (execution_entity for the workflow) and each execution's trigger item is read from its data (execution_data), so every task id is checked to appear exactly once.",
 			`Reference: afterwards, the same ${TRIGGER_CALLBACKS} bodies, ${TRIGGER_CONCURRENCY} at a time, to n8n's own Webhook node (response "Immediately") -> the same collector on the same n8n: what n8n itself does under this load (it starts one execution per POST, ${TRIGGER_CALLBACKS} in all). The ratio is the trigger's total time over the Webhook node's, both in this run.`,
+			`Where the difference goes (not goals), then: the same ${TRIGGER_CALLBACKS} bodies to n8n's Webhook node with one expression parameter (option Ignore Bots = {{ false }}): n8n prepares its expression sandbox for a webhook call unless the workflow starts with its own Webhook node (version 2 or later, every parameter static; n8n 2.40.7 live-webhooks.js webhookPhaseNeedsIsolate), so this reference pays per call what every other node, the KIE Trigger too, pays; and to a third trigger workflow with Confirm with KIE API off (no status call).`,
 			`KIE's answer time: then the simulator's status API is slowed to ${SLOW_STATUS_MS / 1000} s per call (fault 'slow') and every result is 1 GiB; ${SLOW_TASKS} tasks, created one a second with the URL of a second trigger workflow (Download Result on) as callBackUrl, and the simulator's own sender delivers each callback ${SLOW_COPIES} times, waiting 15 s for each answer and retrying after a late or non-2xx one, as KIE does. Answer time = each attempt's send to its answer, as the sender recorded it.`,
 		],
 	};

@@ -16,7 +16,14 @@ import {
 import { progress, type ScenarioReport } from './report';
 import { CALLBACK_PATH, CALLBACK_TASK_MS, CALLBACK_WORKFLOW, callbackMode } from './n8n-callback';
 import { N8N_TITLES, n8nSettings, type N8nScenario } from './n8n-common';
-import { REFERENCE_PATH, REFERENCE_WORKFLOW, trigger, triggerWorkflows } from './n8n-trigger';
+import {
+	REFERENCE_PATH,
+	REFERENCE_WORKFLOW,
+	SANDBOX_REFERENCE_PATH,
+	SANDBOX_REFERENCE_WORKFLOW,
+	trigger,
+	triggerWorkflows,
+} from './n8n-trigger';
 
 export { N8N_TITLES, n8nSettings, type N8nScenario };
 
@@ -56,6 +63,17 @@ export async function benchN8n(
 					webhookNode(REFERENCE_PATH, { responseMode: 'onReceived' }),
 					collectorNode(collector.url) as WorkflowNode,
 				]),
+				chainWorkflow(
+					SANDBOX_REFERENCE_WORKFLOW,
+					"bench reference: n8n's Webhook node with an expression",
+					[
+						webhookNode(SANDBOX_REFERENCE_PATH, {
+							responseMode: 'onReceived',
+							options: { ignoreBots: '={{ false }}' },
+						}),
+						collectorNode(collector.url) as WorkflowNode,
+					],
+				),
 			],
 			env: n8nSettings(),
 		});

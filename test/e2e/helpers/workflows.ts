@@ -80,7 +80,12 @@ export function webhookNode(
 	{
 		responseMode = 'lastNode',
 		responseData = 'allEntries',
-	}: { responseMode?: 'lastNode' | 'responseNode' | 'onReceived'; responseData?: string } = {},
+		options = {},
+	}: {
+		responseMode?: 'lastNode' | 'responseNode' | 'onReceived';
+		responseData?: string;
+		options?: Record<string, unknown>;
+	} = {},
 ): WorkflowNode {
 	return {
 		...n8nNode('Webhook', 'n8n-nodes-base.webhook', 2, {
@@ -88,7 +93,7 @@ export function webhookNode(
 			path: webhookPath,
 			responseMode,
 			...(responseMode === 'lastNode' ? { responseData } : {}),
-			options: {},
+			options,
 		}),
 		webhookId: nodeId(),
 	};
