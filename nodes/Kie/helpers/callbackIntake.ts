@@ -13,7 +13,7 @@ import {
 } from '../kie/signature';
 import { fetchTask } from '../kie/taskApi';
 import { isTerminal, type KieApi, type KieTask, type TaskModel } from '../kie/tasks';
-import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
+import { CREDENTIAL_TYPE, kieCredentials, type KieCredentials } from '../transport';
 import { notJson, signatureRefused } from './errorMessages';
 
 // The one intake for KIE's callbacks, used by both webhooks that take them: the KIE Trigger's and
@@ -141,7 +141,7 @@ export async function signatureHolds(
 	headers: Record<string, string>,
 	{ receivedAt, maxSkewSeconds }: { receivedAt: string; maxSkewSeconds: number },
 ): Promise<boolean> {
-	const credentials = await context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	const credentials = await kieCredentials(context);
 	if (!credentials.webhookHmacKey) return true;
 	return verifyCallbackSignature(credentials.webhookHmacKey, taskId, headers, {
 		maxSkewSeconds,

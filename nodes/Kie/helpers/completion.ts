@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow'
 
 import { marketBody } from '../kie/taskApi';
 import type { KieApi, TaskModel } from '../kie/tasks';
-import { CREDENTIAL_TYPE, type KieCredentials } from '../transport';
+import { kieCredentials } from '../transport';
 import {
 	pollUntilDone,
 	submitAll,
@@ -124,7 +124,7 @@ export function createExecute(spec: CreateSpec) {
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+		const credentials = await kieCredentials(this);
 		const completion = this.getNodeParameter('completion', 0) as Completion;
 		if (completion === 'callback') {
 			checkCallbackReachable.call(this, credentials);

@@ -203,6 +203,23 @@ function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
 }
 
+/** The credential as read once per run of a node: n8n gives each run one context object. */
+const credentialsRead = new WeakMap<KieFunctions, Promise<KieCredentials>>();
+
+/**
+ * The KIE credential, read (and decrypted by n8n) once per run of a node, not for each of its
+ * requests and checks: a batch of 100 items polling for 30 minutes would otherwise read it hundreds
+ * of times. A change to the credential reaches the next run.
+ */
+export async function kieCredentials(context: KieFunctions): Promise<KieCredentials> {
+	let read = credentialsRead.get(context);
+	if (!read) {
+		read = context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+		credentialsRead.set(context, read);
+	}
+	return await read;
+}
+
 /**
  * The one way this package talks to KIE: adds auth (through n8n's credential), picks the host,
  * checks KIE's body `code` on every answer, retries what is safe to retry with back-off and jitter,
@@ -213,7 +230,7 @@ export async function kieRequest<T = unknown>(
 	this: KieFunctions,
 	request: KieRequest,
 ): Promise<KieResponse<T>> {
-	const credentials = await this.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	const credentials = await kieCredentials(this);
 	// Handed to n8n with each request, which would otherwise read and decrypt the credential again.
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentialOptions = {
