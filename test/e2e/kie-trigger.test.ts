@@ -8,6 +8,7 @@ import {
 	createTasksForEveryModel,
 	executionsOf,
 	expectTriggerItem,
+	finishedRunwayTask,
 	host,
 	kieCredential,
 	type KieN8n,
@@ -196,16 +197,7 @@ describe('KIE Trigger on real n8n', () => {
 	// webhook() reuses a credential's key (or its absence) for a minute; execute() checks again.
 	test('an HMAC key added while the trigger is published: an unsigned callback within the minute outputs nothing, the signed one then runs', async () => {
 		const rotateUrl = env.n8n.webhookUrl(`${HOOK_ROTATE}/kie`);
-		const finished = async (prompt: string) => {
-			const taskId = await createTask('/api/v1/runway/generate', {
-				prompt,
-				duration: 5,
-				quality: '720p',
-				aspectRatio: '16:9',
-			});
-			await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
-			return taskId;
-		};
+		const finished = (prompt: string) => finishedRunwayTask(sim, prompt);
 		const executions = async () => (await executionsOf(env.userFolder, WF_ROTATE)).length;
 		const before = await executions();
 		// No key yet: an unsigned callback runs, and the trigger now knows the credential has no key.

@@ -20,6 +20,7 @@ import {
 	callbackModeWorkflow,
 	chainWorkflow,
 	createSimTask,
+	finishedRunwayTask,
 	CREDENTIAL_TYPE,
 	executionEnd,
 	type Execution,
@@ -195,16 +196,7 @@ describe('security on real n8n', () => {
 		data: { task_id: taskId, video_id: 'v', video_url: videoUrl, image_url: imageUrl },
 	});
 	/** A finished Runway task with no callback of its own (the test posts callbacks for it). */
-	async function finishedTask(prompt: string) {
-		const taskId = await createSimTask(sim, '/api/v1/runway/generate', {
-			prompt,
-			duration: 5,
-			quality: '720p',
-			aspectRatio: '16:9',
-		});
-		await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
-		return taskId;
-	}
+	const finishedTask = (prompt: string) => finishedRunwayTask(sim, prompt);
 
 	describe('trigger refusals start nothing', () => {
 		test('signatures for another task, from the future, hex-encoded, or without a timestamp: 401, no execution, no KIE call', async () => {

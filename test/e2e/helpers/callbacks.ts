@@ -177,6 +177,18 @@ export async function createSimTask(
 	return res.body.data.taskId;
 }
 
+/** A Runway task created on the simulator with no callback URL, once it has finished. */
+export async function finishedRunwayTask(sim: Simulator, prompt: string): Promise<string> {
+	const taskId = await createSimTask(sim, RUNWAY_CREATE_PATH, {
+		prompt,
+		duration: 5,
+		quality: '720p',
+		aspectRatio: '16:9',
+	});
+	await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
+	return taskId;
+}
+
 export interface ModelCallbackCase {
 	taskId: string;
 	model: string;
@@ -307,13 +319,7 @@ export function runwaySuccessCallback(sim: Simulator, taskId: string) {
  * all at once; checks that every copy got 200 and all but one were answered as duplicates.
  */
 export async function postConcurrentDuplicates(sim: Simulator, triggerUrl: string, copies: number) {
-	const taskId = await createSimTask(sim, RUNWAY_CREATE_PATH, {
-		prompt: 'duplicated',
-		duration: 5,
-		quality: '720p',
-		aspectRatio: '16:9',
-	});
-	await waitFor('the task to finish', () => sim.getTask(taskId)!.state === 'success', 15_000);
+	const taskId = await finishedRunwayTask(sim, 'duplicated');
 	const body = runwaySuccessCallback(sim, taskId);
 	const t0 = Date.now();
 	const answers = await Promise.all(
