@@ -8,12 +8,13 @@ import type {
 import { parseCallback, type ParsedCallback } from '../kie/callbacks';
 import {
 	DEFAULT_MAX_SKEW_SECONDS,
+	signatureHeadersOf,
 	type SignatureVerdict,
 	verifyCallbackSignature,
 } from '../kie/signature';
 import { fetchTask } from '../kie/taskApi';
 import { isTerminal, type KieApi, type KieTask, type TaskModel } from '../kie/tasks';
-import { CREDENTIAL_TYPE, kieCredentials, type KieCredentials } from '../transport';
+import { CREDENTIAL_TYPE, kieCredentials } from '../transport';
 import { notJson, signatureRefused } from './errorMessages';
 
 // The one intake for KIE's callbacks, used by both webhooks that take them: the KIE Trigger's and
@@ -83,7 +84,8 @@ async function webhookKey(
 	if (reuse && known && Date.now() - known.readAt < KEY_REUSE_MS) {
 		return { key: known.key, reused: true };
 	}
-	const credentials = await context.getCredentials<KieCredentials>(CREDENTIAL_TYPE);
+	// Once per webhook call: callback mode's confirming request in the same call reuses this read.
+	const credentials = await kieCredentials(context);
 	const key = credentials.webhookHmacKey || undefined;
 	if (id !== undefined) keysRead.set(id, { key, readAt: Date.now() });
 	return { key, reused: false };
@@ -123,12 +125,7 @@ export async function receiveCallback(
 
 /** The two headers of KIE's signature, as a callback carried them (for signatureHolds). */
 export function signatureHeaders(context: IWebhookFunctions): Record<string, string> {
-	const headers = context.getHeaderData() as IDataObject;
-	const kept: Record<string, string> = {};
-	for (const name of ['x-webhook-timestamp', 'x-webhook-signature']) {
-		if (typeof headers[name] === 'string') kept[name] = headers[name];
-	}
-	return kept;
+	return signatureHeadersOf(context.getHeaderData() as IDataObject);
 }
 
 /**

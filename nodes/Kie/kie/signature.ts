@@ -11,6 +11,19 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 	return Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : undefined;
 }
 
+const TIMESTAMP_HEADER = 'x-webhook-timestamp';
+const SIGNATURE_HEADER = 'x-webhook-signature';
+
+/** The two headers of KIE's signature as a callback carried them, read as the check reads them. */
+export function signatureHeadersOf(headers: Record<string, unknown>): Record<string, string> {
+	const kept: Record<string, string> = {};
+	for (const name of [TIMESTAMP_HEADER, SIGNATURE_HEADER]) {
+		const value = header(headers, name);
+		if (value !== undefined) kept[name] = value;
+	}
+	return kept;
+}
+
 /** base64(HMAC-SHA256(taskId + "." + timestamp, key)), as KIE signs callbacks. */
 export function signCallback(key: string, taskId: string, timestamp: string | number): string {
 	return createHmac('sha256', key).update(`${taskId}.${timestamp}`).digest('base64');
@@ -27,8 +40,8 @@ export function verifyCallbackSignature(
 	headers: Record<string, unknown>,
 	{ maxSkewSeconds = DEFAULT_MAX_SKEW_SECONDS, nowSeconds = Math.floor(Date.now() / 1000) } = {},
 ): SignatureVerdict {
-	const timestamp = header(headers, 'x-webhook-timestamp');
-	const signature = header(headers, 'x-webhook-signature');
+	const timestamp = header(headers, TIMESTAMP_HEADER);
+	const signature = header(headers, SIGNATURE_HEADER);
 	if (!timestamp || !signature)
 		return { ok: false, reason: 'missing X-Webhook-Signature or X-Webhook-Timestamp' };
 	const sentAt = Number(timestamp);
