@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-write] [-- --skip=binary-modes] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger,callback-1000,binary-modes]`: measures the figures of
+// `npm run bench [-- --no-write] [-- --skip=binary-modes] [-- --only=batch,batch-market,batch-catalogue,batch-mixed,polling,download,callback,trigger,trigger-lazy,callback-1000,binary-modes]`: measures the figures of
 // docs/design.md "The numbers to reach" against the KIE simulator (and real n8n where the figure is about
 // n8n), prints value, limit and ratio for each, and writes bench/RESULTS.md. Progress goes to stderr,
 // the results to stdout. Nothing here asserts: a goal not met is a figure to read, not a failure.
@@ -11,7 +11,7 @@ import { benchBatch } from './batch';
 import { benchBatchCatalogue, benchBatchMarket, benchBatchMixed } from './batch-market';
 import { benchBinaryModes, binaryModesSection, renderBinaryModes } from './binary-modes';
 import { benchDownload } from './download';
-import { benchN8n, N8N_TITLES } from './n8n';
+import { benchN8n, benchTriggerLazySandbox, N8N_TITLES, TRIGGER_LAZY_TITLE } from './n8n';
 import { benchCallback1000, CALLBACK_1000_TITLE } from './n8n-callback-1000';
 import { benchPolling } from './polling';
 import {
@@ -40,6 +40,7 @@ const BINARY_MODES = 'binary-modes';
 /** Each on a real n8n of its own. */
 const OWN_N8N_SCENARIOS: Record<string, { title: string; run: () => Promise<ScenarioReport> }> = {
 	'callback-1000': { title: CALLBACK_1000_TITLE, run: benchCallback1000 },
+	'trigger-lazy': { title: TRIGGER_LAZY_TITLE, run: benchTriggerLazySandbox },
 };
 const ALL = [
 	...Object.keys(ENGINE_SCENARIOS),

@@ -266,7 +266,15 @@ async function answerUnderSlowStatus(env: KieN8n, sim: Simulator) {
 	};
 }
 
-export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioReport> {
+/**
+ * Figure 6. `throughputOnly`: the 1,000 callbacks and the Webhook node's reference only (figure 6l,
+ * on an n8n with other settings), under its own title.
+ */
+export async function trigger(
+	env: KieN8n,
+	sim: Simulator,
+	options: { title?: string; throughputOnly?: boolean } = {},
+): Promise<ScenarioReport> {
 	const unique = Math.round(TRIGGER_CALLBACKS * (1 - DUPLICATE_SHARE));
 	progress(
 		`trigger: creating ${unique} finished Runway tasks in the trigger's simulator (setup, not measured)…`,
@@ -349,42 +357,11 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 		`trigger: reference ${referenceAnswers.answered2xx} answered 2xx in ${(reference.totalMs / 1000).toFixed(2)} s; executions ${countByStatus(referenceRun.executions)}`,
 	);
 
-	// Where the difference goes: n8n's own Webhook node when it too gets the expression sandbox, and
-	// the trigger without its confirming status call (not a goal: the default confirms).
-	progress(
-		`trigger: reference, the same POSTs to n8n's Webhook node with one expression parameter…`,
-	);
-	const sandboxReference = await blast(
-		env.n8n.webhookUrl(SANDBOX_REFERENCE_PATH),
-		bodies,
-		TRIGGER_CONCURRENCY,
-	);
-	const sandboxRun = await settledExecutions(env, SANDBOX_REFERENCE_WORKFLOW, TRIGGER_CALLBACKS);
-	progress(
-		`trigger: the same POSTs to a trigger with Confirm with KIE API off (${(sandboxReference.totalMs / 1000).toFixed(2)} s before)…`,
-	);
-	const noConfirm = await blast(
-		`${env.n8n.webhookUrl(`${NO_CONFIRM_HOOK}/kie`)}?model=runway`,
-		bodies,
-		TRIGGER_CONCURRENCY,
-	);
-	const noConfirmRun = await settledExecutions(env, NO_CONFIRM_WORKFLOW, unique);
-	progress(`trigger: Confirm with KIE API off: ${(noConfirm.totalMs / 1000).toFixed(2)} s`);
-
-	progress(
-		`trigger: KIE's answer time, status API ${SLOW_STATUS_MS / 1000} s per call, ${SLOW_TASKS} tasks of 1 GiB with Download Result, each callback sent ${SLOW_COPIES} times…`,
-	);
-	const slow = await answerUnderSlowStatus(env, sim);
-	progress(
-		`trigger: answer p50 / p99 / max ${ms(slow.p50)} / ${ms(slow.p99)} / ${ms(slow.max)}; ${slow.retried} retried; executions ${slow.byStatus}`,
-	);
-
 	const unfinished = (run: { settled: boolean; executions: Execution[] }) =>
 		run.settled
 			? ''
 			: `; still unfinished after ${EXECUTIONS_WAIT_MS / 1000} s: ${run.executions.filter((execution) => !FINISHED(execution.status)).length}`;
-	return {
-		title: N8N_TITLES.trigger,
+	const throughput = {
 		figures: [
 			{
 				name: `Callbacks answered 2xx (of ${TRIGGER_CALLBACKS})`,
@@ -418,23 +395,7 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 				kind: 'max',
 				digits: 0,
 			},
-			{
-				name: `KIE's answer p99, status API ${SLOW_STATUS_MS / 1000} s, 1 GiB results downloaded`,
-				value: slow.p99 === null ? null : slow.p99 / 1000,
-				unit: 's',
-				limit: KIE_ANSWER_LIMIT_MS / 1000,
-				kind: 'max',
-				digits: 2,
-			},
-			{
-				name: 'Callbacks KIE sent again (slow status API, 1 GiB results)',
-				value: slow.retried,
-				unit: '',
-				limit: 0,
-				kind: 'max',
-				digits: 0,
-			},
-		],
+		] satisfies ScenarioReport['figures'],
 		details: [
 			{
 				name: `Total time, ${TRIGGER_CALLBACKS} callbacks`,
@@ -470,6 +431,69 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 				name: "Reference, n8n's Webhook node: executions; first POST → last execution finished",
 				value: `${countByStatus(referenceRun.executions)}${unfinished(referenceRun)}; ${((lastStopped(referenceRun.executions) - reference.startedAt) / 1000).toFixed(1)} s`,
 			},
+		],
+		notes: [
+			`Real n8n, workflow = test/e2e/helpers/workflows.ts triggerWorkflow (KIE Trigger with default options: confirm with the API on, drop duplicates on; then an HTTP Request to a collector). ${unique} Runway tasks are first created and finished in the trigger's own simulator over its API (setup: that simulator's create limit is raised so this takes seconds; not measured), so every confirmation finds a real task. ${settingsNote()}`,
+			`${TRIGGER_CALLBACKS} POSTs to the trigger's production URL with the body the simulator itself sends for each task (simulator/models/runway.js callbackBody): each task once plus ${TRIGGER_CALLBACKS - unique} duplicates of random tasks (seeded), shuffled, ${TRIGGER_CONCURRENCY} in flight at a time (fetch).`,
+			"Total time = first POST sent to last answer received. Latency = per POST, sent to answer read; p50/p99 by nearest rank. Executions are counted in n8n's sqlite database (execution_entity for the workflow) and each execution's trigger item is read from its data (execution_data), so every task id is checked to appear exactly once.",
+			`Reference: afterwards, the same ${TRIGGER_CALLBACKS} bodies, ${TRIGGER_CONCURRENCY} at a time, to n8n's own Webhook node (response "Immediately") -> the same collector on the same n8n: what n8n itself does under this load (it starts one execution per POST, ${TRIGGER_CALLBACKS} in all). The ratio is the trigger's total time over the Webhook node's, both in this run.`,
+		],
+	};
+	if (options.throughputOnly) return { title: options.title ?? N8N_TITLES.trigger, ...throughput };
+
+	// Where the difference goes: n8n's own Webhook node when it too gets the expression sandbox, and
+	// the trigger without its confirming status call (not a goal: the default confirms).
+	progress(
+		`trigger: reference, the same POSTs to n8n's Webhook node with one expression parameter…`,
+	);
+	const sandboxReference = await blast(
+		env.n8n.webhookUrl(SANDBOX_REFERENCE_PATH),
+		bodies,
+		TRIGGER_CONCURRENCY,
+	);
+	const sandboxRun = await settledExecutions(env, SANDBOX_REFERENCE_WORKFLOW, TRIGGER_CALLBACKS);
+	progress(
+		`trigger: the same POSTs to a trigger with Confirm with KIE API off (${(sandboxReference.totalMs / 1000).toFixed(2)} s before)…`,
+	);
+	const noConfirm = await blast(
+		`${env.n8n.webhookUrl(`${NO_CONFIRM_HOOK}/kie`)}?model=runway`,
+		bodies,
+		TRIGGER_CONCURRENCY,
+	);
+	const noConfirmRun = await settledExecutions(env, NO_CONFIRM_WORKFLOW, unique);
+	progress(`trigger: Confirm with KIE API off: ${(noConfirm.totalMs / 1000).toFixed(2)} s`);
+
+	progress(
+		`trigger: KIE's answer time, status API ${SLOW_STATUS_MS / 1000} s per call, ${SLOW_TASKS} tasks of 1 GiB with Download Result, each callback sent ${SLOW_COPIES} times…`,
+	);
+	const slow = await answerUnderSlowStatus(env, sim);
+	progress(
+		`trigger: answer p50 / p99 / max ${ms(slow.p50)} / ${ms(slow.p99)} / ${ms(slow.max)}; ${slow.retried} retried; executions ${slow.byStatus}`,
+	);
+
+	return {
+		title: options.title ?? N8N_TITLES.trigger,
+		figures: [
+			...throughput.figures,
+			{
+				name: `KIE's answer p99, status API ${SLOW_STATUS_MS / 1000} s, 1 GiB results downloaded`,
+				value: slow.p99 === null ? null : slow.p99 / 1000,
+				unit: 's',
+				limit: KIE_ANSWER_LIMIT_MS / 1000,
+				kind: 'max',
+				digits: 2,
+			},
+			{
+				name: 'Callbacks KIE sent again (slow status API, 1 GiB results)',
+				value: slow.retried,
+				unit: '',
+				limit: 0,
+				kind: 'max',
+				digits: 0,
+			},
+		],
+		details: [
+			...throughput.details,
 			{
 				name: "Reference 2, n8n's Webhook node with one expression parameter (n8n then prepares its expression sandbox for every call, as for any node but its own static Webhook node): total time, executions; the trigger's time ÷ it",
 				value: `${(sandboxReference.totalMs / 1000).toFixed(2)} s, ${countByStatus(sandboxRun.executions)}${unfinished(sandboxRun)}; ${(sent.totalMs / sandboxReference.totalMs).toFixed(2)}×`,
@@ -488,10 +512,7 @@ export async function trigger(env: KieN8n, sim: Simulator): Promise<ScenarioRepo
 			},
 		],
 		notes: [
-			`Real n8n, workflow = test/e2e/helpers/workflows.ts triggerWorkflow (KIE Trigger with default options: confirm with the API on, drop duplicates on; then an HTTP Request to a collector). ${unique} Runway tasks are first created and finished in the trigger's own simulator over its API (setup: that simulator's create limit is raised so this takes seconds; not measured), so every confirmation finds a real task. ${settingsNote()}`,
-			`${TRIGGER_CALLBACKS} POSTs to the trigger's production URL with the body the simulator itself sends for each task (simulator/models/runway.js callbackBody): each task once plus ${TRIGGER_CALLBACKS - unique} duplicates of random tasks (seeded), shuffled, ${TRIGGER_CONCURRENCY} in flight at a time (fetch).`,
-			"Total time = first POST sent to last answer received. Latency = per POST, sent to answer read; p50/p99 by nearest rank. Executions are counted in n8n's sqlite database (execution_entity for the workflow) and each execution's trigger item is read from its data (execution_data), so every task id is checked to appear exactly once.",
-			`Reference: afterwards, the same ${TRIGGER_CALLBACKS} bodies, ${TRIGGER_CONCURRENCY} at a time, to n8n's own Webhook node (response "Immediately") -> the same collector on the same n8n: what n8n itself does under this load (it starts one execution per POST, ${TRIGGER_CALLBACKS} in all). The ratio is the trigger's total time over the Webhook node's, both in this run.`,
+			...throughput.notes,
 			`Where the difference goes (not goals), then: the same ${TRIGGER_CALLBACKS} bodies to n8n's Webhook node with one expression parameter (option Ignore Bots = {{ false }}): n8n prepares its expression sandbox for a webhook call unless the workflow starts with its own Webhook node (version 2 or later, every parameter static; n8n 2.40.7 live-webhooks.js webhookPhaseNeedsIsolate), so this reference pays per call what every other node, the KIE Trigger too, pays; and to a third trigger workflow with Confirm with KIE API off (no status call).`,
 			`KIE's answer time: then the simulator's status API is slowed to ${SLOW_STATUS_MS / 1000} s per call (fault 'slow') and every result is 1 GiB; ${SLOW_TASKS} tasks, created one a second with the URL of a second trigger workflow (Download Result on) as callBackUrl, and the simulator's own sender delivers each callback ${SLOW_COPIES} times, waiting 15 s for each answer and retrying after a late or non-2xx one, as KIE does. Answer time = each attempt's send to its answer, as the sender recorded it.`,
 		],

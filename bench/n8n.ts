@@ -7,6 +7,7 @@ import {
 	collectorNode,
 	kieCredential,
 	type KieN8n,
+	type Simulator,
 	simulatorLib,
 	startCollector,
 	startN8nWithKie,
@@ -27,9 +28,40 @@ import {
 
 export { N8N_TITLES, n8nSettings, type N8nScenario };
 
+/**
+ * n8n's setting for preparing its expression sandbox only when an expression needs one (n8n 2.40
+ * config, default false: it prepares one for every webhook call to any node but its own static
+ * Webhook node). Figure 6l runs the trigger's throughput on an n8n with it on.
+ */
+export const LAZY_SANDBOX_ENV = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } as const;
+export const TRIGGER_LAZY_TITLE = "6l. Trigger, n8n's lazy expression sandbox";
+
 /** Starts one real n8n for the chosen scenarios and measures them; a scenario that fails yields its error. */
 export async function benchN8n(
 	scenarios: readonly N8nScenario[],
+): Promise<Array<{ name: N8nScenario; outcome: ScenarioReport | Error }>> {
+	return await onOneN8n(scenarios, n8nSettings(), (env, triggerSim) => trigger(env, triggerSim));
+}
+
+/**
+ * Figure 6l: the trigger's 1,000 callbacks and n8n's Webhook node's, on a fresh n8n with its lazy
+ * expression sandbox on (the same POSTs and workflows as figure 6, nothing else measured).
+ */
+export async function benchTriggerLazySandbox(): Promise<ScenarioReport> {
+	const [{ outcome }] = await onOneN8n(
+		['trigger'],
+		{ ...n8nSettings(), ...LAZY_SANDBOX_ENV },
+		(env, triggerSim) =>
+			trigger(env, triggerSim, { title: TRIGGER_LAZY_TITLE, throughputOnly: true }),
+	);
+	if (outcome instanceof Error) throw outcome;
+	return outcome;
+}
+
+async function onOneN8n(
+	scenarios: readonly N8nScenario[],
+	n8nEnv: Record<string, string>,
+	measureTrigger: (env: KieN8n, triggerSim: Simulator) => Promise<ScenarioReport>,
 ): Promise<Array<{ name: N8nScenario; outcome: ScenarioReport | Error }>> {
 	const callbackSim = await simulatorLib.createSimulator({
 		taskDurationMs: CALLBACK_TASK_MS,
@@ -75,11 +107,11 @@ export async function benchN8n(
 					],
 				),
 			],
-			env: n8nSettings(),
+			env: n8nEnv,
 		});
 		const measure = {
 			callback: () => callbackMode(env!, callbackSim, collector),
-			trigger: () => trigger(env!, triggerSim),
+			trigger: () => measureTrigger(env!, triggerSim),
 		};
 		const outcomes: Array<{ name: N8nScenario; outcome: ScenarioReport | Error }> = [];
 		for (const name of scenarios)
