@@ -104,4 +104,20 @@ describe('firstRunForTask', () => {
 		expect(await firstRunForTask(db.context, 'x')).toBe(false);
 		expect(await firstRunForTask(db.context, 'y')).toBe(true);
 	});
+
+	test('a database failure that may have written the ids is not asked again: the task still runs', async () => {
+		const db = n8nLike('wf6', 'node1');
+		const record = db.context.helpers.checkProcessedAndRecord;
+		let calls = 0;
+		(db.context.helpers as { checkProcessedAndRecord: unknown }).checkProcessedAndRecord = async (
+			...args: Parameters<typeof record>
+		) => {
+			calls++;
+			await record(...args); // written, then the answer is lost
+			throw new Error('Timeout waiting for lock SqliteWriteConnectionMutex');
+		};
+		expect(await firstRunForTask(db.context, 'z')).toBe(true);
+		expect(calls).toBe(1);
+		expect(db.row()).toEqual(['z']);
+	});
 });

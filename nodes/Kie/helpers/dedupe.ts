@@ -69,16 +69,24 @@ async function recordInDatabase(
 	const record = context.helpers.checkProcessedAndRecord;
 	if (typeof record !== 'function') return undefined;
 	const options = { mode: 'entries' as const, maxEntries: SHARED_MAX_ENTRIES };
-	// Two processes writing a node's first row at once: one insert fails, and read again it is there.
 	for (let attempt = 1; attempt <= 2; attempt++) {
 		try {
 			const { new: fresh } = await record(taskIds, 'node', options);
 			return new Set(fresh.map(String));
-		} catch {
-			// Not initialised (the engine harness) or the database refused: try once more, then fall back.
+		} catch (error) {
+			// Two processes writing a node's first row at once: one insert fails on the row's unique
+			// key, and read again the row is there. Any other failure (not initialised in the engine
+			// harness, a database lock timeout) may have written the ids: asking again could call them
+			// all seen and lose the tasks, so this process's memory decides instead.
+			if (!isUniqueKeyClash(error)) return undefined;
 		}
 	}
 	return undefined;
+}
+
+/** sqlite: "UNIQUE constraint failed"; PostgreSQL: "duplicate key value violates unique constraint". */
+function isUniqueKeyClash(error: unknown): boolean {
+	return /unique constraint|duplicate key/i.test(String((error as Error | undefined)?.message));
 }
 
 async function drain(key: string, queue: { waiting: Waiting[]; running: boolean }): Promise<void> {
