@@ -319,7 +319,7 @@ export class KieTrigger implements INodeType {
 			reuseKey: true,
 		});
 		if ('refused' in intake) return intake.refused;
-		const { callback, keyCheck } = intake;
+		const { callback, keyReused } = intake;
 
 		// The node's `model=` query value tells Runway from Extend, which legacy callbacks cannot; a
 		// Market callback names its model itself.
@@ -359,7 +359,7 @@ export class KieTrigger implements INodeType {
 			model,
 			...(typeof query.reference === 'string' ? { reference: query.reference } : {}),
 			receivedAt: new Date().toISOString(),
-			...(keyCheck === 'reused' ? { recheckSignature: signatureHeaders(this) } : {}),
+			...(keyReused ? { recheckSignature: signatureHeaders(this) } : {}),
 		};
 		return {
 			webhookResponse: { received: true },

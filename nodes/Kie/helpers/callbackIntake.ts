@@ -53,15 +53,12 @@ export interface IntakeOptions {
 }
 
 /**
- * How step 4 was done: with the credential read for this callback, with the key read for an earlier
- * one (`reused`: the caller must check again with a fresh read before it trusts the callback), or
- * not at all (Verify Signature off).
+ * A callback that passed steps 2-4, or the answer already given to one that did not. `keyReused`:
+ * its signature was checked with a key read for an earlier callback, so the caller must check it
+ * again with a fresh read before it trusts the callback.
  */
-export type KeyCheck = 'fresh' | 'reused' | 'off';
-
-/** A callback that passed steps 2-4, or the answer already given to one that did not. */
 export type Intake =
-	{ callback: ParsedCallback; keyCheck: KeyCheck } | { refused: IWebhookResponseData };
+	{ callback: ParsedCallback; keyReused: boolean } | { refused: IWebhookResponseData };
 
 /** How long webhook() may go on using a credential's Webhook HMAC Key (or its absence) once read. */
 const KEY_REUSE_MS = 60_000;
@@ -107,7 +104,7 @@ export async function receiveCallback(
 	const callback = parseCallback(context.getBodyData());
 	if ('invalid' in callback) return { refused: answer(context, 400, { error: callback.invalid }) };
 
-	if (!verifySignature) return { callback, keyCheck: 'off' };
+	if (!verifySignature) return { callback, keyReused: false };
 	const check = (key: string | undefined): SignatureVerdict =>
 		key ? verifyCallbackSignature(key, callback.taskId, headers, { maxSkewSeconds }) : { ok: true };
 	let { key, reused } = await webhookKey(context, reuseKey);
@@ -120,7 +117,7 @@ export async function receiveCallback(
 	if (!verdict.ok) {
 		return { refused: answer(context, 401, { error: signatureRefused(verdict.reason) }) };
 	}
-	return { callback, keyCheck: reused ? 'reused' : 'fresh' };
+	return { callback, keyReused: reused };
 }
 
 /** The two headers of KIE's signature, as a callback carried them (for signatureHolds). */
