@@ -78,6 +78,10 @@ function n8nEnv(inst, userFolder, extra = {}) {
 		...(process.env.KIE_N8N_EXPRESSION_ENGINE
 			? { N8N_EXPRESSION_ENGINE: process.env.KIE_N8N_EXPRESSION_ENGINE }
 			: {}),
+		// The setting the README suggests for many callbacks: a sandbox only when an expression needs one.
+		...(process.env.KIE_N8N_LAZY_SANDBOX === '1'
+			? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }
+			: {}),
 		...extra,
 	};
 }
