@@ -1,6 +1,7 @@
 // Figures 4 and 6 on one real n8n (scripts/lib/n8n-host, with the package installed from dist/):
 // callback mode (Webhook -> Split Out -> KIE "callback" -> collector, 20 runs of 3 tasks) and the KIE
-// Trigger (1,000 callbacks, 30 % duplicates, 50 concurrent). Each has its own simulator.
+// Trigger (1,000 callbacks, 30 % duplicates, 50 concurrent). Each has its own simulator. Figure 6l:
+// the trigger's 1,000 callbacks again on a second n8n, with n8n's lazy expression sandbox.
 import {
 	callbackModeWorkflow,
 	chainWorkflow,
