@@ -1,6 +1,17 @@
 // Figure 4 on real n8n: callback mode (Webhook -> Split Out -> KIE "callback" -> collector, 20 runs of
 // 3 tasks).
-import { host, type KieN8n, type Simulator, startCollector, waitFor } from '../test/e2e/helpers';
+import {
+	chainWorkflow,
+	collectorNode,
+	host,
+	type KieN8n,
+	post,
+	type Simulator,
+	startCollector,
+	waitFor,
+	webhookNode,
+	type WorkflowNode,
+} from '../test/e2e/helpers';
 import { percentile, progress, type ScenarioReport } from './report';
 import { RUNWAY_CREATE, RUNWAY_STATUS } from './sim';
 import { FINISHED, ms, N8N_TITLES, settingsNote } from './n8n-common';
@@ -14,6 +25,117 @@ const ITEMS_PER_RUN = 3;
 export const CALLBACK_TASK_MS = 3000;
 export const CALLBACK_WORKFLOW = 'benchCbModeWf001';
 export const CALLBACK_PATH = 'bench-cb';
+const WAIT_REFERENCE_WORKFLOW = 'benchWaitRef0001';
+const WAIT_REFERENCE_PATH = 'bench-wait-reference';
+
+/**
+ * The reference for the resume latency: n8n's own Wait node (resume on a webhook call), which tells
+ * the collector its resume URL before it pauses: Webhook -> Announce -> Wait -> Collect.
+ */
+export function waitReferenceWorkflow(collectorUrl: string) {
+	const announce: WorkflowNode = {
+		...collectorNode(collectorUrl, 'Announce'),
+		parameters: {
+			method: 'POST',
+			url: `=${collectorUrl}/collect?exec={{ $execution.id }}&announce=1`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify({ resumeUrl: $execution.resumeUrl }) }}',
+			options: {},
+		},
+	};
+	const wait: WorkflowNode = {
+		id: 'be0c0b0f-0000-4000-8000-000000000003',
+		name: 'Wait',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [0, 0],
+		webhookId: 'be0c0b0f-0000-4000-8000-000000000009',
+		parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+	};
+	return chainWorkflow(WAIT_REFERENCE_WORKFLOW, "bench reference: n8n's Wait node", [
+		webhookNode(WAIT_REFERENCE_PATH, { responseMode: 'onReceived' }),
+		announce,
+		wait,
+		collectorNode(collectorUrl),
+	]);
+}
+
+/** The finished execution of a workflow after `afterId`, with its stoppedAt as an ISO string. */
+async function finishedExecution(env: KieN8n, workflowId: string, afterId: number, what: string) {
+	return await waitFor(
+		what,
+		async () => {
+			const rows = await host.sqliteQuery(
+				env.userFolder,
+				'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?',
+				[workflowId, afterId],
+			);
+			const row = rows.find((candidate) => FINISHED(candidate.status));
+			// sqlite holds n8n's UTC times without a zone
+			return (
+				row && {
+					id: String(row.id),
+					status: String(row.status),
+					stoppedAt: `${String(row.stoppedAt).replace(' ', 'T')}Z`,
+				}
+			);
+		},
+		120_000,
+		250,
+	);
+}
+
+/**
+ * n8n's own resume, as the reference: for each run, the time from the POST to a waiting Wait node's
+ * resume URL to the execution's stoppedAt (the same measure as callback mode's).
+ */
+async function waitNodeResumes(
+	env: KieN8n,
+	collector: Awaited<ReturnType<typeof startCollector>>,
+): Promise<number[]> {
+	const latencies: number[] = [];
+	let lastExecutionId = 0;
+	for (let run = 1; run <= CALLBACK_RUNS; run++) {
+		const started = await host.callWebhook(env.n8n, WAIT_REFERENCE_PATH, { run });
+		if (started.status !== 200) throw new Error(`Wait reference ${run}: ${started.status}`);
+		const announced = await waitFor(
+			`Wait reference ${run}: its resume URL`,
+			() =>
+				collector.received.find(
+					(c) => c.query.announce === '1' && Number(c.query.exec) > lastExecutionId,
+				),
+			30_000,
+			50,
+		);
+		const executionId = String(announced.query.exec);
+		await waitFor(
+			`Wait reference ${run}: waiting`,
+			async () =>
+				(
+					await host.sqliteQuery(
+						env.userFolder,
+						'SELECT status FROM execution_entity WHERE id = ?',
+						[executionId],
+					)
+				)[0]?.status === 'waiting',
+			30_000,
+			50,
+		);
+		const sentAt = Date.now();
+		const resumed = await post(String(announced.body.resumeUrl), {});
+		if (resumed.status !== 200) throw new Error(`Wait reference ${run}: resume ${resumed.status}`);
+		const execution = await finishedExecution(
+			env,
+			WAIT_REFERENCE_WORKFLOW,
+			lastExecutionId,
+			`Wait reference ${run} to finish`,
+		);
+		lastExecutionId = Number(execution.id);
+		latencies.push(new Date(execution.stoppedAt).getTime() - sentAt);
+	}
+	return latencies;
+}
 
 export async function callbackMode(
 	env: KieN8n,
@@ -41,26 +163,11 @@ export async function callbackMode(
 		}));
 		const answer = await host.callWebhook(env.n8n, CALLBACK_PATH, { items });
 		if (answer.status !== 200) throw new Error(`run ${run}: the webhook answered ${answer.status}`);
-		const execution = await waitFor(
+		const execution = await finishedExecution(
+			env,
+			CALLBACK_WORKFLOW,
+			lastExecutionId,
 			`run ${run} to finish`,
-			async () => {
-				const rows = await host.sqliteQuery(
-					env.userFolder,
-					'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?',
-					[CALLBACK_WORKFLOW, lastExecutionId],
-				);
-				const row = rows.find((candidate) => FINISHED(candidate.status));
-				// sqlite holds n8n's UTC times without a zone
-				return (
-					row && {
-						id: String(row.id),
-						status: String(row.status),
-						stoppedAt: `${String(row.stoppedAt).replace(' ', 'T')}Z`,
-					}
-				);
-			},
-			120_000,
-			250,
 		);
 		lastExecutionId = Number(execution.id);
 		const taskIds: string[] = sim
@@ -97,6 +204,8 @@ export async function callbackMode(
 		);
 	}
 	const toStopped = runs.map((run) => run.toStoppedMs);
+	progress(`callback: reference, ${CALLBACK_RUNS} resumes of n8n's own Wait node…`);
+	const waitResumes = await waitNodeResumes(env, collector);
 	const toCollected = runs.map((run) => run.toCollectedMs).filter(Number.isFinite);
 	const worstCalls = Math.max(...runs.map((run) => run.callsPerTask));
 	const meanCalls = runs.reduce((sum, run) => sum + run.callsPerTask, 0) / runs.length;
@@ -140,6 +249,10 @@ export async function callbackMode(
 				value: `${ms(Math.min(...toStopped))} / ${ms(Math.max(...toStopped))}`,
 			},
 			{
+				name: "Reference, n8n's Wait node: POST to its resume URL → execution finished, p50 / p95; callback mode's p50 ÷ it",
+				value: `${ms(percentile(waitResumes, 50))} / ${ms(percentile(waitResumes, 95))}; ${(percentile(toStopped, 50)! / percentile(waitResumes, 50)!).toFixed(2)}×`,
+			},
+			{
 				name: 'Runs that ended in success',
 				value: `${runs.length - notSuccess.length} of ${runs.length}${notSuccess.length ? ` (others: ${notSuccess.map((run) => run.status).join('; ')})` : ''}`,
 			},
@@ -152,6 +265,7 @@ export async function callbackMode(
 			`Real n8n with the packed package; workflow = test/e2e/helpers/workflows.ts callbackModeWorkflow (Webhook -> Split Out -> KIE Runway generate, completion "callback" -> HTTP Request to a collector). ${CALLBACK_RUNS} runs one after another, each ${ITEMS_PER_RUN} items; the simulator ends each task ${CALLBACK_TASK_MS / 1000} s after its create and sends its callback (unsigned, normal mode) to the execution's resume URL. ${settingsNote()}`,
 			"Calls per task = (create requests during the run + record-detail requests for the run's task ids) / tasks, counted by the simulator; the figure is the worst run.",
 			"Latency = the execution's stoppedAt (n8n's own record in its sqlite database, ms precision) minus the moment the simulator sent the last callback of the run (its callback record's sentAt, taken just before the POST). The collector variant ends when the HTTP Request node after KIE delivered the run's last item. p50/p95 by nearest rank over the runs.",
+			`Reference (not a goal): afterwards, ${CALLBACK_RUNS} runs of Webhook -> HTTP Request (tells the collector $execution.resumeUrl) -> n8n's Wait node (resume on a webhook call) -> the collector, on the same n8n; once the execution is stored as waiting, the bench POSTs to the resume URL. Latency = stoppedAt minus that POST's send time: what n8n itself takes to resume a paused execution and finish it.`,
 		],
 	};
 }

@@ -16,7 +16,13 @@ import {
 	type WorkflowNode,
 } from '../test/e2e/helpers';
 import { progress, type ScenarioReport } from './report';
-import { CALLBACK_PATH, CALLBACK_TASK_MS, CALLBACK_WORKFLOW, callbackMode } from './n8n-callback';
+import {
+	CALLBACK_PATH,
+	CALLBACK_TASK_MS,
+	CALLBACK_WORKFLOW,
+	callbackMode,
+	waitReferenceWorkflow,
+} from './n8n-callback';
 import { N8N_TITLES, n8nSettings, type N8nScenario } from './n8n-common';
 import {
 	REFERENCE_PATH,
@@ -91,6 +97,7 @@ async function onOneN8n(
 					collectorUrl: collector.url,
 					idPrefix: 'be0c0b00',
 				}),
+				waitReferenceWorkflow(collector.url),
 				...triggerWorkflows('benchTrigCred001', collector.url),
 				chainWorkflow(REFERENCE_WORKFLOW, "bench reference: n8n's Webhook node", [
 					webhookNode(REFERENCE_PATH, { responseMode: 'onReceived' }),
