@@ -9,6 +9,7 @@ import {
 	type Simulator,
 	startCollector,
 	waitFor,
+	waitForWebhookNode,
 	webhookNode,
 	type WorkflowNode,
 } from '../test/e2e/helpers';
@@ -44,15 +45,11 @@ export function waitReferenceWorkflow(collectorUrl: string) {
 			options: {},
 		},
 	};
-	const wait: WorkflowNode = {
-		id: 'be0c0b0f-0000-4000-8000-000000000003',
-		name: 'Wait',
-		type: 'n8n-nodes-base.wait',
-		typeVersion: 1.1,
-		position: [0, 0],
-		webhookId: 'be0c0b0f-0000-4000-8000-000000000009',
-		parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
-	};
+	const wait = waitForWebhookNode(
+		'Wait',
+		'be0c0b0f-0000-4000-8000-000000000003',
+		'be0c0b0f-0000-4000-8000-000000000009',
+	);
 	return chainWorkflow(WAIT_REFERENCE_WORKFLOW, "bench reference: n8n's Wait node", [
 		webhookNode(WAIT_REFERENCE_PATH, { responseMode: 'onReceived' }),
 		announce,

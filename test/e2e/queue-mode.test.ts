@@ -28,6 +28,7 @@ import {
 	startCollector,
 	triggerWorkflow,
 	waitFor,
+	waitForWebhookNode,
 } from './helpers';
 
 import * as queueCluster from '../../scripts/lib/queue-cluster';
@@ -57,15 +58,12 @@ function callbackThenWaitWorkflow(collectorUrl: string) {
 		collectorUrl,
 		idPrefix: 'a0e0e0e2',
 	});
-	const approve = {
-		id: 'a0e0e0e2-0000-4000-8000-000000000005',
-		name: 'Approve',
-		type: 'n8n-nodes-base.wait',
-		typeVersion: 1.1,
-		position: [550, 200],
-		webhookId: 'a0e0e0e2-0000-4000-8000-000000000008',
-		parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
-	};
+	const approve = waitForWebhookNode(
+		'Approve',
+		'a0e0e0e2-0000-4000-8000-000000000005',
+		'a0e0e0e2-0000-4000-8000-000000000008',
+		[550, 200],
+	);
 	const connections = {
 		...workflow.connections,
 		KIE: { main: [[{ node: 'Approve', type: 'main', index: 0 }]] },

@@ -148,6 +148,24 @@ export function chainWorkflow(id: string, name: string, nodes: WorkflowNode[]) {
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/** n8n's own Wait node, resumed by a POST to the execution's resume URL. */
+export function waitForWebhookNode(
+	name: string,
+	id: string,
+	webhookId: string,
+	position: [number, number] = [0, 0],
+): WorkflowNode {
+	return {
+		id,
+		name,
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position,
+		webhookId,
+		parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+	};
+}
+
 /** The last node of the test workflows: posts each item's json to the collector, tagged with the execution id. */
 export function collectorNode(
 	collectorUrl: string,
