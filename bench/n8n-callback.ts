@@ -58,8 +58,17 @@ export function waitReferenceWorkflow(collectorUrl: string) {
 	]);
 }
 
-/** The finished execution of a workflow after `afterId`, with its stoppedAt as an ISO string. */
-async function finishedExecution(env: KieN8n, workflowId: string, afterId: number, what: string) {
+/**
+ * The first execution of a workflow after `afterId` whose status `wanted` accepts, with its stoppedAt
+ * as an ISO string (read from n8n's sqlite without the run data: cheap enough to poll).
+ */
+async function executionAfter(
+	env: KieN8n,
+	workflowId: string,
+	afterId: number,
+	what: string,
+	wanted: (status: string) => boolean = FINISHED,
+) {
 	return await waitFor(
 		what,
 		async () => {
@@ -68,7 +77,7 @@ async function finishedExecution(env: KieN8n, workflowId: string, afterId: numbe
 				'SELECT id, status, stoppedAt FROM execution_entity WHERE workflowId = ? AND id > ?',
 				[workflowId, afterId],
 			);
-			const row = rows.find((candidate) => FINISHED(candidate.status));
+			const row = rows.find((candidate) => wanted(String(candidate.status)));
 			// sqlite holds n8n's UTC times without a zone
 			return (
 				row && {
@@ -105,24 +114,17 @@ async function waitNodeResumes(
 			30_000,
 			50,
 		);
-		const executionId = String(announced.query.exec);
-		await waitFor(
+		await executionAfter(
+			env,
+			WAIT_REFERENCE_WORKFLOW,
+			lastExecutionId,
 			`Wait reference ${run}: waiting`,
-			async () =>
-				(
-					await host.sqliteQuery(
-						env.userFolder,
-						'SELECT status FROM execution_entity WHERE id = ?',
-						[executionId],
-					)
-				)[0]?.status === 'waiting',
-			30_000,
-			50,
+			(status) => status === 'waiting',
 		);
 		const sentAt = Date.now();
 		const resumed = await post(String(announced.body.resumeUrl), {});
 		if (resumed.status !== 200) throw new Error(`Wait reference ${run}: resume ${resumed.status}`);
-		const execution = await finishedExecution(
+		const execution = await executionAfter(
 			env,
 			WAIT_REFERENCE_WORKFLOW,
 			lastExecutionId,
@@ -160,7 +162,7 @@ export async function callbackMode(
 		}));
 		const answer = await host.callWebhook(env.n8n, CALLBACK_PATH, { items });
 		if (answer.status !== 200) throw new Error(`run ${run}: the webhook answered ${answer.status}`);
-		const execution = await finishedExecution(
+		const execution = await executionAfter(
 			env,
 			CALLBACK_WORKFLOW,
 			lastExecutionId,
