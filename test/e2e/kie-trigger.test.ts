@@ -14,6 +14,7 @@ import {
 	type KieN8n,
 	logger,
 	post,
+	postMayBeCutOff,
 	postConcurrentDuplicates,
 	runwaySuccessCallback,
 	type Simulator,
@@ -290,7 +291,7 @@ describe('KIE Trigger on real n8n', () => {
 			msg: 'x'.repeat(17 * 1024 * 1024),
 			data: { task_id: taskId },
 		});
-		const oversized = await post(`${plainUrl}?model=runway`, huge);
+		const oversized = await postMayBeCutOff(`${plainUrl}?model=runway`, huge);
 		const notJson = await post(`${plainUrl}?model=runway`, 'this is not json {', {
 			'content-type': 'application/json',
 		});
@@ -305,11 +306,14 @@ describe('KIE Trigger on real n8n', () => {
 			noTaskId: noTaskId.status,
 			notAnObject: notAnObject.status,
 		};
-		const statuses = { oversized: oversized.status, ...bad };
+		const statuses = { oversized: oversized.status ?? oversized.closedWith, ...bad };
 		log(`bad bodies: ${JSON.stringify(statuses)}`);
 		// n8n reads a webhook's body before any node code runs; over N8N_PAYLOAD_SIZE_MAX (16 MB) its
 		// PayloadTooLargeError surfaces as 500 "There was a problem executing the workflow" in 2.40.7.
-		expect(oversized.status).toBeGreaterThanOrEqual(400);
+		// It may answer and close before the 17 MB are written: the write then fails (EPIPE), as refused.
+		if (oversized.status === undefined)
+			expect(['EPIPE', 'ECONNRESET']).toContain(oversized.closedWith);
+		else expect(oversized.status).toBeGreaterThanOrEqual(400);
 		for (const status of Object.values(bad)) {
 			expect(status).toBeGreaterThanOrEqual(400);
 			expect(status).toBeLessThan(500);

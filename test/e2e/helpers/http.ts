@@ -76,6 +76,39 @@ export async function post<T = unknown>(
 	return { status: res.status, body: parsed, text };
 }
 
+/**
+ * POST a body the server may refuse before reading it whole (n8n's body-size limit): the server can
+ * answer and close while the body is still being written, so a write that fails with EPIPE or
+ * ECONNRESET before any answer counts as the server closing the request (`closedWith`), not a
+ * client error. Other errors throw.
+ */
+export function postMayBeCutOff(
+	url: string,
+	body: string,
+	headers: Record<string, string> = {},
+): Promise<{ status?: number; closedWith?: string }> {
+	return new Promise((resolve, reject) => {
+		let status: number | undefined;
+		const req = http.request(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...host.FRESH_CONNECTION, ...headers },
+		});
+		req.on('response', (res) => {
+			status = res.statusCode;
+			res.resume();
+			res.on('end', () => resolve({ status }));
+			res.on('error', () => resolve({ status }));
+		});
+		req.on('error', (error: NodeJS.ErrnoException) => {
+			if (status !== undefined) return; // the answer came; the 'end' above settles
+			if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
+				resolve({ closedWith: error.code });
+			else reject(error);
+		});
+		req.end(body);
+	});
+}
+
 /** Polls until `check` returns a truthy value, or throws after timeoutMs. */
 export async function waitFor<T>(
 	what: string,
