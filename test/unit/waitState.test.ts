@@ -1,9 +1,11 @@
 import {
 	customDataRoom,
+	keyPrefix,
 	loadWaitingRun,
 	MAX_CALLBACK_ITEMS,
 	memoryOf,
 	packTaskId,
+	readWaitingRun,
 	saveWaitingRun,
 	unpackTaskId,
 } from '../../nodes/Kie/helpers/waitState';
@@ -88,6 +90,64 @@ describe('task list in custom data', () => {
 		expect(again.fresh).toBe(false);
 		expect(again.run.resumed).toBe(true);
 		expect(memoryOf('exec-1', 'node-1', 43).fresh).toBe(true);
+	});
+});
+
+describe('task list in a binary data file', () => {
+	const run = {
+		model: 'runway' as const,
+		deadline: 1795425227811,
+		taskIds: Array.from({ length: 100 }, (_, i) => `${String(i).padStart(8, '0')}-debb-48d1`),
+	};
+	/** The file's text as storeWaitingRun writes it: the run as saveWaitingRun packs it (in full while it fits). */
+	function fileText() {
+		const data = customData();
+		saveWaitingRun(data as never, 'big', run);
+		const prefix = keyPrefix('big');
+		return Object.keys(data.store)
+			.sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+			.map((key) => data.store[key])
+			.join('');
+	}
+	/** Custom data pointing at file `id`, and helpers that serve the file and count its reads. */
+	function webhookContext(id: string, failFirst = false) {
+		const data = customData();
+		data.set(`${keyPrefix('big')}0`, `@${id}`);
+		const reads: string[] = [];
+		const context = {
+			helpers: {
+				getBinaryStream: async (binaryId: string) => {
+					reads.push(binaryId);
+					await new Promise((r) => setTimeout(r, 20));
+					if (failFirst && reads.length === 1) throw new Error('no connection');
+					return fileText();
+				},
+				binaryToString: async (text: string) => text,
+			},
+		};
+		return { data, reads, context };
+	}
+
+	it('is read once by callbacks that arrive together', async () => {
+		const { data, reads, context } = webhookContext('database:together');
+		const runs = await Promise.all(
+			Array.from({ length: 50 }, () => readWaitingRun(context as never, data as never, 'big')),
+		);
+		expect(reads).toEqual(['database:together']);
+		for (const read of runs) expect(read).toEqual(run);
+		expect(await readWaitingRun(context as never, data as never, 'big')).toEqual(run);
+		expect(reads).toHaveLength(1);
+	});
+
+	it('is read again after a read that failed', async () => {
+		const { data, reads, context } = webhookContext('database:fails-once', true);
+		const both = await Promise.allSettled([
+			readWaitingRun(context as never, data as never, 'big'),
+			readWaitingRun(context as never, data as never, 'big'),
+		]);
+		expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(await readWaitingRun(context as never, data as never, 'big')).toEqual(run);
+		expect(reads).toHaveLength(2);
 	});
 });
 

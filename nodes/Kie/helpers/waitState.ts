@@ -258,8 +258,12 @@ export async function storeWaitingRun(
 /** Finished runs stay known (for late duplicates) until this many newer runs push them out. */
 const MAX_REMEMBERED_RUNS = 1000;
 
-/** Task lists read from files, by binary data id (ids are unique; the file never changes). */
-const filedRuns = new Map<string, WaitingRun>();
+/**
+ * Task lists read from files, by binary data id (ids are unique; the file never changes). The read
+ * itself is kept while it runs: the callbacks of a large run often arrive together, and each would
+ * otherwise read the same file (in queue mode from n8n's database, whose few connections they share).
+ */
+const filedRuns = new Map<string, Promise<WaitingRun | null>>();
 
 /** The run saved by storeWaitingRun; a file is read once per process. */
 export async function readWaitingRun(
@@ -271,14 +275,18 @@ export async function readWaitingRun(
 	if (!text.startsWith(FILE_POINTER)) return parseWaitingRun(text);
 	const id = text.slice(FILE_POINTER.length);
 	const known = filedRuns.get(id);
-	if (known) return known;
-	const stream = await context.helpers.getBinaryStream(id);
-	const run = parseWaitingRun(await context.helpers.binaryToString(stream));
-	if (!run) return null;
-	filedRuns.set(id, run);
+	if (known) return await known;
+	const reading = (async () =>
+		parseWaitingRun(
+			await context.helpers.binaryToString(await context.helpers.getBinaryStream(id)),
+		))();
+	filedRuns.set(id, reading);
 	if (filedRuns.size > MAX_REMEMBERED_RUNS)
 		filedRuns.delete(filedRuns.keys().next().value as string);
-	return run;
+	// A failed read, or nothing usable in the file: the next callback reads again.
+	const forget = () => filedRuns.get(id) === reading && filedRuns.delete(id);
+	reading.then((run) => run ?? forget(), forget);
+	return await reading;
 }
 
 /** What this process knows of a waiting run: terminal results by task id. */
