@@ -31,6 +31,7 @@ import {
 	waitForWebhookNode,
 } from './helpers';
 
+import { MAX_CALLBACK_ITEMS } from '../../nodes/Kie/helpers/waitState';
 import * as queueCluster from '../../scripts/lib/queue-cluster';
 
 jest.setTimeout(20 * 60_000);
@@ -43,6 +44,8 @@ const WF_CALLBACK = 'kieQueueCbWf0001';
 const WF_TRIGGER = 'kieQueueTrigWf01';
 const WF_THEN_WAIT = 'kieQueueWaitWf01';
 const HOOK_TRIGGER = 'c3c3c3c3-0000-4000-8000-00000000cccc';
+/** Items of the large callback-mode run: more than custom data holds. */
+const LARGE_RUN = MAX_CALLBACK_ITEMS + 11;
 
 /**
  * The callback-mode workflow with n8n's Wait node ("Approve", resumed by a call to the execution's
@@ -359,6 +362,80 @@ describe('n8n queue mode (Redis + PostgreSQL, main + 2 workers)', () => {
 		expect(collected).toHaveLength(1);
 		expect(collected[0].body.body).toEqual({ approved: true });
 		expectRanOnWorkers([waiting.id], 3); // up to KIE's wait, KIE's resume up to Approve, Approve's resume
+	});
+
+	test(`callback mode, ${LARGE_RUN} items (> ${MAX_CALLBACK_ITEMS}): the task list is a file in n8n's database, written by a worker and read by main`, async () => {
+		// Above what custom data holds, the task list goes to n8n's binary data store: in queue mode its
+		// database, so main's webhook() can read what a worker's execute() wrote.
+		expect(LARGE_RUN).toBeGreaterThan(MAX_CALLBACK_ITEMS);
+		simCallback.setCallbackBehaviour({ mode: 'normal' });
+		const tag = 'qbig';
+		const creates0 = simCallback.count(RUNWAY_CREATE);
+		const lastId = Math.max(0, ...(await executions(WF_CALLBACK)).map((e) => Number(e.id)));
+		const items = Array.from({ length: LARGE_RUN }, (_, i) => ({
+			prompt: `${tag} clip ${String(i).padStart(4, '0')}`,
+			ref: `${tag}-ref-${i}`,
+			timeoutMinutes: 15,
+		}));
+		expect((await host.callWebhook(cluster.main, 'kie-queue-cb', { items })).status).toBe(200);
+		// Creation is paced at KIE's 20 per 10 s: ~90 s.
+		const waiting = await waitFor(
+			`the ${tag} execution to wait`,
+			async () =>
+				(await executions(WF_CALLBACK)).find(
+					(e) => Number(e.id) > lastId && e.status === 'waiting',
+				),
+			LARGE_RUN * 1000 + 60_000,
+			500,
+		);
+		const tasks = simCallback
+			.tasks()
+			.filter((t) => String(t.params?.prompt ?? '').startsWith(`${tag} clip `))
+			.sort((a, b) => a.params.prompt.localeCompare(b.params.prompt));
+		expect(tasks).toHaveLength(LARGE_RUN);
+		expect(simCallback.count(RUNWAY_CREATE) - creates0).toBe(LARGE_RUN);
+
+		const kieKeys = cluster
+			.sql(
+				`SELECT key, value FROM execution_metadata WHERE "executionId" = ${Number(waiting.id)} AND key LIKE 'kie\\_%'`,
+			)
+			.map((row: { key: string; value: string }) => row.value);
+		expect(kieKeys).toHaveLength(1);
+		expect(kieKeys[0]).toMatch(/^@database:/);
+
+		// The tasks end 10 a second (KIE creates at most 2 a second, so tasks of one length end at that
+		// pace). All 180 at the same instant, n8n's main process runs out of its 2 PostgreSQL connections
+		// (n8n's default DB_POSTGRESDB_POOL_SIZE) on the callbacks alone: "timeout exceeded when trying to
+		// connect", and KIE's copies time out (README, queue mode; with 10 connections that burst passed).
+		for (const t of tasks) {
+			expect(simCallback.completeTask(t.taskId)).toBe(true);
+			await sleep(100);
+		}
+		const endedAt = Date.now();
+		// n8n's REST API shares main's connections with the callbacks: a 500 while they run is a retry.
+		const executionsWhenFree = async (workflowId: string) =>
+			await executions(workflowId).catch((error: { status?: number }) => {
+				if (error.status === 500) return [];
+				throw error;
+			});
+		const done = await executionEnd(executionsWhenFree, WF_CALLBACK, waiting.id, 5 * 60_000);
+		expect(done.status).toBe('success');
+		expectCallbackResults(done, tasks, tag, simCallback, collector);
+		expect(simCallback.count(RUNWAY_CREATE) - creates0).toBe(LARGE_RUN); // one create per item
+		// Main had no memory of the run: its first callback read every open task once, and a callback
+		// whose task that read found still running reads it once more. Never more than twice.
+		const statusCalls = tasks.map((t) => statusCallsOf(t.taskId));
+		expect(Math.min(...statusCalls)).toBeGreaterThanOrEqual(1);
+		expect(Math.max(...statusCalls)).toBeLessThanOrEqual(2);
+		const ranOn = expectRanOnWorkers([waiting.id], 2);
+		figures.largeCallbackRun = {
+			items: LARGE_RUN,
+			taskListKey: kieKeys[0].replace(/:.*/, ':…'),
+			statusCallsPerTaskMean: statusCalls.reduce((a, b) => a + b, 0) / LARGE_RUN,
+			lastTaskEndToExecutionEndMs: new Date(done.stoppedAt!).getTime() - endedAt,
+			ranOn,
+		};
+		console.log(`[queue-mode] large callback run: ${JSON.stringify(figures.largeCallbackRun)}`);
 	});
 
 	test("KIE Trigger: every model's success and failure callback starts one execution, run by a worker", async () => {
