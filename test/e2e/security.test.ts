@@ -272,7 +272,8 @@ describe('security on real n8n', () => {
 					...signed(taskId),
 				}),
 			};
-			for (const answer of Object.values(refused)) record(answer);
+			for (const answer of [...Object.values(refused), { text: oversized.text ?? '' }])
+				record(answer);
 			log(
 				`bad bodies: ${JSON.stringify({ oversized: oversized.status ?? oversized.closedWith, ...Object.fromEntries(Object.entries(refused).map(([k, v]) => [k, v.status])) })}`,
 			);

@@ -86,7 +86,7 @@ export function postMayBeCutOff(
 	url: string,
 	body: string,
 	headers: Record<string, string> = {},
-): Promise<{ status?: number; closedWith?: string }> {
+): Promise<{ status?: number; text?: string; closedWith?: string }> {
 	return new Promise((resolve, reject) => {
 		let status: number | undefined;
 		const req = http.request(url, {
@@ -95,12 +95,14 @@ export function postMayBeCutOff(
 		});
 		req.on('response', (res) => {
 			status = res.statusCode;
-			res.resume();
-			res.on('end', () => resolve({ status }));
-			res.on('error', () => resolve({ status }));
+			const chunks: Buffer[] = [];
+			const settle = () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', settle);
+			res.on('error', settle);
 		});
 		req.on('error', (error: NodeJS.ErrnoException) => {
-			if (status !== undefined) return; // the answer came; the 'end' above settles
+			if (status !== undefined) return; // the answer came; its 'end' settles
 			if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
 				resolve({ closedWith: error.code });
 			else reject(error);
