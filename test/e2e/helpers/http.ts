@@ -111,6 +111,12 @@ export function postMayBeCutOff(
 	});
 }
 
+/** Checks that n8n refused a body it may close on unread: an HTTP error, or the write cut off. */
+export function expectRefusedOrCutOff(answer: { status?: number; closedWith?: string }) {
+	if (answer.status === undefined) expect(['EPIPE', 'ECONNRESET']).toContain(answer.closedWith);
+	else expect(answer.status).toBeGreaterThanOrEqual(400);
+}
+
 /** Polls until `check` returns a truthy value, or throws after timeoutMs. */
 export async function waitFor<T>(
 	what: string,
